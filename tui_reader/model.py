@@ -1,0 +1,102 @@
+"""The paper as the rest of the program sees it, and arXiv identifiers.
+
+Plain dataclasses and functions: no Textual, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+# New-style ids (0704.0001 onwards: YYMM.NNNN, YYMM.NNNNN since 2015) and old-style
+# ids (archive[.SUBJECT-CLASS]/YYMMNNN, e.g. hep-th/9901001, math.GT/0309136).
+_ID_BODY = r"(?:\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})"
+ARXIV_ID_RE = re.compile(rf"({_ID_BODY})(?:v(\d+))?")
+_ID_ONLY_RE = re.compile(rf"(?:arxiv:)?({_ID_BODY})(?:v(\d+))?", re.IGNORECASE)
+_URL_RE = re.compile(
+    rf"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/({_ID_BODY})(?:v(\d+))?"
+    r"(?:\.pdf)?/?$",
+    re.IGNORECASE,
+)
+
+
+def parse_arxiv_id(text: str) -> tuple[str, int | None]:
+    """Return ``(id_without_version, version)`` for an id, ``arXiv:`` id or arXiv URL.
+
+    Raises ValueError with a message fit for the user when ``text`` is none of those.
+    """
+    candidate = text.strip()
+    match = _URL_RE.match(candidate) or _ID_ONLY_RE.fullmatch(candidate)
+    if match is None:
+        raise ValueError(f"not an arXiv id or arXiv URL: {text!r}")
+    arxiv_id, version = match.group(1), match.group(2)
+    if "/" in arxiv_id:
+        # The archive part of an old-style id is lower case; the subject class upper.
+        archive, number = arxiv_id.split("/")
+        head, _, subject = archive.partition(".")
+        arxiv_id = f"{head.lower()}{'.' + subject.upper() if subject else ''}/{number}"
+    return arxiv_id, int(version) if version else None
+
+
+def abs_url(arxiv_id: str) -> str:
+    """The arXiv abstract page of a paper, built from its id (never from digest text)."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    """The arXiv PDF of the newest version of a paper, built from its id."""
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestRef:
+    """One digest file: its own date (``# 2025-01-03``) and where it was read from."""
+
+    date: dt.date | None
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return self.date.isoformat() if self.date else self.path.stem
+
+
+@dataclass(frozen=True, slots=True)
+class Paper:
+    """One paper of a digest.
+
+    ``abstract`` is plain text: hard-wrapped lines joined with spaces, paragraphs
+    separated by ``"\\n\\n"``, the digest's ``**`` markers removed. ``bold_spans`` are
+    the ``(start, end)`` offsets in ``abstract`` that the digest set in bold, and
+    ``keywords`` the distinct bolded terms in order of appearance.
+
+    ``source`` is the digest this record was taken from (the one holding the newest
+    version); ``digests`` is every digest the paper appeared in, oldest first.
+    ``line`` is the 1-based line of the paper's ``## `` heading in ``source``.
+    """
+
+    arxiv_id: str
+    version: int
+    title: str
+    authors: tuple[str, ...]
+    date: dt.date | None
+    url: str
+    abstract: str
+    bold_spans: tuple[tuple[int, int], ...]
+    keywords: tuple[str, ...]
+    source: DigestRef
+    digests: tuple[DigestRef, ...]
+    line: int = 0
+
+    @property
+    def abs_url(self) -> str:
+        return abs_url(self.arxiv_id)
+
+    @property
+    def pdf_url(self) -> str:
+        return pdf_url(self.arxiv_id)
+
+    @property
+    def digest_date(self) -> dt.date | None:
+        return self.source.date
