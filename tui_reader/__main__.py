@@ -1,0 +1,7 @@
+"""``python -m tui_reader`` runs the ``digest-reader`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,73 @@
+"""The user's defaults, from a small TOML file.
+
+    # ~/.config/digest-reader/config.toml
+    digests = "~/arxiv-digests"        # a folder or file, or a list of them
+    highlight = ["sparse", "pruning"]  # extra words to highlight in abstracts
+    auto_read = true                   # a paper becomes read when you move on from it
+
+Relative paths are taken from the config file's folder. A missing file means the
+defaults; a broken one is a ConfigError naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class ConfigError(Exception):
+    """A config file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    digests: tuple[Path, ...] = ()
+    highlight: tuple[str, ...] = ()
+    auto_read: bool = True
+
+
+KNOWN_KEYS = ("digests", "highlight", "auto_read")
+
+
+def load_config(path: Path) -> Config:
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except IsADirectoryError:
+        raise ConfigError(f"config {path}: is a folder, not a file") from None
+    except OSError as error:
+        raise ConfigError(f"config {path}: cannot be read ({error.strerror or error})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path}: is not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"config {path}: not valid TOML ({error})") from None
+
+    unknown = sorted(set(data) - set(KNOWN_KEYS))
+    if unknown:
+        known = ", ".join(KNOWN_KEYS)
+        raise ConfigError(f"config {path}: unknown setting {unknown[0]!r} (known: {known})")
+
+    digests = data.get("digests", [])
+    if isinstance(digests, str):
+        digests = [digests]
+    if not isinstance(digests, list) or not all(isinstance(d, str) and d for d in digests):
+        raise ConfigError(f"config {path}: 'digests' must be a path or a list of paths")
+    highlight = data.get("highlight", [])
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    if not isinstance(highlight, list) or not all(isinstance(w, str) for w in highlight):
+        raise ConfigError(f"config {path}: 'highlight' must be a word or a list of words")
+    auto_read = data.get("auto_read", True)
+    if not isinstance(auto_read, bool):
+        raise ConfigError(f"config {path}: 'auto_read' must be true or false")
+
+    base = path.parent
+    return Config(
+        digests=tuple(base / Path(d).expanduser() for d in digests),
+        highlight=tuple(w.strip() for w in highlight if w.strip()),
+        auto_read=auto_read,
+    )

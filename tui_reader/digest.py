@@ -1,0 +1,503 @@
+"""Markdown arXiv digests -> papers.
+
+A digest is a Markdown file of this shape (see ``data/sample-2025-01-03.md``)::
+
+    # 2025-01-03
+
+    # Table of Contents
+    * [Title](#anchor)
+
+    ## Title
+
+    >Authors: First Author, Second Author
+
+    >2024-12-30
+
+    > http://arxiv.org/abs/2412.21188v1
+
+    Abstract, hard-wrapped, with **bold** keywords, paragraphs
+      indented or separated by a blank line.
+
+The parser is a line scanner, not a Markdown parser: running markdown-it-py over a
+year of digests takes seconds, and the format needs only headings and a few prefixed
+lines. Sections (``## ``) are the truth; the table of contents is only cross-checked.
+Nothing here imports Textual or touches the screen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from pathlib import Path
+
+from .model import ARXIV_ID_RE, DigestRef, Paper
+
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DIGEST_DATE_RE = re.compile(r"^#[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*$", re.MULTILINE)
+_FILENAME_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+_URL_HINT_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
+_TOC_ENTRY_RE = re.compile(r"^[*\-+][ \t]+\[(.*)\]\(#[^)]*\)[ \t]*$")
+_URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf)/{ARXIV_ID_RE.pattern}", re.IGNORECASE)
+# Title, then the three metadata lines in the order every digest writes them.
+_STANDARD_HEADER_RE = re.compile(
+    r"([^\n]*)\n\s*>[ \t]*Authors:[ \t]*([^\n]*)\n"
+    r"\s*>[ \t]*(\d{4}-\d{2}-\d{2})[ \t]*\n"
+    r"\s*>[ \t]*(\S*arxiv\.org/(?:abs|pdf)/\S*)[ \t]*(?:\n|$)",
+    re.IGNORECASE,
+)
+_NO_SPANS: tuple[tuple[int, int], ...] = ()
+
+
+class DigestError(Exception):
+    """A digest that cannot be read at all. The message names the file and the problem."""
+
+
+@dataclass(slots=True)
+class ParsedDigest:
+    """One digest file: its identity, its papers in file order and what looked wrong."""
+
+    ref: DigestRef
+    papers: list[Paper]
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Library:
+    """Every paper of several digests, each arXiv id once.
+
+    ``papers`` are in digest order (digests sorted by date, papers in file order; a
+    paper seen in several digests sits where it first appeared). ``digests`` are the
+    loaded digests, oldest first.
+    """
+
+    papers: list[Paper]
+    digests: list[DigestRef]
+    warnings: list[str] = field(default_factory=list)
+
+
+_BLOCK_SIZE = 1 << 22
+
+
+def _read_pieces(path: Path) -> Iterator[str]:
+    """The decoded text of a digest file in pieces that each end at a section boundary.
+
+    Reading in blocks keeps the whole file from being in memory next to its papers.
+    Raises DigestError for files that are not digests: missing, unreadable, empty,
+    binary or not UTF-8.
+    """
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise DigestError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DigestError(f"{path}: is a folder, not a digest file") from None
+    except PermissionError:
+        raise DigestError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+    with handle:
+        pending = bytearray()
+        offset = 0
+        has_text = False
+        while True:
+            try:
+                block = handle.read(_BLOCK_SIZE)
+            except OSError as error:
+                raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+            if not block:
+                break
+            if b"\x00" in block:
+                raise DigestError(f"{path}: is a binary file, not a Markdown digest")
+            has_text = has_text or bool(block.strip())
+            pending += block
+            cut = pending.rfind(b"\n## ")
+            if cut <= 0:
+                continue
+            piece = bytes(pending[: cut + 1])
+            del pending[: cut + 1]
+            yield _decode(piece, offset, path)
+            offset += len(piece)
+        if not has_text:
+            raise DigestError(f"{path}: the file is empty")
+        if pending:
+            yield _decode(bytes(pending), offset, path)
+
+
+def _decode(piece: bytes, offset: int, path: Path) -> str:
+    try:
+        text = piece.decode("utf-8")
+    except UnicodeDecodeError as error:
+        position = offset + error.start
+        raise DigestError(
+            f"{path}: is not UTF-8 text (byte 0x{piece[error.start]:02x} at offset {position})"
+        ) from None
+    if offset == 0 and text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def parse_digest(path: Path) -> ParsedDigest:
+    """Parse one digest file. Raises DigestError when it is not a digest or holds no paper."""
+    parser = _DigestParser(path)
+    # Parsing allocates many objects and frees almost none: collecting in between only
+    # re-walks them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for piece in _read_pieces(path):
+            parser.feed(piece)
+    finally:
+        if collecting:
+            gc.enable()
+    return parser.finish()
+
+
+def parse_digest_text(text: str, path: Path) -> ParsedDigest:
+    """Parse the text of one digest. ``path`` names it in messages and in the papers."""
+    parser = _DigestParser(path)
+    parser.feed(text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text)
+    return parser.finish()
+
+
+class _DigestParser:
+    """Consumes a digest as text pieces that end at section boundaries."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.ref: DigestRef | None = None
+        self.preamble: list[str] = []
+        self.papers: list[Paper] = []
+        self.warnings: list[str] = []
+        self.section_titles: list[str] = []
+        self.seen: dict[str, int] = {}
+        self.line_number = 1
+
+    def feed(self, text: str) -> None:
+        position = _find_section(text, 0)
+        if self.ref is None:
+            preamble_end = position if position >= 0 else len(text)
+            self.preamble.append(text[:preamble_end])
+            self.line_number += text.count("\n", 0, preamble_end)
+            if position < 0:
+                return
+            preamble = "".join(self.preamble)
+            self.ref = DigestRef(date=_digest_date(preamble, self.path), path=self.path)
+            self.preamble = [preamble]
+        while position >= 0:
+            next_section = _find_section(text, position + 3)
+            end = next_section if next_section >= 0 else len(text)
+            self._add_section(text, position + 3, end)
+            self.line_number += text.count("\n", position, end)
+            position = next_section
+
+    def _add_section(self, text: str, start: int, end: int) -> None:
+        assert self.ref is not None
+        paper, title, problems = _parse_section(text, start, end, self.ref, self.line_number)
+        self.section_titles.append(title)
+        if problems:
+            where = f"{self.path}:{self.line_number}"
+            self.warnings.extend(f"{where}: {problem}" for problem in problems)
+        if paper is None:
+            return
+        earlier = self.seen.get(paper.arxiv_id)
+        if earlier is None:
+            self.seen[paper.arxiv_id] = len(self.papers)
+            self.papers.append(paper)
+            return
+        self.warnings.append(
+            f"{self.path}:{self.line_number}: {paper.arxiv_id} appears twice in this digest"
+        )
+        if paper.version > self.papers[earlier].version:
+            self.papers[earlier] = paper
+
+    def finish(self) -> ParsedDigest:
+        preamble = "".join(self.preamble)
+        self.warnings.extend(_check_table_of_contents(preamble, self.section_titles, self.path))
+        if self.ref is None or not self.papers:
+            raise DigestError(f"{self.path}: no papers found (expected '## Title' sections)")
+        return ParsedDigest(ref=self.ref, papers=self.papers, warnings=self.warnings)
+
+
+def _find_section(text: str, start: int) -> int:
+    """Offset of the next line starting with ``## `` at or after ``start``, or -1."""
+    if start == 0 and text.startswith("## "):
+        return 0
+    found = text.find("\n## ", max(start - 1, 0))
+    return found + 1 if found >= 0 else -1
+
+
+def _digest_date(preamble: str, path: Path) -> dt.date | None:
+    for match in (_DIGEST_DATE_RE.search(preamble), _FILENAME_DATE_RE.search(path.name)):
+        if match:
+            try:
+                return dt.date.fromisoformat(match.group(1))
+            except ValueError:
+                continue
+    return None
+
+
+def _parse_section(
+    text: str, start: int, end: int, ref: DigestRef, line_number: int
+) -> tuple[Paper | None, str, list[str]]:
+    """``text[start:end]``, one section after its ``## ``, -> its paper, title, problems."""
+    problems: list[str] = []
+    header = _STANDARD_HEADER_RE.match(text, start, end)
+    if header is not None:
+        # The shape every well-formed entry has: one regex instead of a line loop.
+        title = header.group(1).rstrip()
+        authors = _split_authors(header.group(2))
+        has_authors = has_date = True
+        date = _parse_date(header.group(3), problems)
+        url = header.group(4)
+        abstract_block = text[header.end() : end]
+    else:
+        title, authors, has_authors, date, has_date, url, abstract_block = _scan_header(
+            text[start:end], problems
+        )
+    if not title:
+        problems.append("a section without a title was skipped")
+        return None, title, problems
+    if not url:
+        problems.append(f"{title!r} has no arXiv URL line and was skipped")
+        return None, title, problems
+    id_match = _URL_ID_RE.search(url)
+    if id_match is None:
+        problems.append(f"{title!r}: no arXiv id in {url!r}; skipped")
+        return None, title, problems
+    if not has_authors or not authors:
+        problems.append(f"{title!r} has no authors")
+    if not has_date:
+        problems.append(f"{title!r} has no submission date")
+
+    abstract, bold_spans = _abstract_text(abstract_block)
+    if not abstract:
+        problems.append(f"{title!r} has no abstract")
+    keywords: tuple[str, ...] = ()
+    if bold_spans:
+        keywords = tuple(dict.fromkeys([abstract[start:end] for start, end in bold_spans]))
+    version = id_match.group(2)
+    paper = Paper(
+        arxiv_id=id_match.group(1),
+        version=int(version) if version else 1,
+        title=title,
+        authors=authors,
+        date=date,
+        url=url,
+        abstract=abstract,
+        bold_spans=bold_spans,
+        keywords=keywords,
+        source=ref,
+        digests=(ref,),
+        line=line_number,
+    )
+    return paper, title, problems
+
+
+def _scan_header(chunk: str, problems: list[str]) -> tuple:
+    """The careful, line-by-line reading of a section header that is not standard.
+
+    The metadata block is the blank and ``>`` lines after the title, up to the first
+    line of text.
+    """
+    title, _, rest = chunk.partition("\n")
+    title = title.rstrip()
+    authors: tuple[str, ...] = ()
+    date: dt.date | None = None
+    url = ""
+    has_authors = has_date = False
+    offset = 0
+    length = len(rest)
+    while offset < length:
+        line_end = rest.find("\n", offset)
+        if line_end < 0:
+            line_end = length
+        line = rest[offset:line_end].strip()
+        if line and not line.startswith(">"):
+            break
+        offset = line_end + 1
+        value = line[1:].strip()
+        if not value:
+            continue
+        if value[:8].lower() == "authors:":
+            authors = _split_authors(value[8:])
+            has_authors = True
+        elif _DATE_RE.fullmatch(value):
+            has_date = True
+            date = _parse_date(value, problems)
+        elif _URL_HINT_RE.search(value):
+            url = value
+        else:
+            problems.append(f"unexpected line {value!r}")
+    abstract_block = rest[offset:] if offset < length else ""
+    return title, authors, has_authors, date, has_date, url, abstract_block
+
+
+def _split_authors(names: str) -> tuple[str, ...]:
+    return tuple(filter(None, map(str.strip, names.split(", "))))
+
+
+_DATES: dict[str, dt.date] = {}
+
+
+def _parse_date(text: str, problems: list[str]) -> dt.date | None:
+    """ISO date -> date; one shared object per distinct date keeps a year of papers small."""
+    date = _DATES.get(text)
+    if date is None:
+        try:
+            date = _DATES.setdefault(text, dt.date.fromisoformat(text))
+        except ValueError:
+            problems.append(f"{text!r} is not a valid date")
+    return date
+
+
+def _abstract_text(block: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Join hard-wrapped lines, keep paragraph breaks, strip ``**`` and remember spans.
+
+    A paragraph ends at a blank line or where the next line is indented (the digests
+    mark a new paragraph with two leading spaces, without a blank line).
+    """
+    block = block.strip()
+    if not block:
+        return "", _NO_SPANS
+    # Single-character searches are memchr-fast; multi-character ones are not. A line
+    # break next to a space, tab or another break shows up as a double space here.
+    text = block.replace("\n", " ")
+    if "  " in text or "\t" in block:
+        paragraphs: list[list[str]] = [[]]
+        for raw_line in block.split("\n"):
+            line = raw_line.strip()
+            if not line:
+                if paragraphs[-1]:
+                    paragraphs.append([])
+                continue
+            if raw_line[:1] in (" ", "\t") and paragraphs[-1]:
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+        text = "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
+    if "*" not in text or "**" not in text:
+        return text, _NO_SPANS
+    return _strip_bold(text)
+
+
+def _strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove ``**`` pairs; the spans they enclosed, as offsets in the result.
+
+    A pair encloses at least one character and no paragraph break; an unpaired
+    ``**`` stays in the text as written.
+    """
+    parts = text.split("**")
+    bold = parts[1::2]
+    if (
+        len(parts) % 2 == 1
+        and all(bold)
+        and ("\n" not in text or not any("\n" in part for part in bold))
+    ):
+        # The common case: every ** is paired. Odd-numbered parts are the bold ones,
+        # and the running lengths of the parts are the span boundaries.
+        ends = list(accumulate(map(len, parts)))
+        return "".join(parts), tuple(zip(ends[0::2], ends[1::2], strict=False))
+    pieces: list[str] = []
+    spans = []
+    length = 0
+    last = 0
+    for match in _BOLD_RE.finditer(text):
+        before = text[last : match.start()]
+        pieces.append(before)
+        length += len(before)
+        inner = match.group(1)
+        pieces.append(inner)
+        spans.append((length, length + len(inner)))
+        length += len(inner)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(spans)
+
+
+def _check_table_of_contents(preamble: str, section_titles: list[str], path: Path) -> list[str]:
+    """Warnings for TOC entries without a section and sections missing from the TOC."""
+    marker = preamble.find("# Table of Contents")
+    if marker < 0:
+        return []
+    listed: list[tuple[str, int]] = []
+    base_line = preamble.count("\n", 0, marker) + 1
+    for offset, line in enumerate(preamble[marker:].split("\n")):
+        match = _TOC_ENTRY_RE.match(line.strip())
+        if match:
+            listed.append((match.group(1).strip(), base_line + offset))
+    if not listed:
+        return []
+    sections = set(section_titles)
+    listed_titles = {title for title, _ in listed}
+    warnings = [
+        f"{path}:{line}: the table of contents lists {title!r}, which has no section"
+        for title, line in listed
+        if title not in sections
+    ]
+    warnings.extend(
+        f"{path}: section {title!r} is missing from the table of contents"
+        for title in section_titles
+        if title not in listed_titles
+    )
+    return warnings
+
+
+def find_digest_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders to every ``*.md`` file below them; files are taken as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(p for p in path.rglob("*.md") if p.is_file())
+            if not files:
+                raise DigestError(f"{path}: the folder holds no .md digest files")
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise DigestError(f"{path}: no such file or folder")
+    return list(dict.fromkeys(found))
+
+
+def load_library(paths: Sequence[Path]) -> Library:
+    """Parse every digest below ``paths`` and merge them, one record per arXiv id.
+
+    The newest version of a paper wins (on a tie, the newer digest); the merged paper
+    remembers every digest it appeared in.
+    """
+    parsed = [parse_digest(path) for path in find_digest_files(paths)]
+    return merge_digests(parsed)
+
+
+def merge_digests(parsed: Sequence[ParsedDigest]) -> Library:
+    ordered = sorted(parsed, key=_digest_sort_key)
+    if len(ordered) == 1:
+        only = ordered[0]
+        return Library(papers=list(only.papers), digests=[only.ref], warnings=list(only.warnings))
+    by_id: dict[str, Paper] = {}
+    warnings: list[str] = []
+    for digest in ordered:
+        warnings.extend(digest.warnings)
+        for paper in digest.papers:
+            known = by_id.get(paper.arxiv_id)
+            if known is None:
+                by_id[paper.arxiv_id] = paper
+                continue
+            digests = (*known.digests, digest.ref)
+            newest = paper if paper.version >= known.version else known
+            by_id[paper.arxiv_id] = replace(newest, digests=digests)
+    return Library(
+        papers=list(by_id.values()),
+        digests=[digest.ref for digest in ordered],
+        warnings=warnings,
+    )
+
+
+def _digest_sort_key(digest: ParsedDigest) -> tuple[bool, dt.date, str]:
+    date = digest.ref.date
+    return (date is None, date or dt.date.min, str(digest.ref.path))
