@@ -72,8 +72,9 @@ def main() -> None:
         for count in args.counts:
             repeat = args.repeat if count <= 20_000 else max(2, args.repeat // 2)
             f = measure(count, folder, repeat)
-            print(f"{f['count']:>8} {f['size'] / 1e6:>8.1f} {f['best']:>7.2f} {f['median']:>9.2f} "
-                  f"{f['peak'] / 1e6:>13.0f} {f['peak'] / f['size']:>7.2f} {f['rss'] / 1e6:>7.0f}")  # fmt: skip
+            size_mb, peak_mb = f["size"] / 1e6, f["peak"] / 1e6
+            print(f"{f['count']:>8} {size_mb:>8.1f} {f['best']:>7.2f} {f['median']:>9.2f} "
+                  f"{peak_mb:>13.0f} {peak_mb / size_mb:>7.2f} {f['rss'] / 1e6:>7.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -233,9 +233,7 @@ def test_large_file_streams_across_blocks(tmp_path, monkeypatch):
     assert [p.title for p in parsed.papers] == [f"Paper {i}" for i in range(50)]
     assert parsed.warnings == []
     lines = path.read_text().splitlines()
-    assert [p.line for p in parsed.papers] == [
-        lines.index(f"## Paper {i}") + 1 for i in range(50)
-    ]
+    assert [p.line for p in parsed.papers] == [lines.index(f"## Paper {i}") + 1 for i in range(50)]
 
 
 @pytest.mark.parametrize(
@@ -261,7 +259,7 @@ def test_missing_and_folder_paths(tmp_path):
     with pytest.raises(DigestError, match="no such file"):
         find_digest_files([tmp_path / "nope.md"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DigestError, match="holds no .md digest files"):
+    with pytest.raises(DigestError, match=r"holds no \.md digest files"):
         find_digest_files([tmp_path / "empty"])
     with pytest.raises(DigestError, match="is a folder"):
         parse_digest(tmp_path / "empty")
