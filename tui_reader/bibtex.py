@@ -203,6 +203,8 @@ def _render_math(content: str, utf8: bool) -> str:
 
 def _clean_line(text: str) -> str:
     """NFC, without control characters or lone surrogates (each becomes a space / U+FFFD)."""
+    if text.isprintable() and (text.isascii() or unicodedata.is_normalized("NFC", text)):
+        return text
     if not text.isascii():
         text = _SURROGATE_RE.sub("\ufffd", unicodedata.normalize("NFC", text))
     return _CONTROL_RE.sub(" ", text).replace("\t", " ")
@@ -288,6 +290,7 @@ _WORD_PART_RE = re.compile(r"[-/\u2010-\u2015]")
 
 
 _FIRST_ALNUM_RE = re.compile(r"[^\W_]")
+_DIGIT_RE = re.compile(r"\d")
 
 
 def _needs_case_protection(word: str) -> bool:
@@ -300,14 +303,23 @@ def _needs_case_protection(word: str) -> bool:
     word = word[first.start() :]  # leading quotes and brackets do not count
     if not word[0].isupper():  # iPhone, mRNA, non-Hermitian
         return True
-    if any(char.isdigit() for char in word):  # T5, 3D, LLaMA2-7B
+    if _DIGIT_RE.search(word):  # T5, 3D, LLaMA2-7B
         return True
     # An upper-case letter past the first of a part: LLM, KeyGS, LoL-PIM; not Open-Sora.
     return any(part[1:] != part[1:].lower() for part in _WORD_PART_RE.split(word))
 
 
+@lru_cache(maxsize=1 << 16)
+def _format_title_word(word: str, utf8: bool) -> str:
+    """A title word without math; cached, as titles share most of their words."""
+    latex = _escape_text(word, utf8)
+    return f"{{{latex}}}" if _needs_case_protection(word) else latex
+
+
 def _format_title(title: str, utf8: bool) -> str:
     title = _one_line(title)
+    if "$" not in title:
+        return " ".join([_format_title_word(word, utf8) for word in title.split(" ") if word])
     pieces = _split_math(title)
     # Words are whitespace-separated runs of text; a math span belongs to the word it
     # touches (and may itself hold spaces).
@@ -341,6 +353,7 @@ def _needs_name_protection(name: str) -> bool:
     return "and" in tokens or tokens == ["others"]
 
 
+@lru_cache(maxsize=1 << 16)
 def _format_author(name: str, utf8: bool) -> str:
     latex = _escape_text(name, utf8)
     return f"{{{latex}}}" if _needs_name_protection(name) else latex
