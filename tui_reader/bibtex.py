@@ -466,7 +466,7 @@ def format_bibliography(
 STOP_WORDS = frozenset(
     """a an the on of for in to and or with via from towards toward into onto at by as
     is are be do does can about over under upon within without beyond through using
-    versus vs not no its their our your we you how what why when which who""".split()  # noqa: SIM905
+    versus vs not no its their our your we you how what why when which who""".split()
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Letters NFKD does not reduce to ASCII.
