@@ -143,27 +143,105 @@ def _decode(piece: bytes, offset: int, path: Path) -> str:
     return text
 
 
+class DigestReader:
+    """Reads one digest file as batches of papers, so a caller can show the first
+    papers of a large digest while the rest is still being read.
+
+    ``ref`` is known once the first batch is out; ``warnings`` grows as it reads.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._parser = _DigestParser(path)
+
+    @property
+    def ref(self) -> DigestRef | None:
+        return self._parser.ref
+
+    @property
+    def warnings(self) -> list[str]:
+        return self._parser.warnings
+
+    def batches(self) -> Iterator[list[Paper]]:
+        """Papers in file order, a piece of the file at a time. Raises DigestError."""
+        # Parsing allocates many objects and frees almost none: collecting in between
+        # only re-walks them.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for piece in _read_pieces(self.path):
+                papers = self._parser.feed(piece)
+                if papers:
+                    yield papers
+        finally:
+            if collecting:
+                gc.enable()
+        self._parser.finish()
+
+
+class LibraryBuilder:
+    """Merges papers from several digests, one record per arXiv id.
+
+    Feed digests oldest first. The newest version of a paper wins (on a tie, the
+    later digest); the record remembers every digest the paper appeared in and keeps
+    the place where it first appeared.
+    """
+
+    def __init__(self) -> None:
+        self.papers: list[Paper] = []
+        self.digests: list[DigestRef] = []
+        self.warnings: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, papers: Iterable[Paper]) -> list[int]:
+        """Add papers; returns the indices of earlier records that were replaced."""
+        replaced: list[int] = []
+        index_of = self._index
+        records = self.papers
+        for paper in papers:
+            if not self.digests or self.digests[-1] is not paper.source:
+                self.digests.append(paper.source)
+            index = index_of.get(paper.arxiv_id)
+            if index is None:
+                index_of[paper.arxiv_id] = len(records)
+                records.append(paper)
+                continue
+            known = records[index]
+            if paper.source in known.digests:
+                self.warnings.append(
+                    f"{paper.source.path}:{paper.line}: {paper.arxiv_id} appears twice"
+                    " in this digest"
+                )
+                digests = known.digests
+            else:
+                digests = (*known.digests, paper.source)
+            newest = paper if paper.version >= known.version else known
+            records[index] = replace(newest, digests=digests)
+            replaced.append(index)
+        return replaced
+
+    def library(self) -> Library:
+        return Library(papers=self.papers, digests=self.digests, warnings=self.warnings)
+
+
 def parse_digest(path: Path) -> ParsedDigest:
     """Parse one digest file. Raises DigestError when it is not a digest or holds no paper."""
-    parser = _DigestParser(path)
-    # Parsing allocates many objects and frees almost none: collecting in between only
-    # re-walks them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for piece in _read_pieces(path):
-            parser.feed(piece)
-    finally:
-        if collecting:
-            gc.enable()
-    return parser.finish()
+    reader = DigestReader(path)
+    builder = LibraryBuilder()
+    for batch in reader.batches():
+        builder.add(batch)
+    assert reader.ref is not None
+    return ParsedDigest(reader.ref, builder.papers, reader.warnings + builder.warnings)
 
 
 def parse_digest_text(text: str, path: Path) -> ParsedDigest:
     """Parse the text of one digest. ``path`` names it in messages and in the papers."""
     parser = _DigestParser(path)
-    parser.feed(text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text)
-    return parser.finish()
+    builder = LibraryBuilder()
+    builder.add(parser.feed(text.replace("\r\n", "\n").replace("\r", "\n")))
+    parser.finish()
+    assert parser.ref is not None
+    return ParsedDigest(parser.ref, builder.papers, parser.warnings + builder.warnings)
 
 
 class _DigestParser:
@@ -173,56 +251,46 @@ class _DigestParser:
         self.path = path
         self.ref: DigestRef | None = None
         self.preamble: list[str] = []
-        self.papers: list[Paper] = []
         self.warnings: list[str] = []
         self.section_titles: list[str] = []
-        self.seen: dict[str, int] = {}
+        self.paper_count = 0
         self.line_number = 1
 
-    def feed(self, text: str) -> None:
+    def feed(self, text: str) -> list[Paper]:
+        """Parse the sections of one piece; returns their papers in order."""
+        papers: list[Paper] = []
         position = _find_section(text, 0)
         if self.ref is None:
             preamble_end = position if position >= 0 else len(text)
             self.preamble.append(text[:preamble_end])
             self.line_number += text.count("\n", 0, preamble_end)
             if position < 0:
-                return
+                return papers
             preamble = "".join(self.preamble)
             self.ref = DigestRef(date=_digest_date(preamble, self.path), path=self.path)
             self.preamble = [preamble]
+        ref = self.ref
         while position >= 0:
             next_section = _find_section(text, position + 3)
             end = next_section if next_section >= 0 else len(text)
-            self._add_section(text, position + 3, end)
+            paper, title, problems = _parse_section(text, position + 3, end, ref, self.line_number)
+            self.section_titles.append(title)
+            if problems:
+                where = f"{self.path}:{self.line_number}"
+                self.warnings.extend(f"{where}: {problem}" for problem in problems)
+            if paper is not None:
+                papers.append(paper)
             self.line_number += text.count("\n", position, end)
             position = next_section
+        self.paper_count += len(papers)
+        return papers
 
-    def _add_section(self, text: str, start: int, end: int) -> None:
-        assert self.ref is not None
-        paper, title, problems = _parse_section(text, start, end, self.ref, self.line_number)
-        self.section_titles.append(title)
-        if problems:
-            where = f"{self.path}:{self.line_number}"
-            self.warnings.extend(f"{where}: {problem}" for problem in problems)
-        if paper is None:
-            return
-        earlier = self.seen.get(paper.arxiv_id)
-        if earlier is None:
-            self.seen[paper.arxiv_id] = len(self.papers)
-            self.papers.append(paper)
-            return
-        self.warnings.append(
-            f"{self.path}:{self.line_number}: {paper.arxiv_id} appears twice in this digest"
-        )
-        if paper.version > self.papers[earlier].version:
-            self.papers[earlier] = paper
-
-    def finish(self) -> ParsedDigest:
+    def finish(self) -> None:
+        """Check the table of contents; DigestError when the digest held no paper."""
         preamble = "".join(self.preamble)
         self.warnings.extend(_check_table_of_contents(preamble, self.section_titles, self.path))
-        if self.ref is None or not self.papers:
+        if self.ref is None or not self.paper_count:
             raise DigestError(f"{self.path}: no papers found (expected '## Title' sections)")
-        return ParsedDigest(ref=self.ref, papers=self.papers, warnings=self.warnings)
 
 
 def _find_section(text: str, start: int) -> int:
@@ -464,40 +532,30 @@ def find_digest_files(paths: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def peek_digest_date(path: Path) -> dt.date | None:
+    """The digest's own date from its first lines (or its file name), without parsing it."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8192).decode("utf-8", errors="replace")
+    except OSError:
+        head = ""
+    return _digest_date(head.split("\n## ", 1)[0], path)
+
+
+def ordered_digest_files(paths: Iterable[Path]) -> list[Path]:
+    """Every digest below ``paths``, oldest digest first (undated ones last, by name)."""
+    files = find_digest_files(paths)
+    dates = {path: peek_digest_date(path) for path in files}
+    return sorted(files, key=lambda path: (dates[path] is None, dates[path] or dt.date.min,
+                                           str(path)))  # fmt: skip
+
+
 def load_library(paths: Sequence[Path]) -> Library:
-    """Parse every digest below ``paths`` and merge them, one record per arXiv id.
-
-    The newest version of a paper wins (on a tie, the newer digest); the merged paper
-    remembers every digest it appeared in.
-    """
-    parsed = [parse_digest(path) for path in find_digest_files(paths)]
-    return merge_digests(parsed)
-
-
-def merge_digests(parsed: Sequence[ParsedDigest]) -> Library:
-    ordered = sorted(parsed, key=_digest_sort_key)
-    if len(ordered) == 1:
-        only = ordered[0]
-        return Library(papers=list(only.papers), digests=[only.ref], warnings=list(only.warnings))
-    by_id: dict[str, Paper] = {}
-    warnings: list[str] = []
-    for digest in ordered:
-        warnings.extend(digest.warnings)
-        for paper in digest.papers:
-            known = by_id.get(paper.arxiv_id)
-            if known is None:
-                by_id[paper.arxiv_id] = paper
-                continue
-            digests = (*known.digests, digest.ref)
-            newest = paper if paper.version >= known.version else known
-            by_id[paper.arxiv_id] = replace(newest, digests=digests)
-    return Library(
-        papers=list(by_id.values()),
-        digests=[digest.ref for digest in ordered],
-        warnings=warnings,
-    )
-
-
-def _digest_sort_key(digest: ParsedDigest) -> tuple[bool, dt.date, str]:
-    date = digest.ref.date
-    return (date is None, date or dt.date.min, str(digest.ref.path))
+    """Parse every digest below ``paths`` and merge them, one record per arXiv id."""
+    builder = LibraryBuilder()
+    for path in ordered_digest_files(paths):
+        reader = DigestReader(path)
+        for batch in reader.batches():
+            builder.add(batch)
+        builder.warnings.extend(reader.warnings)
+    return builder.library()
