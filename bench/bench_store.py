@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tui_reader.model import DigestRef, Paper  # noqa: E402
-from tui_reader.store import StateStore  # noqa: E402
+from tui_reader.model import DigestRef, Paper
+from tui_reader.store import StateStore
 
 
 def make_paper(index: int) -> Paper:
@@ -91,7 +91,10 @@ def main() -> None:
         path = Path(folder) / "state.json"
         t0 = time.perf_counter()
         papers = build(path, args.papers)
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}"
+        )
         print(f"built {args.papers:,} papers in {time.perf_counter() - t0:.1f} s")
         print(f"file size: {path.stat().st_size / 1e6:.1f} MB")
 
@@ -101,7 +104,10 @@ def main() -> None:
             store = StateStore.open(path, background=False)
             opens.append(time.perf_counter() - start)
             store.close()
-        print(f"cold open(): median {statistics.median(opens) * 1e3:.0f} ms, max {max(opens) * 1e3:.0f} ms")
+        print(
+            f"cold open(): median {statistics.median(opens) * 1e3:.0f} ms, "
+            f"max {max(opens) * 1e3:.0f} ms"
+        )
 
         store = StateStore.open(path, background=False)
         store.set_starred([papers[1]], True)
