@@ -8,6 +8,7 @@ snapshots) in a temporary folder, then measures on the calling thread:
 * ``flush()`` after one change: the first after a cold open (every line of the file
   encoded once) and the steady state (only the changed lines re-encoded);
 * a cold ``StateStore.open()``;
+* merging in a change another copy wrote (``reload()``; background-thread work);
 * the file size.
 
 Targets: toggle <= 5 ms, flush <= 0.5 s, open <= 0.5 s.
@@ -125,6 +126,28 @@ def main() -> None:
             f"flush(): first after open {first * 1e3:.0f} ms, "
             f"steady median {statistics.median(flushes) * 1e3:.0f} ms, "
             f"max {max(flushes) * 1e3:.0f} ms"
+        )
+
+        a = StateStore.open(path, background=False)
+        b = StateStore.open(path, background=False)
+        a.flush()
+        reloads, after = [], []
+        for i in range(5):
+            b.set_note(papers[100 + i], f"from the other copy {i}")
+            b.flush()
+            start = time.perf_counter()
+            a.reload()
+            reloads.append(time.perf_counter() - start)
+            a.set_read([papers[200 + i]], False)
+            start = time.perf_counter()
+            a.flush()
+            after.append(time.perf_counter() - start)
+        a.close()
+        b.close()
+        print(
+            f"reload() after another copy wrote (background thread): median "
+            f"{statistics.median(reloads) * 1e3:.0f} ms; the next flush() "
+            f"{statistics.median(after) * 1e3:.0f} ms"
         )
 
         for label, interval in (("background idle", 3600.0), ("flushing every 50 ms", 0.05)):

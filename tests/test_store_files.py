@@ -111,6 +111,31 @@ def test_damaged_entries_are_skipped_and_a_copy_is_kept(tmp_path):
     reread.close()
 
 
+def test_a_passing_read_error_leaves_the_file_alone(tmp_path, monkeypatch):
+    """Out of file handles is not a damaged file: nothing is moved, nothing overwritten."""
+    path = tmp_path / "state.json"
+    path.write_text(VALID)
+    real_open = os.open
+
+    def failing_open(file, flags, *args, **kwargs):
+        if Path(file) == path:
+            raise OSError(24, "Too many open files")
+        return real_open(file, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", failing_open)
+    store = StateStore.open(path, background=False)
+    assert "Could not read" in store.notices[0]
+    store.set_read(["2501.00002"], True)
+    assert not store.flush()  # it must read the file before it may write it
+    assert path.read_text() == VALID
+    monkeypatch.undo()
+    assert store.reload() == {"2501.00001"}
+    assert store.flush()
+    assert set(json.loads(path.read_text())["papers"]) == {"2501.00001", "2501.00002"}
+    assert backups(tmp_path) == []
+    store.close()
+
+
 def test_an_empty_file_is_an_empty_database(tmp_path):
     path = tmp_path / "state.json"
     path.write_bytes(b"")
@@ -129,6 +154,7 @@ def test_a_file_from_a_newer_version_is_left_untouched(tmp_path):
     assert store.state("2501.00001").read  # still works in memory
     assert not store.flush()
     store.close()
+    assert len(store.notices) == 1
     assert path.read_text() == content
     assert backups(tmp_path) == []
 

@@ -216,6 +216,16 @@ class _PaperTable:
     def __len__(self) -> int:
         return sum(len(bucket) for bucket in self._buckets)
 
+    def reuse_texts(self, old: _PaperTable, changed: set[int]) -> None:
+        """Take ``old``'s encoded text for buckets that hold the very same documents.
+
+        For use right after rebuilding from a file: a bucket not in ``changed`` holds
+        exactly ``old``'s documents (maybe in another order, which JSON ignores).
+        """
+        for index in range(_BUCKETS):
+            if index not in changed and len(self._buckets[index]) == len(old._buckets[index]):
+                self._texts[index] = old._texts[index]
+
     def lines(self) -> list[str]:
         """The members of each non-empty bucket as JSON text, one string per bucket."""
         texts = self._texts
@@ -343,13 +353,13 @@ def _schema_version(tables: dict) -> int:
         return 0
     version = schema.get("version") if type(schema) is dict else None
     if type(version) is not int or version < 0:
-        raise StateFileError("its format version is unreadable")
+        raise StateFileError("damaged (its format version is unreadable)")
     return version
 
 
 def _parse(raw: bytes, signature: tuple) -> _Image:
     """Bytes of a state file -> validated, migrated image. Raises StateFileError."""
-    if not raw.strip():
+    if not raw or raw.isspace():
         return _Image.empty(signature)  # TinyDB's own convention: empty file, empty db
     try:
         text = raw.decode("utf-8")
@@ -371,7 +381,7 @@ def _parse(raw: bytes, signature: tuple) -> _Image:
         try:
             tables = MIGRATIONS[version](tables)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise StateFileError(f"its format {version} could not be upgraded ({exc})") from None
+            raise StateFileError(f"not upgradable from format {version} ({exc})") from None
         version += 1
     damaged = 0
     papers = _PaperTable()
@@ -396,12 +406,17 @@ def _parse(raw: bytes, signature: tuple) -> _Image:
 
 
 def _read_image(path: Path) -> _Image:
-    """Read and parse the file; a missing file is an empty image. Raises StateFileError."""
+    """Read and parse the file; a missing file is an empty image.
+
+    Raises StateFileError for a file that cannot be used as it is (damaged, a folder,
+    no permission to read), OSError for a failure that may pass (out of file handles,
+    I/O errors) — the file is then left alone and read again later.
+    """
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         return _Image.empty()
-    except OSError as exc:
+    except PermissionError as exc:
         raise StateFileError(f"unreadable ({exc.strerror or exc})") from None
     try:
         st = os.fstat(fd)
@@ -410,8 +425,8 @@ def _read_image(path: Path) -> _Image:
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
-    except OSError as exc:
-        raise StateFileError(f"unreadable ({exc.strerror or exc})") from None
+    except IsADirectoryError:
+        raise StateFileError("a folder, not a file") from None
     finally:
         os.close(fd)
     return _parse(b"".join(chunks), _stat_signature(st))
@@ -713,10 +728,11 @@ class _InterProcessLock:
                 if time.monotonic() > deadline:
                     raise TimeoutError(f"{self.path.name} is held by another program")
                 time.sleep(0.005)
-        except BaseException:
+            self._fd, self._depth = fd, 1
+        except BaseException:  # a signal may land anywhere: never leak a held lock
+            self._fd, self._depth = None, 0
             os.close(fd)
             raise
-        self._fd, self._depth = fd, 1
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -871,6 +887,12 @@ class StateStore:
                 image = store._read_if_changed()
             except _SaveError:
                 image = None  # reported; start empty and retry on the next flush
+            except OSError as exc:
+                image = None  # the file is left alone and read again at the next check
+                store._notice(
+                    f"Could not read the state file {store.path} ({exc.strerror or exc}); "
+                    "trying again shortly."
+                )
             if image is not None:
                 store._install(image)
         with _open_stores_lock:
@@ -891,7 +913,7 @@ class StateStore:
         self._wake.set()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():
-            thread.join()
+            thread.join(timeout=30)  # a callback could hang it; the flush below is ours
         self.flush()
         self._closed = True
         with _open_stores_lock:
@@ -1052,7 +1074,8 @@ class StateStore:
         with self._flush_lock:
             try:
                 changed = self._sync(write=False)
-            except _SaveError:
+            except _SaveError as exc:
+                self._notice_once(str(exc))
                 changed = set()
         self._deliver()
         return changed
@@ -1283,7 +1306,7 @@ class StateStore:
         except _SaveError as exc:
             self._failures += 1
             self._retry_at = time.monotonic() + min(30.0, 0.5 * 2**self._failures)
-            if not self._save_failing:
+            if not self._save_failing and self._blocked is None:  # blocked: said already
                 self._save_failing = True
                 self._notice_once(str(exc))
             return False
@@ -1381,6 +1404,10 @@ class StateStore:
                     signature = self._storage.write_image(header, table)
         except (OSError, TimeoutError) as exc:
             reason = getattr(exc, "strerror", None) or str(exc)
+            if not write:
+                raise _SaveError(
+                    f"Cannot read the state file {self.path} ({reason}); will try again."
+                ) from None
             raise _SaveError(
                 f"Cannot save reading state to {self.path} ({reason}); changes are kept in "
                 "memory and saving will be retried."
@@ -1422,6 +1449,7 @@ class StateStore:
             if table.get(arxiv_id) is None:
                 table.set(arxiv_id, doc)
                 grown = True
+        table.reuse_texts(old, {hash(arxiv_id) % _BUCKETS for arxiv_id in external})
         return table, external, grown
 
     def _adopt(
@@ -1495,8 +1523,8 @@ class StateStore:
                     with self._flush_lock:
                         if not self._stopping:
                             self._sync(write=False)
-            except _SaveError:
-                pass  # reported where it was raised
+            except _SaveError as exc:
+                self._notice_once(str(exc))  # (said once; a failed flush reported itself)
             except Exception as exc:  # a bug must not silently end saving
                 self._failures += 1
                 self._retry_at = time.monotonic() + min(30.0, 0.5 * 2**self._failures)
