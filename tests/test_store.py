@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.store_helpers import REPO_ROOT, make_paper
-from tui_reader.store import PaperState, StateStore, open_tinydb
+from tui_reader.store import PaperState, StateStore, _decode, _PaperTable, _write_image, open_tinydb
 
 
 @pytest.fixture
@@ -341,3 +343,46 @@ def test_mutations_stay_cheap_with_many_papers(store):
     for n in range(200):
         store.set_starred([f"2501.{n:05d}"], n % 2 == 0)
     assert (time.perf_counter() - start) / 200 < 0.005
+
+
+JSON_TEXT = st.text(st.characters(max_codepoint=0x2FFF, exclude_categories=("Cs",)))
+DOCS = st.dictionaries(
+    JSON_TEXT,
+    st.fixed_dictionaries(
+        {"read": st.booleans(), "note": JSON_TEXT, "updated_at": st.floats(0, 2e9)},
+        optional={"paper": st.dictionaries(JSON_TEXT, JSON_TEXT, max_size=3)},
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(docs=DOCS, settings_value=JSON_TEXT)
+def test_the_line_reader_agrees_with_json_loads_on_what_the_writer_writes(
+    tmp_path_factory, docs, settings_value
+):
+    path = tmp_path_factory.mktemp("layout") / "state.json"
+    header = {"meta": {"schema": {"version": 1}}, "settings": {"s": {"value": settings_value}}}
+    _write_image(path, header, _PaperTable.from_docs(docs))
+    text = path.read_text(encoding="utf-8")
+    assert _decode(text) == json.loads(text)
+    assert _decode(text)["papers"] == docs
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    data=st.recursive(
+        st.none() | st.booleans() | JSON_TEXT, lambda c: st.dictionaries(JSON_TEXT, c)
+    )
+)
+def test_the_line_reader_agrees_with_json_loads_on_any_layout(data):
+    for text in (
+        json.dumps({"papers": data}, indent=1),
+        json.dumps({"x": data, "papers": data}).replace(", ", ",\n"),
+        '{"papers": {\n' + json.dumps(data)[1:-1] + "\n}}",
+    ):
+        try:
+            expected = json.loads(text)
+        except ValueError:
+            continue
+        assert _decode(text) == expected
