@@ -1,0 +1,161 @@
+"""Real processes: killed writers, two copies at once, and termination signals."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import signal
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.store_helpers import SHARED, crash_id, peer_read_value, spawn
+from tui_reader.store import StateStore
+
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX signals")
+
+CRASH_TRIALS = 60
+PRELOADED = 3000  # papers already in the file, so that each write takes a while
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A state file with some history the killed writers must never damage."""
+    path = tmp_path_factory.mktemp("template") / "state.json"
+    store = StateStore.open(path, background=False)
+    store.set_read([f"2301.{n:05d}" for n in range(PRELOADED)], True)
+    store.set_starred([f"2301.{n:05d}" for n in range(0, PRELOADED, 10)], True)
+    store.close()
+    return path
+
+
+def wait_for_line(child: subprocess.Popen[str], expected: str, timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = child.stdout.readline()
+        if line.strip() == expected:
+            return
+        if not line and child.poll() is not None:
+            break
+    child.kill()
+    raise AssertionError(f"child never printed {expected!r}: {child.stderr.read()}")
+
+
+def check_intact(path: Path) -> StateStore:
+    """The file parses, as JSON and as a state file, without any repair."""
+    json.loads(path.read_bytes())
+    store = StateStore.open(path, background=False)
+    assert store.notices == []
+    assert len(store.ids(read=True)) == PRELOADED
+    return store
+
+
+def crash_trial(template: Path, folder: Path, seed: int) -> tuple[int, float]:
+    rng = random.Random(seed)
+    folder.mkdir()
+    path = folder / "state.json"
+    shutil.copy(template, path)
+    child = spawn("crash", path)
+    if rng.random() < 0.1:
+        time.sleep(rng.random() * 0.05)  # sometimes while it is still starting up
+    else:
+        wait_for_line(child, "ready")
+        time.sleep(rng.random() * 0.25)
+    child.kill()
+    out, _ = child.communicate()
+    flushed = [int(line.split()[1]) for line in out.splitlines() if line.startswith("flushed ")]
+    last = max(flushed, default=-1)
+
+    store = check_intact(path)
+    starred = set(store.ids(starred=True))
+    missing = [n for n in range(last + 1) if crash_id(n) not in starred]
+    assert not missing, f"seed {seed}: flushed changes lost: {missing[:5]}"
+    if last >= 0:
+        assert int(store.state("2401.00000").note.removeprefix("n=")) >= last
+    store.close()
+    return last, time.monotonic()
+
+
+def test_a_writer_killed_at_any_moment_never_damages_the_file(template, tmp_path):
+    seed = random.randrange(1 << 30)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [
+            pool.submit(crash_trial, template, tmp_path / f"trial{n}", seed + n)
+            for n in range(CRASH_TRIALS)
+        ]
+        results = [future.result() for future in futures]
+    # The kills really landed in the middle of the work, not only before or after it.
+    assert sum(1 for last, _ in results if last > 0) >= CRASH_TRIALS // 2
+
+
+def test_a_killed_writer_loses_at_most_the_last_moments(template, tmp_path):
+    """No explicit flush at all: the background thread alone saves the changes."""
+    for trial in range(3):
+        path = tmp_path / f"lazy{trial}" / "state.json"
+        path.parent.mkdir()
+        shutil.copy(template, path)
+        child = spawn("lazy", path)
+        wait_for_line(child, "ready")
+        time.sleep(0.6 + 0.2 * trial)
+        killed_at = time.monotonic()
+        child.kill()
+        out, _ = child.communicate()
+        changes = [line.split() for line in out.splitlines() if line.startswith("changed ")]
+        assert changes
+        store = check_intact(path)
+        starred = set(store.ids(starred=True))
+        # Flush interval 0.05 s: anything changed 0.5 s before the kill must be there.
+        old = [int(n) for _, n, at in changes if float(at) < killed_at - 0.5]
+        assert old and all(crash_id(n) in starred for n in old)
+        store.close()
+
+
+def test_two_processes_sharing_one_file_lose_nothing(tmp_path):
+    path = tmp_path / "state.json"
+    rounds = 400
+    children = [
+        spawn("peer", path, name, str(rounds), str(seed)) for name, seed in (("a", 1), ("b", 2))
+    ]
+    for child in children:
+        wait_for_line(child, "ready")
+    for child in children:  # start both at once, so that their changes interleave
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    for child in children:
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 0, err
+        assert out.startswith("done []"), out  # no notices in either copy
+    store = StateStore.open(path, background=False)
+    starred = set(store.ids(starred=True))
+    for prefix in ("2502", "2503"):
+        assert {f"{prefix}.{n:05d}" for n in range(rounds)} <= starred
+    for k in range(SHARED):
+        state = store.state(f"2504.{k:05d}")
+        last = max(n for n in range(rounds) if n % SHARED == k)
+        assert state.read == peer_read_value(last), f"a's last read mark of 2504.{k:05d} lost"
+        assert state.note == f"note from b {last}", f"b's last note on 2504.{k:05d} lost"
+    assert store.notices == []
+    store.close()
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP"])
+def test_a_termination_signal_saves_the_changes_and_exits_cleanly(tmp_path, signame):
+    path = tmp_path / "state.json"
+    child = spawn("sigterm", path)
+    wait_for_line(child, "ready")
+    assert not path.exists()  # nothing flushed yet: the interval is an hour
+    signum = getattr(signal, signame)
+    child.send_signal(signum)
+    out, err = child.communicate(timeout=20)
+    assert child.returncode == 128 + signum, err
+    assert "not interrupted" not in out
+    assert "Traceback" not in err
+    store = StateStore.open(path, background=False)
+    assert store.ids(starred=True) == ["2501.00001", "2501.00002"]
+    assert store.state("2501.00003").note == "written on the way out"
+    assert store.get_setting("theme") == "textual-light"
+    store.close()
