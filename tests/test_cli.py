@@ -57,7 +57,7 @@ def test_list_without_paths_uses_the_bundled_sample(capsys):
     assert main(["list"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 30
-    assert lines[0] == "2412.21188v1\tSparse chaos in cortical circuits"
+    assert lines[0] == "2412.21188v1\tN..\tSparse chaos in cortical circuits"
 
 
 def test_list_without_paths_uses_the_configured_folder(tmp_path, monkeypatch, capsys):
@@ -72,7 +72,7 @@ def test_list_without_paths_uses_the_configured_folder(tmp_path, monkeypatch, ca
     config.write_text('digests = "digests"\n', encoding="utf-8")
     monkeypatch.setenv("DIGEST_READER_CONFIG", str(config))
     assert main(["list"]) == 0
-    assert capsys.readouterr().out == "2501.00001v1\tMine\n"
+    assert capsys.readouterr().out == "2501.00001v1\tN..\tMine\n"
 
 
 def test_malformed_entry_is_a_warning_on_stderr(tmp_path, capsys):
@@ -84,7 +84,7 @@ def test_malformed_entry_is_a_warning_on_stderr(tmp_path, capsys):
     )
     assert main(["list", str(path)]) == 0
     captured = capsys.readouterr()
-    assert captured.out == "2501.00001v1\tGood\n"
+    assert captured.out == "2501.00001v1\tN..\tGood\n"
     assert captured.err == (
         f"digest-reader: warning: {path}:13: 'Broken' has no arXiv URL line and was skipped\n"
     )
@@ -188,9 +188,9 @@ def test_db_option_survives_the_subcommand_parser():
     from tui_reader.cli import build_parser, split_default_command
 
     parser = build_parser()
-    args = parser.parse_args(split_default_command(["--db", "x.json", "list"], ("open", "list")))
+    args = parser.parse_args(split_default_command(["--db", "x.json", "list"]))
     assert args.db == "x.json"
-    args = parser.parse_args(split_default_command(["list", "--db", "y.json"], ("open", "list")))
+    args = parser.parse_args(split_default_command(["list", "--db", "y.json"]))
     assert args.db == "y.json"
-    args = parser.parse_args(split_default_command(["some.md"], ("open", "list")))
+    args = parser.parse_args(split_default_command(["some.md"]))
     assert args.command == "open" and args.paths == [Path("some.md")]

@@ -111,8 +111,7 @@ def _read_pieces(path: Path) -> Iterator[str]:
                 raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
             if not block:
                 break
-            if b"\x00" in block:
-                raise DigestError(f"{path}: is a binary file, not a Markdown digest")
+            _check_binary(block, path)
             has_text = has_text or bool(block.strip())
             pending += block
             cut = pending.rfind(b"\n## ")
@@ -126,6 +125,48 @@ def _read_pieces(path: Path) -> Iterator[str]:
             raise DigestError(f"{path}: the file is empty")
         if pending:
             yield _decode(bytes(pending), offset, path)
+
+
+def _check_binary(block: bytes, path: Path) -> None:
+    if b"\x00" in block:
+        raise DigestError(f"{path}: is a binary file, not a Markdown digest")
+
+
+def check_digest_file(path: Path) -> None:
+    """Cheap checks before a digest is read in the background: DigestError if it is
+    missing, unreadable, empty, binary, not UTF-8 at its start or has no ``## `` section.
+
+    Problems deeper in a large file are found when it is read.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+            _check_binary(head, path)
+            if not head.strip():
+                raise DigestError(f"{path}: the file is empty")
+            # Cut at the last line break so a multi-byte character is never split.
+            complete = head if len(head) < 1 << 16 else head[: head.rfind(b"\n") + 1]
+            _decode(complete, 0, path)
+            found = head.startswith(b"## ") or b"\n## " in head
+            tail = head[-3:]
+            while not found:
+                block = handle.read(1 << 22)
+                if not block:
+                    break
+                found = b"\n## " in tail + block
+                tail = block[-3:]
+    except DigestError:
+        raise
+    except FileNotFoundError:
+        raise DigestError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise DigestError(f"{path}: is a folder, not a digest file") from None
+    except PermissionError:
+        raise DigestError(f"{path}: permission denied") from None
+    except OSError as error:
+        raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+    if not found:
+        raise DigestError(f"{path}: no papers found (expected '## Title' sections)")
 
 
 def _decode(piece: bytes, offset: int, path: Path) -> str:
