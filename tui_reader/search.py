@@ -20,8 +20,9 @@ How it stays fast at 100,000 papers (figures in ``docs/search.md``):
   papers separated by NUL, with each paper's start and end offsets. Searching is
   ``find`` in C over that buffer; no per-word structures are built, so the build takes
   well under a second.
-* Each term picks the cheapest of three scans, from a small sample of papers and of
-  byte frequencies: a per-paper ``find`` mapped in C (for terms most papers hold), a
+* Terms are checked in the order of how few papers a small sample says hold them, and
+  each term picks the cheapest of three scans, from that sample and from byte
+  frequencies: a per-paper ``find`` mapped in C (for terms most papers hold), a
   ``find`` that jumps to the next paper after each hit (for rare terms), or a
   ``memchr`` walk over the term's rarest byte (``q``, ``z``, digits, non-ASCII) that
   checks the term only where that byte occurs.
@@ -183,9 +184,14 @@ class SearchIndex:
                 self._history.move_to_end(key)
                 return list(known.papers)
             found = self._narrowest_known(wanted)
-            for term in wanted:
-                if term not in found.firsts and found.papers:
-                    found = self._narrow(found, term)
+            if not found.papers:
+                return []
+            plans = {term: self._plan(term) for term in wanted if term not in found.firsts}
+            # The term fewest papers hold goes first: the others then check fewer papers.
+            for term in sorted(plans, key=lambda term: plans[term][2]):
+                if not found.papers:
+                    break
+                found = self._narrow(found, term, plans[term])
             firsts = {term: found.firsts[term] for term in wanted if term in found.firsts}
             self._history[key] = _Found(found.papers, firsts)
             if len(self._history) > _HISTORY:
@@ -208,11 +214,11 @@ class SearchIndex:
 
     # -- one term ------------------------------------------------------------------
 
-    def _narrow(self, found: _Found, term: bytes) -> _Found:
-        """The papers of ``found`` whose text holds ``term``."""
+    def _narrow(self, found: _Found, term: bytes, planned: tuple[str, float, float]) -> _Found:
+        """The papers of ``found`` whose text holds ``term``; ``planned`` is ``_plan(term)``."""
         papers = found.papers
         whole = len(papers) == len(self._everyone)
-        plan, whole_cost, hits = self._plan(term)
+        plan, whole_cost, hits = planned
         # Per paper, look from the first occurrence of a known part of ``term`` when
         # there is one (``quant`` is never before the first ``quan``), else from its
         # start. The bytes left to scan are estimated, not summed: it costs too much.
