@@ -1,0 +1,66 @@
+"""Make the SVG screenshots in this folder from the bundled sample digest.
+
+    python screenshots/make_screenshots.py
+
+Uses the app factory on a throwaway state file with a few papers already judged, so
+the screens show what a reader mid-triage sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tui_reader.locations import sample_digest_path  # noqa: E402
+from tui_reader.store import StateStore  # noqa: E402
+from tui_reader.ui.app import make_app  # noqa: E402
+
+SHOTS = {
+    # name: (size, keys pressed after loading)
+    "main": ((130, 36), ["j", "j", "j", "j", "j", "j"]),
+    "search": ((130, 36), ["slash", *"quantiz", "enter"]),
+    "note": ((130, 36), ["j", "j", "j", "j", "j", "n", *"Compare with 3DGS-free SfM"]),
+    "help": ((130, 40), ["question_mark"]),
+    "narrow-80x24": ((80, 24), ["j", "j", "j", "j", "j", "j", "j", "j"]),
+}
+
+
+def prepared_store(folder: Path) -> StateStore:
+    store = StateStore.open(folder / "state.json", background=False)
+    store.set_read(["2412.21188", "2412.21140", "2412.21102"], True)
+    store.set_starred(["2412.20891", "2412.20767"], True)
+    store.set_note("2412.20891", "Tensor adaptation; try against LoRA baseline.")
+    return store
+
+
+async def shoot(name: str, size: tuple[int, int], keys: list[str], folder: Path) -> Path:
+    store = prepared_store(folder)
+    app = make_app([sample_digest_path()], store, words=("LLM",))
+    async with app.run_test(size=size) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+        # Not wait_for_complete(): the note editor's worker waits for the dialog.
+        await pilot.pause(0.5)
+        path = HERE / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+    store.close()
+    return path
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        for name, (size, keys) in SHOTS.items():
+            folder = Path(scratch) / name
+            folder.mkdir()
+            print(await shoot(name, size, keys, folder))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

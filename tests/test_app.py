@@ -1,0 +1,446 @@
+"""The app driven as a user drives it: keys in, store and widgets checked."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+
+from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
+from tests.conftest import SEED_DIGEST
+from tui_reader.ui.app import TriageScreen
+from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.screens.export_path import ExportPathScreen
+from tui_reader.ui.screens.help import HelpScreen
+from tui_reader.ui.screens.note import NoteScreen
+
+SIZE = (120, 36)
+FIRST, SECOND, THIRD = "2412.21188", "2412.21140", "2412.21102"
+
+
+def state(app, arxiv_id):
+    return app.store.state(arxiv_id)
+
+
+async def test_opens_on_the_first_paper_with_counts(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert summary(app) == "2025-01-03 · 30 papers · 30 unread · 0 starred"
+        assert screen.paper_list.cursor == 0
+        text = detail_text(app)
+        assert text.startswith("Sparse chaos in cortical circuits")
+        assert "Rainer Engelken, Michael Monteforte, Fred Wolf" in text
+        assert "2412.21188v1" in text and "https://arxiv.org/abs/2412.21188" in text
+        assert "networks exhibit sparse chaos" in text
+        assert "●" in row_text(app, 0) and "Sparse chaos" in row_text(app, 0)
+
+
+@pytest.mark.parametrize(
+    ("keys", "expected"),
+    [
+        (["j"], 1),
+        (["down", "down"], 2),
+        (["j", "j", "k"], 1),
+        (["j", "up"], 0),
+        (["G"], 29),
+        (["end"], 29),
+        (["G", "g"], 0),
+        (["G", "home"], 0),
+        (["pagedown"], None),
+        (["pagedown", "pageup"], 0),
+    ],
+)
+async def test_moving_in_the_list(tmp_path, keys, expected):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press(*keys)
+        if expected is None:
+            assert screen.paper_list.cursor > 5
+        else:
+            assert screen.paper_list.cursor == expected
+        paper = screen.triage.paper_at(screen.paper_list.cursor)
+        assert detail_text(app).startswith(paper.title.replace("$^3$", "³"))
+
+
+async def test_moving_on_marks_the_paper_read(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j")
+        assert state(app, FIRST).read
+        assert not state(app, SECOND).read  # shown, not yet moved on from
+        assert "29 unread" in summary(app)
+        assert "●" not in row_text(app, 0)
+
+
+async def test_no_auto_read(tmp_path):
+    app = new_app(tmp_path, auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "j")
+        assert not state(app, FIRST).read and "30 unread" in summary(app)
+
+
+async def test_r_toggles_read_and_an_explicit_choice_sticks(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r")
+        assert state(app, FIRST).read
+        await pilot.press("r")
+        assert not state(app, FIRST).read
+        await pilot.press("j")  # moving on does not override the explicit "unread"
+        assert not state(app, FIRST).read
+
+
+async def test_s_stars_and_unstars(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s")
+        assert state(app, FIRST).starred
+        assert "1 starred" in summary(app)
+        assert "★" in row_text(app, 0)
+        assert "★ starred" in detail_text(app)
+        snapshot = app.store.snapshot(FIRST)
+        assert snapshot is not None and snapshot.title == "Sparse chaos in cortical circuits"
+        await pilot.press("s")
+        assert not state(app, FIRST).starred and "0 starred" in summary(app)
+
+
+async def test_note_editor_saves_with_ctrl_s(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"compare with", "enter", *"Lyapunov", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert state(app, FIRST).note == "compare with\nLyapunov"
+        assert "✎" in row_text(app, 0)
+        assert "compare with\nLyapunov" in detail_text(app)
+        assert "1 noted" in summary(app)
+
+
+async def test_note_escape_asks_before_discarding_changes(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", *"draft", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # keep editing
+        await pilot.pause()
+        assert isinstance(app.screen, NoteScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("y")  # discard
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert state(app, FIRST).note == ""
+
+
+async def test_note_escape_without_changes_closes_at_once(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+
+
+async def test_an_emptied_note_is_deleted(tmp_path):
+    app = new_app(tmp_path)
+    app.store.set_note(FIRST, "old note")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("n", "ctrl+a")
+        editor = app.screen.query_one("TextArea")
+        editor.clear()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert state(app, FIRST).note == ""
+        assert "Note deleted." in app.notifications_seen
+
+
+async def test_undo_is_repeatable_and_undoes_mark_all(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s", "j")  # star the first; moving on reads it
+        assert state(app, FIRST).read and state(app, FIRST).starred
+        await pilot.press("u")
+        assert not state(app, FIRST).read and state(app, FIRST).starred
+        await pilot.press("u")
+        assert not state(app, FIRST).starred
+        await pilot.press("R")
+        assert all(state(app, p.arxiv_id).read for p in app.triage.papers)
+        assert "0 unread" in summary(app)
+        await pilot.press("u")
+        assert not any(state(app, p.arxiv_id).read for p in app.triage.papers)
+        assert "30 unread" in summary(app)
+        await pilot.press("u")
+        assert "Nothing to undo." in app.notifications_seen
+
+
+async def test_search_narrows_as_you_type_and_escape_clears(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"keyframe")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        # KeyGS by its title, ReTaKe by "keyframes" in its abstract
+        assert [p.arxiv_id for p in screen.triage.papers_in_view()] == ["2412.20767", "2412.20504"]
+        assert "search: keyframe (2)" in summary(app)
+        await pilot.press(*" gaussian")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [p.arxiv_id for p in screen.triage.papers_in_view()] == ["2412.20767"]
+        assert detail_text(app).startswith("KeyGS")
+        await pilot.press("enter")  # back to the list, search kept
+        assert screen.paper_list.has_focus and len(screen.triage.view) == 1
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(screen.triage.view) == 30
+        assert screen.triage.paper_at(screen.paper_list.cursor).arxiv_id == "2412.20767"
+
+
+async def test_search_terms_all_must_match(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("slash", *"quantization diffusion")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert {p.arxiv_id for p in screen.triage.papers_in_view()} == {"2412.19867"}
+
+
+async def test_f_cycles_the_filter(tmp_path):
+    app = new_app(tmp_path)
+    app.store.set_starred([THIRD], True)
+    app.store.set_note(SECOND, "n")
+    app.store.set_read([FIRST], True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("f")
+        assert screen.triage.filter == "unread" and len(screen.triage.view) == 29
+        await pilot.press("f")
+        assert [p.arxiv_id for p in screen.triage.papers_in_view()] == [THIRD]
+        assert "filter: starred" in summary(app)
+        await pilot.press("f")
+        assert [p.arxiv_id for p in screen.triage.papers_in_view()] == [SECOND]
+        await pilot.press("f")
+        assert screen.triage.filter == "all" and len(screen.triage.view) == 30
+
+
+async def test_o_and_p_open_arxiv_urls_built_from_the_id(tmp_path):
+    app = new_app(tmp_path)
+    opened = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("o", "p")
+        assert opened == ["https://arxiv.org/abs/2412.21188", "https://arxiv.org/pdf/2412.21188"]
+
+
+async def test_c_copies_the_bibtex_entry(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("c")
+        assert app.clipboard.startswith("@misc{engelken2024sparse,")
+        assert state(app, FIRST).citation_key == "engelken2024sparse"
+
+
+async def test_b_with_nothing_starred_says_so(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert any("No starred papers" in n for n in app.notifications_seen)
+
+
+async def test_b_exports_and_asks_before_overwriting(tmp_path):
+    target = tmp_path / "refs.bib"
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s", "b")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportPathScreen)
+        field = app.screen.query_one("Input")
+        field.value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "@misc{engelken2024sparse," in target.read_text()
+        assert app.store.get_setting("export_path") == str(target)
+        target.write_text("% mine\n")
+        await pilot.press("b")
+        await pilot.pause()
+        assert app.screen.query_one("Input").value == str(target)  # remembered
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text() == "% mine\n"
+        await pilot.press("b", "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "@misc{engelken2024sparse," in target.read_text()
+
+
+async def test_space_pages_the_abstract_then_goes_to_the_next_unread(tmp_path):
+    app = new_app(tmp_path)
+    app.store.set_read([SECOND], True)
+    async with app.run_test(size=(120, 14)) as pilot:
+        screen = await loaded(pilot)
+        detail = screen.detail
+        assert detail.max_scroll_y > 0
+        while not detail.at_end():
+            await pilot.press("space")
+        assert screen.paper_list.cursor == 0
+        await pilot.press("space")
+        assert screen.triage.paper_at(screen.paper_list.cursor).arxiv_id == THIRD
+
+
+async def test_shift_j_and_k_jump_between_unread(tmp_path):
+    app = new_app(tmp_path)
+    app.store.set_read([SECOND, THIRD], True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("J")
+        assert screen.paper_list.cursor == 3
+        await pilot.press("K")  # the first paper was read on the way: nothing above
+        assert screen.paper_list.cursor == 3
+        assert "No unread papers above." in app.notifications_seen
+        await pilot.press("u", "K")  # undo that auto-read, then jump back to it
+        assert screen.paper_list.cursor == 0
+
+
+async def test_brackets_move_between_digests(tmp_path):
+    later = tmp_path / "2025-01-04.md"
+    later.write_text(
+        "# 2025-01-04\n\n## A later paper\n\n>Authors: A. Author\n\n>2025-01-02\n\n"
+        "> http://arxiv.org/abs/2501.00001v1\n\nText.\n\n## Another\n\n>Authors: B\n\n"
+        ">2025-01-02\n\n> http://arxiv.org/abs/2501.00002v1\n\nMore.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [SEED_DIGEST, later])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert "2025-01-03 – 2025-01-04 · 32 papers" in summary(app)
+        await pilot.press("right_square_bracket")
+        assert screen.paper_list.cursor == 30
+        await pilot.press("j", "left_square_bracket")
+        assert screen.paper_list.cursor == 30
+        await pilot.press("left_square_bracket")
+        assert screen.paper_list.cursor == 0
+
+
+async def test_question_mark_lists_every_key(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=100, record=True)
+        console.print(app.screen.keys_table())
+        text = console.export_text()
+        for description in ("Star", "Undo", "Mark all in view read", "Export starred",
+                            "Previous digest", "Next paper", "Quit"):  # fmt: skip
+            assert description in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+
+
+async def test_every_triage_action_is_in_the_command_palette(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        titles = {command.title for command in app.get_system_commands(screen)}
+        for binding in TriageScreen.BINDINGS:
+            assert binding.description in titles
+        assert "Theme" in titles
+
+
+async def test_theme_choice_is_remembered(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.theme = "nord"
+        await pilot.pause()
+    assert app.store.get_setting("theme") == "nord"
+    again = new_app(tmp_path)
+    again.store.set_setting("theme", "nord")
+    async with again.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert again.theme == "nord"
+
+
+async def test_narrow_terminal_stacks_the_panes(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.has_class("-narrow")
+        papers, detail = screen.paper_list.region, screen.detail.region
+        assert detail.y > papers.y and papers.width == 80
+
+
+async def test_q_quits(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("s", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+    app.store.close()
+    from tui_reader.store import StateStore
+
+    assert StateStore.open(tmp_path / "state.json", background=False).state(FIRST).starred
+
+
+async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
+    hostile = tmp_path / "hostile.md"
+    hostile.write_text(
+        "# 2025-02-01\n\n## [bold red]Boo[/] \x1b[2J\x1b]0;pwned\x07 title\n\n"
+        ">Authors: [link=https://evil.example]Eve[/link]\n\n>2025-01-30\n\n"
+        "> http://evil.example/abs/2501.00001v1 arxiv.org/abs/2501.00001v1\n\n"
+        "An abstract with [b]markup[/b], \x1b[31mred\x1b[0m and a **bold** word.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [hostile])
+    opened = []
+    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        row = row_text(app, 0)
+        assert "[bold red]Boo[/]" in row and "\x1b" not in row and "␛[2J" in row
+        text = detail_text(app)
+        assert "[link=https://evil.example]Eve[/link]" in text
+        assert "[b]markup[/b]" in text and "\x1b" not in text
+        await pilot.press("o")
+        assert opened == ["https://arxiv.org/abs/2501.00001"]
+
+
+async def test_user_words_are_highlighted(tmp_path):
+    app = new_app(tmp_path, words=("LYAPUNOV",))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        rendered = screen.detail.render_model(screen.detail.model)
+        word_style = screen.detail.get_component_rich_style("paper-detail--word")
+        plain = rendered.plain
+        start = plain.index("Lyapunov spectra")
+        styles = [span.style for span in rendered.spans if span.start <= start < span.end]
+        assert word_style in styles

@@ -1,0 +1,237 @@
+"""What the triage screen shows and does, without the screen.
+
+``Triage`` holds the loaded papers, the current view (filter and search narrow it),
+the live counts for the header, and turns the user's verbs (read, star, note, undo,
+mark all read) into store calls. The UI only draws it and forwards keys, so all the
+rules here are tested without starting an app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .model import DigestRef, Paper
+
+if TYPE_CHECKING:
+    from .store import PaperState, StateStore
+
+FILTERS = ("all", "unread", "starred", "noted")
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    papers: int
+    unread: int
+    starred: int
+    noted: int
+
+
+class Triage:
+    """Papers, their view and their counts, over a state store.
+
+    ``view`` holds indices into ``papers``. Positions (``0 .. len(view) - 1``) are what
+    the list shows; a view is recomputed only when the filter or search changes, so a
+    paper marked read under the ``unread`` filter stays in place until then.
+    """
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.papers: list[Paper] = []
+        self.digests: list[DigestRef] = []
+        self.view: list[int] = []
+        self.filter = "all"
+        self.search_hits: set[int] | None = None
+        self.search_terms: tuple[str, ...] = ()
+        self._unread = 0
+        self._starred = 0
+        self._noted = 0
+        self._index_of: dict[str, int] = {}
+
+    # -- loading --------------------------------------------------------------------
+
+    def add_papers(
+        self, papers: Sequence[Paper], replaced: Iterable[tuple[int, Paper]] = ()
+    ) -> None:
+        """Append newly loaded papers, and put in newer records of earlier ones."""
+        state = self.store.state
+        for paper in papers:
+            index = len(self.papers)
+            self.papers.append(paper)
+            self._index_of[paper.arxiv_id] = index
+            if paper.source not in self.digests:
+                self.digests.append(paper.source)
+            self._count(state(paper.arxiv_id), +1)
+            if self._passes(index):
+                self.view.append(index)
+        for index, paper in replaced:
+            self.papers[index] = paper
+            for ref in paper.digests:
+                if ref not in self.digests:
+                    self.digests.append(ref)
+
+    def set_papers(self, papers: Sequence[Paper]) -> None:
+        self.papers = []
+        self.digests = []
+        self.view = []
+        self._index_of = {}
+        self._unread = self._starred = self._noted = 0
+        self.add_papers(papers)
+
+    # -- reading ----------------------------------------------------------------------
+
+    def paper_at(self, position: int) -> Paper | None:
+        if 0 <= position < len(self.view):
+            return self.papers[self.view[position]]
+        return None
+
+    def position_of(self, arxiv_id: str) -> int | None:
+        index = self._index_of.get(arxiv_id)
+        if index is None:
+            return None
+        try:
+            return self.view.index(index)
+        except ValueError:
+            return None
+
+    def counts(self) -> Counts:
+        return Counts(len(self.papers), self._unread, self._starred, self._noted)
+
+    def date_range(self) -> str:
+        dates = sorted(ref.date for ref in self.digests if ref.date is not None)
+        if not dates:
+            return ", ".join(ref.label for ref in self.digests[:2])
+        if dates[0] == dates[-1]:
+            return dates[0].isoformat()
+        return f"{dates[0].isoformat()} – {dates[-1].isoformat()}"
+
+    # -- changing state ---------------------------------------------------------------
+
+    def toggle_read(self, paper: Paper) -> bool:
+        """Flip read on ``paper``; returns the new value."""
+        read = not self.store.state(paper.arxiv_id).read
+        self._change(lambda: self.store.set_read([paper], read), [paper])
+        return read
+
+    def mark_read(self, papers: Iterable[Paper]) -> int:
+        """Mark ``papers`` read as one undoable change; returns how many were unread."""
+        unread = [p for p in papers if not self.store.state(p.arxiv_id).read]
+        if unread:
+            self._change(lambda: self.store.set_read(unread, True), unread)
+        return len(unread)
+
+    def toggle_star(self, paper: Paper) -> bool:
+        starred = not self.store.state(paper.arxiv_id).starred
+        self._change(lambda: self.store.set_starred([paper], starred), [paper])
+        return starred
+
+    def set_note(self, paper: Paper, note: str) -> None:
+        self._change(lambda: self.store.set_note(paper, note), [paper])
+
+    def papers_in_view(self) -> list[Paper]:
+        return [self.papers[index] for index in self.view]
+
+    def undo(self) -> set[str] | None:
+        """Undo the store's last change; returns the ids it touched (None: nothing)."""
+        # The store reports which ids it touched only after undoing: count afresh.
+        changed = self.store.undo()
+        if changed:
+            self.recount()
+        return changed
+
+    def recount(self) -> None:
+        """Recount from the store: after an undo or another copy's changes."""
+        self._unread = self._starred = self._noted = 0
+        state = self.store.state
+        for paper in self.papers:
+            self._count(state(paper.arxiv_id), +1)
+
+    def _change(self, apply: Callable[[], object], papers: Sequence[Paper]) -> None:
+        before = [self.store.state(p.arxiv_id) for p in papers]
+        apply()
+        for paper, old in zip(papers, before, strict=True):
+            self._count(old, -1)
+            self._count(self.store.state(paper.arxiv_id), +1)
+
+    def _count(self, state: PaperState, sign: int) -> None:
+        if not state.read:
+            self._unread += sign
+        if state.starred:
+            self._starred += sign
+        if state.note:
+            self._noted += sign
+
+    # -- the view ---------------------------------------------------------------------
+
+    def cycle_filter(self) -> str:
+        self.set_filter(FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)])
+        return self.filter
+
+    def set_filter(self, name: str) -> None:
+        if name not in FILTERS:
+            raise ValueError(f"unknown filter {name!r}")
+        self.filter = name
+        self._rebuild_view()
+
+    def set_search(self, hits: Iterable[int] | None, terms: Sequence[str] = ()) -> None:
+        """Narrow the view to the paper indices ``hits``; ``None`` clears the search."""
+        self.search_hits = None if hits is None else set(hits)
+        self.search_terms = tuple(terms) if hits is not None else ()
+        self._rebuild_view()
+
+    def _rebuild_view(self) -> None:
+        self.view = [index for index in range(len(self.papers)) if self._passes(index)]
+
+    def _passes(self, index: int) -> bool:
+        if self.search_hits is not None and index not in self.search_hits:
+            return False
+        if self.filter == "all":
+            return True
+        state = self.store.state(self.papers[index].arxiv_id)
+        if self.filter == "unread":
+            return not state.read
+        if self.filter == "starred":
+            return state.starred
+        return bool(state.note)
+
+    def next_unread(self, position: int, step: int) -> int | None:
+        """The nearest position after (``step=1``) or before (``-1``) with an unread paper."""
+        state = self.store.state
+        candidate = position + step
+        while 0 <= candidate < len(self.view):
+            if not state(self.papers[self.view[candidate]].arxiv_id).read:
+                return candidate
+            candidate += step
+        return None
+
+    def first_unread(self) -> int | None:
+        return self.next_unread(-1, 1)
+
+    def digest_start(self, position: int, step: int) -> int | None:
+        """The first position of the next (``step=1``) or previous (``-1``) digest.
+
+        A paper belongs to the digest it first appeared in. Going back from inside a
+        digest lands on that digest's first paper; from its first paper, on the
+        previous digest's first paper.
+        """
+        current = self.paper_at(position)
+        if current is None:
+            return None
+        digest = current.digests[0]
+        if step > 0:
+            for candidate in range(position + 1, len(self.view)):
+                if self.papers[self.view[candidate]].digests[0] != digest:
+                    return candidate
+            return None
+        start = position
+        while start > 0 and self.papers[self.view[start - 1]].digests[0] == digest:
+            start -= 1
+        if start != position:
+            return start
+        if start == 0:
+            return None
+        previous = self.papers[self.view[start - 1]].digests[0]
+        while start > 0 and self.papers[self.view[start - 1]].digests[0] == previous:
+            start -= 1
+        return start

@@ -1,0 +1,47 @@
+"""Every key, from the bindings themselves, so help never drifts from behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", "Close help", id="help.close")]
+
+    def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
+        super().__init__()
+        self.sections = [(name, list(bindings)) for name, bindings in sections]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help-dialog"):
+            yield Label("digest-reader — keys", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self.keys_table(), id="help-keys", markup=False)
+            yield Label("escape close · ctrl+p every action by name", classes="dialog-hint")
+
+    def keys_table(self) -> Table:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(justify="right", style="bold")
+        table.add_column()
+        for number, (name, bindings) in enumerate(self.sections):
+            if number:
+                table.add_row("", "")
+            table.add_row("", Text(name, style="bold underline"))
+            for binding in bindings:
+                keys = " ".join(
+                    self.app.get_key_display(Binding(key, binding.action))
+                    for key in binding.key.split(",")
+                )
+                table.add_row(Text(keys), Text(binding.description))
+        return table
+
+    def action_close(self) -> None:
+        self.dismiss(None)
