@@ -99,6 +99,8 @@ class TriageScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Choose the layout before the first frame, so the list is never laid out twice.
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.query_one(PaperList).focus()
         self.update_summary()
 

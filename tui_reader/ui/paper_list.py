@@ -98,6 +98,8 @@ class PaperList(ScrollView, can_focus=True):
         self.post_message(self.CursorMoved(self, new))
 
     def _scroll_to_cursor(self) -> None:
+        if not self.scrollable_content_region.height:
+            return  # not laid out yet: on_resize scrolls once the height is known
         self.scroll_to_region(
             Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
         )
@@ -127,6 +129,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.triage.view))
+        self._scroll_to_cursor()
 
     # -- drawing --------------------------------------------------------------------
 

@@ -1,0 +1,147 @@
+"""The installed ``digest-reader`` in a real terminal (tmux), as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEED_DIGEST
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+INSTALLED = Path(sys.executable).parent / "digest-reader"
+
+
+def command() -> list[str]:
+    if INSTALLED.exists():
+        return [str(INSTALLED)]
+    return [sys.executable, "-m", "tui_reader"]
+
+
+class Terminal:
+    """A tmux session on a private server, so tests never touch the user's tmux."""
+
+    def __init__(self, tmp_path: Path, args: list[str], size=(120, 36)) -> None:
+        self.socket = f"digest-reader-test-{uuid.uuid4().hex[:8]}"
+        self.env = {
+            "DIGEST_READER_DB": os.environ["DIGEST_READER_DB"],
+            "DIGEST_READER_CONFIG": os.environ["DIGEST_READER_CONFIG"],
+            "HOME": os.environ["HOME"],
+            "TERM": "xterm-256color",
+        }
+        exports = " ".join(f"{k}={v}" for k, v in self.env.items())
+        program = " ".join(f"'{part}'" for part in [*command(), *args])
+        self.tmux(
+            "new-session", "-d", "-s", "app", "-x", str(size[0]), "-y", str(size[1]),
+            f"env {exports} {program}; echo exit-code=$?; sleep 60",
+        )  # fmt: skip
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+        )
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "app")
+
+    def wait_for(self, text: str, timeout: float = 30) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    def press(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "app", key)
+            time.sleep(0.05)
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+@pytest.fixture
+def terminal(tmp_path):
+    opened: list[Terminal] = []
+
+    def start(*args: str, size=(120, 36)) -> Terminal:
+        term = Terminal(tmp_path, list(args), size)
+        opened.append(term)
+        return term
+
+    yield start
+    for term in opened:
+        term.close()
+
+
+def list_starred() -> list[dict]:
+    result = subprocess.run(
+        [*command(), "list", "--starred", "--json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    return json.loads(result.stdout)
+
+
+def test_star_quit_and_the_state_is_there(terminal):
+    term = terminal(str(SEED_DIGEST))
+    term.wait_for("Sparse chaos in cortical circuits")
+    term.wait_for("30 unread")
+    term.press("j", "s")
+    term.wait_for("1 starred")
+    term.press("q")
+    term.wait_for("exit-code=0")
+    starred = list_starred()
+    assert [paper["id"] for paper in starred] == ["2412.21140"]
+    assert starred[0]["title"].startswith("Facilitating large language model Russian")
+
+
+def test_no_path_opens_the_bundled_sample(terminal):
+    term = terminal()
+    screen = term.wait_for("Sparse chaos in cortical circuits")
+    assert "2025-01-03 · 30 papers" in screen
+    term.press("q")
+    term.wait_for("exit-code=0")
+
+
+def test_closing_the_terminal_keeps_the_state(terminal):
+    term = terminal(str(SEED_DIGEST))
+    term.wait_for("30 unread")
+    term.press("s")
+    term.wait_for("1 starred")
+    # Closing the window: tmux sends SIGHUP to the program in the pane.
+    term.tmux("kill-server")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not list_starred():
+        time.sleep(0.2)
+    assert [paper["id"] for paper in list_starred()] == ["2412.21188"]
+
+
+def test_bad_input_is_one_line_before_any_screen(terminal, tmp_path):
+    binary = tmp_path / "binary.md"
+    binary.write_bytes(b"\x00\x01\x02\x03")
+    term = terminal(str(binary))
+    screen = term.wait_for("exit-code=2")
+    assert f"digest-reader: error: {binary}: is a binary file" in screen
+    assert "Traceback" not in screen
+
+
+def test_narrow_terminal(terminal):
+    term = terminal(str(SEED_DIGEST), size=(80, 24))
+    term.wait_for("Sparse chaos in cortical circuits")
+    screen = term.wait_for("Rainer Engelken")  # the detail pane, below the list
+    first_title = next(i for i, line in enumerate(screen.splitlines()) if "Sparse chaos" in line)
+    authors = next(i for i, line in enumerate(screen.splitlines()) if "Rainer Engelken" in line)
+    assert authors > first_title
+    term.press("q")
+    term.wait_for("exit-code=0")
