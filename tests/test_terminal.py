@@ -51,7 +51,7 @@ class Terminal:
         return result.stdout
 
     def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", "app")
+        return self.tmux("capture-pane", "-p", "-J", "-t", "app")  # -J: join wrapped lines
 
     def wait_for(self, text: str, timeout: float = 30) -> str:
         deadline = time.monotonic() + timeout
