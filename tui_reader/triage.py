@@ -40,6 +40,7 @@ class Triage:
         self.store = store
         self.papers: list[Paper] = []
         self.digests: list[DigestRef] = []
+        self._digest_set: set[DigestRef] = set()
         self.view: list[int] = []
         self.filter = "all"
         self.search_hits: set[int] | None = None
@@ -56,24 +57,31 @@ class Triage:
     ) -> None:
         """Append newly loaded papers, and put in newer records of earlier ones."""
         state = self.store.state
+        last_source = None
         for paper in papers:
             index = len(self.papers)
             self.papers.append(paper)
             self._index_of[paper.arxiv_id] = index
-            if paper.source not in self.digests:
-                self.digests.append(paper.source)
+            if paper.source is not last_source:
+                last_source = paper.source
+                self._add_digests((last_source,))
             self._count(state(paper.arxiv_id), +1)
             if self._passes(index):
                 self.view.append(index)
         for index, paper in replaced:
             self.papers[index] = paper
-            for ref in paper.digests:
-                if ref not in self.digests:
-                    self.digests.append(ref)
+            self._add_digests(paper.digests)
+
+    def _add_digests(self, refs: Iterable[DigestRef]) -> None:
+        for ref in refs:
+            if ref not in self._digest_set:
+                self._digest_set.add(ref)
+                self.digests.append(ref)
 
     def set_papers(self, papers: Sequence[Paper]) -> None:
         self.papers = []
         self.digests = []
+        self._digest_set = set()
         self.view = []
         self._index_of = {}
         self._unread = self._starred = self._noted = 0

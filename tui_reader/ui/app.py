@@ -80,10 +80,10 @@ class TriageScreen(Screen[None]):
         self.words = tuple(words)
         self.auto_read = auto_read
         self.reading_digests = True
-        self.loaded_count = 0
         self._shown: Paper | None = None
         self._read_chosen = False  # the user pressed r on the shown paper
         self._user_moved = False
+        self._awaiting_unread = True  # no unread paper has been loaded yet
         self._search_index: tuple[SearchIndex | None, int] = (None, 0)
         self._search_query = ""
 
@@ -120,13 +120,16 @@ class TriageScreen(Screen[None]):
     def add_batch(self, papers: list[Paper], replaced: list[tuple[int, Paper]]) -> None:
         """Papers read by the loader: show them at once, the rest is on its way."""
         first = not self.triage.papers
+        seen = len(self.triage.view)
         self.triage.add_papers(papers, replaced)
-        self.loaded_count = len(self.triage.papers)
-        if first or not self._user_moved:
-            start = self.triage.first_unread()
-            self.paper_list.view_changed(cursor=0 if start is None else start)
-        else:
-            self.paper_list.view_changed()
+        cursor = None
+        if first or (self._awaiting_unread and not self._user_moved):
+            # Until the user moves, the cursor waits on the first unread paper.
+            unread = self.triage.next_unread(seen - 1, 1)
+            self._awaiting_unread = unread is None
+            if unread is not None or first:
+                cursor = unread or 0
+        self.paper_list.view_changed(cursor=cursor)
         if replaced:
             self.show_current()
         self.update_summary()
