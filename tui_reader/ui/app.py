@@ -35,6 +35,7 @@ from .screens.help import HelpScreen
 from .screens.note import NoteScreen
 
 NARROW_WIDTH = 100
+HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
 SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers runs
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
@@ -466,20 +467,34 @@ class DigestApp(App[None]):
         builder = LibraryBuilder()
         warnings: list[str] = []
         errors: list[str] = []
+        handed_over = 0  # papers the screen already has
+        replaced: set[int] = set()
+        last_handover = 0.0
+
+        def hand_over() -> None:
+            nonlocal handed_over, last_handover
+            new = builder.papers[handed_over:]
+            updated = [(i, builder.papers[i]) for i in sorted(replaced) if i < handed_over]
+            handed_over = len(builder.papers)
+            replaced.clear()
+            self.call_from_thread(self.triage_screen.add_batch, new, updated)
+            last_handover = time.monotonic()
+
         for path in self.paths:
             reader = DigestReader(path)
             try:
                 for batch in reader.batches():
                     if worker.is_cancelled:
                         return
-                    start = len(builder.papers)
-                    replaced = builder.add(batch)
-                    new = builder.papers[start:]
-                    updated = [(index, builder.papers[index]) for index in replaced]
-                    self.call_from_thread(self.triage_screen.add_batch, new, updated)
+                    replaced.update(builder.add(batch))
+                    # The first papers go to the screen at once; after that, every
+                    # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
+                    if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
+                        hand_over()
             except DigestError as error:
                 errors.append(str(error))
             warnings.extend(reader.warnings)
+        hand_over()
         warnings.extend(builder.warnings)
         self.call_from_thread(self.triage_screen.loading_finished, warnings, errors)
 
