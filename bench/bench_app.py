@@ -63,9 +63,11 @@ def peak_rss(pid: int) -> int:
 
 
 def first_title(path: Path) -> str:
-    with path.open(encoding="utf-8") if path.is_file() else open(
-        sorted(path.glob("*.md"))[0], encoding="utf-8"
-    ) as handle:
+    with (
+        path.open(encoding="utf-8")
+        if path.is_file()
+        else open(sorted(path.glob("*.md"))[0], encoding="utf-8") as handle
+    ):
         for line in handle:
             if line.startswith("## "):
                 # The list shows what fits; 30 characters are always on screen at 120x36.

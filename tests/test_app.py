@@ -444,3 +444,15 @@ async def test_user_words_are_highlighted(tmp_path):
         start = plain.index("Lyapunov spectra")
         styles = [span.style for span in rendered.spans if span.start <= start < span.end]
         assert word_style in styles
+
+
+async def test_a_corrupt_state_file_is_kept_and_the_user_told(tmp_path):
+    (tmp_path / "state.json").write_text('{"papers": {"1": {"read": tr')
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert any("corrupt" in note for note in app.notifications_seen)
+        await pilot.press("s")
+        assert state(app, FIRST).starred
+    backups = list(tmp_path.glob("state.json.corrupt-*"))
+    assert len(backups) == 1 and backups[0].read_text() == '{"papers": {"1": {"read": tr'

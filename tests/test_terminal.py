@@ -127,6 +127,20 @@ def test_closing_the_terminal_keeps_the_state(terminal):
     assert [paper["id"] for paper in list_starred()] == ["2412.21188"]
 
 
+def test_sigterm_saves_and_restores_the_terminal(terminal):
+    term = terminal(str(SEED_DIGEST))
+    term.wait_for("30 unread")
+    term.press("j", "j", "s")
+    term.wait_for("1 starred")
+    pid = int(term.tmux("list-panes", "-t", "app", "-F", "#{pane_pid}").strip())
+    app_pids = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    for child in app_pids.stdout.split():
+        os.kill(int(child), 15)
+    screen = term.wait_for("exit-code=")
+    assert "Traceback" not in screen
+    assert [paper["id"] for paper in list_starred()] == ["2412.21102"]
+
+
 def test_bad_input_is_one_line_before_any_screen(terminal, tmp_path):
     binary = tmp_path / "binary.md"
     binary.write_bytes(b"\x00\x01\x02\x03")

@@ -92,14 +92,8 @@ def _read_pieces(path: Path) -> Iterator[str]:
     """
     try:
         handle = path.open("rb")
-    except FileNotFoundError:
-        raise DigestError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DigestError(f"{path}: is a folder, not a digest file") from None
-    except PermissionError:
-        raise DigestError(f"{path}: permission denied") from None
     except OSError as error:
-        raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise _read_error(path, error) from None
     with handle:
         pending = bytearray()
         offset = 0
@@ -108,7 +102,7 @@ def _read_pieces(path: Path) -> Iterator[str]:
             try:
                 block = handle.read(_BLOCK_SIZE)
             except OSError as error:
-                raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+                raise _read_error(path, error) from None
             if not block:
                 break
             _check_binary(block, path)
@@ -125,6 +119,17 @@ def _read_pieces(path: Path) -> Iterator[str]:
             raise DigestError(f"{path}: the file is empty")
         if pending:
             yield _decode(bytes(pending), offset, path)
+
+
+def _read_error(path: Path, error: OSError) -> DigestError:
+    """The one-line message for a digest file the system would not let us read."""
+    if isinstance(error, FileNotFoundError):
+        return DigestError(f"{path}: no such file")
+    if isinstance(error, IsADirectoryError):
+        return DigestError(f"{path}: is a folder, not a digest file")
+    if isinstance(error, PermissionError):
+        return DigestError(f"{path}: permission denied")
+    return DigestError(f"{path}: cannot be read ({error.strerror or error})")
 
 
 def _check_binary(block: bytes, path: Path) -> None:
@@ -155,16 +160,8 @@ def check_digest_file(path: Path) -> None:
                     break
                 found = b"\n## " in tail + block
                 tail = block[-3:]
-    except DigestError:
-        raise
-    except FileNotFoundError:
-        raise DigestError(f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise DigestError(f"{path}: is a folder, not a digest file") from None
-    except PermissionError:
-        raise DigestError(f"{path}: permission denied") from None
     except OSError as error:
-        raise DigestError(f"{path}: cannot be read ({error.strerror or error})") from None
+        raise _read_error(path, error) from None
     if not found:
         raise DigestError(f"{path}: no papers found (expected '## Title' sections)")
 
