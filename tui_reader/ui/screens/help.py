@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -28,19 +29,25 @@ class HelpScreen(ModalScreen[None]):
             yield Label("escape close · ctrl+p every action by name", classes="dialog-hint")
 
     def keys_table(self) -> Table:
+        """The first section on the left, the others stacked on the right."""
+        first, *others = [self._section(name, bindings) for name, bindings in self.sections]
+        layout = Table.grid(padding=(0, 4))
+        layout.add_column(vertical="top")
+        layout.add_column(vertical="top")
+        layout.add_row(first, Group(*(item for table in others for item in (table, ""))))
+        return layout
+
+    def _section(self, name: str, bindings: list[Binding]) -> Table:
         table = Table.grid(padding=(0, 2))
         table.add_column(justify="right", style="bold")
         table.add_column()
-        for number, (name, bindings) in enumerate(self.sections):
-            if number:
-                table.add_row("", "")
-            table.add_row("", Text(name, style="bold underline"))
-            for binding in bindings:
-                keys = " ".join(
-                    self.app.get_key_display(Binding(key, binding.action))
-                    for key in binding.key.split(",")
-                )
-                table.add_row(Text(keys), Text(binding.description))
+        table.add_row("", Text(name, style="bold underline"))
+        for binding in bindings:
+            keys = " ".join(
+                self.app.get_key_display(Binding(key, binding.action))
+                for key in binding.key.split(",")
+            )
+            table.add_row(Text(keys), Text(binding.description))
         return table
 
     def action_close(self) -> None:
