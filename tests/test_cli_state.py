@@ -150,3 +150,14 @@ def test_db_option_and_env_choose_the_state_file(capsys, tmp_path, monkeypatch):
     assert list_json(capsys, "--starred") == []  # the default file knows nothing
     monkeypatch.setenv("DIGEST_READER_DB", str(db))
     assert [p["id"] for p in list_json(capsys, "--starred")] == ["2412.21188"]
+
+
+@pytest.mark.parametrize("command", [["list", "--starred"], ["export"], []])
+def test_a_folder_as_state_file_is_refused_and_left_alone(capsys, tmp_path, command):
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "thesis.tex").write_text("keep")
+    assert main(["--db", str(folder), *command]) == 2
+    err = capsys.readouterr().err
+    assert f"the state file {folder} is a folder" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mine"]

@@ -52,18 +52,19 @@ def test_a_corrupt_file_is_moved_aside_and_never_overwritten(tmp_path, content):
     assert json.loads(path.read_text())["papers"]["2501.00009"]["read"] is True
 
 
-def test_a_folder_in_place_of_the_file_is_moved_aside(tmp_path):
+def test_a_folder_in_place_of_the_file_is_left_alone(tmp_path):
     path = tmp_path / "state.json"
     path.mkdir()
     (path / "inside.txt").write_text("keep me")
     store = StateStore.open(path, background=False)
-    (backup,) = backups(tmp_path)
-    assert (backup / "inside.txt").read_text() == "keep me"
-    assert "folder" in store.notices[0]
+    assert backups(tmp_path) == []
+    assert "folder" in store.notices[0] and "left untouched" in store.notices[0]
     store.set_read(["2501.00001"], True)
-    assert store.flush()
-    assert path.is_file()
+    assert store.state("2501.00001").read  # still works in memory
+    store.flush()
     store.close()
+    assert path.is_dir() and sorted(p.name for p in path.iterdir()) == ["inside.txt"]
+    assert (path / "inside.txt").read_text() == "keep me"
 
 
 def test_a_file_damaged_while_running_is_moved_aside_and_nothing_is_lost(tmp_path):

@@ -217,10 +217,19 @@ def warn(message: str) -> None:
     print(f"digest-reader: warning: {message}", file=sys.stderr)
 
 
+def chosen_state_path(args: argparse.Namespace) -> Path:
+    path = state_path(getattr(args, "db", None))
+    if path.is_dir():
+        raise CommandError(
+            f"the state file {path} is a folder; name a file, such as {path / 'state.json'}"
+        )
+    return path
+
+
 @contextmanager
 def open_store(args: argparse.Namespace) -> Iterator[StateStore]:
     """The state file for a scripting command: read now, written once at the end."""
-    store = StateStore.open(state_path(getattr(args, "db", None)), background=False)
+    store = StateStore.open(chosen_state_path(args), background=False)
     try:
         yield store
     finally:
@@ -242,7 +251,7 @@ def run_open(args: argparse.Namespace) -> int:
 
     from .ui.app import make_app  # the UI only when the app runs
 
-    store = StateStore.open(state_path(getattr(args, "db", None)))
+    store = StateStore.open(chosen_state_path(args))
     try:
         app = make_app(files, store, words=words, auto_read=auto_read)
         connect_store(app, store)

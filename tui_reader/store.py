@@ -70,6 +70,8 @@ Why the state survives
   ``<file>.corrupt-<timestamp>`` and the store starts empty; damaged single entries are
   skipped after a copy of the file is kept. A folder that cannot be written is reported
   once; changes stay in memory and saving is retried (and its recovery reported).
+  A folder where the file should be is somebody's folder: it is never moved or
+  written into; the store says so and keeps this session's changes in memory only.
 """
 
 from __future__ import annotations
@@ -156,6 +158,10 @@ class StateFileError(ValueError):
 
 class _NewerSchemaError(StateFileError):
     pass
+
+
+class _FolderError(StateFileError):
+    """A folder where the state file should be: someone's folder, never to be moved."""
 
 
 class _SaveError(Exception):
@@ -421,12 +427,12 @@ def _read_image(path: Path) -> _Image:
     try:
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
-            raise StateFileError("a folder, not a file")
+            raise _FolderError("a folder, not a file")
         chunks = []
         while chunk := os.read(fd, 1 << 20):
             chunks.append(chunk)
     except IsADirectoryError:
-        raise StateFileError("a folder, not a file") from None
+        raise _FolderError("a folder, not a file") from None
     finally:
         os.close(fd)
     return _parse(b"".join(chunks), _stat_signature(st))
@@ -1223,7 +1229,7 @@ class StateStore:
             return None
         try:
             image = self._storage.load_image()
-        except _NewerSchemaError as exc:
+        except (_NewerSchemaError, _FolderError) as exc:
             return self._block(exc.reason)
         except StateFileError as exc:
             image = self._quarantine(exc)
@@ -1264,7 +1270,7 @@ class StateStore:
                 # Another copy may have replaced it with a good file meanwhile.
                 try:
                     return self._storage.load_image()
-                except _NewerSchemaError as exc:
+                except (_NewerSchemaError, _FolderError) as exc:
                     return self._block(exc.reason)
                 except StateFileError as exc:
                     error = exc
