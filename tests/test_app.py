@@ -456,3 +456,61 @@ async def test_a_corrupt_state_file_is_kept_and_the_user_told(tmp_path):
         assert state(app, FIRST).starred
     backups = list(tmp_path.glob("state.json.corrupt-*"))
     assert len(backups) == 1 and backups[0].read_text() == '{"papers": {"1": {"read": tr'
+
+
+async def test_notifications_show_digest_text_as_text(tmp_path):
+    digest = tmp_path / "d.md"
+    digest.write_text(
+        "# 2025-02-01\n\n## Fine\n\n>Authors: A\n\n>2025-01-30\n\n"
+        "> http://arxiv.org/abs/2501.00001v1\n\nText.\n\n"
+        "## [bold red]Loud[/] \x1b[2J title\n\n>Authors: B\n\nNo URL line here.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [digest])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await loaded(pilot)
+        await pilot.pause(0.3)
+        toasts = list(app.query("Toast"))
+        assert toasts
+        shown = " ".join(str(toast.render()) for toast in toasts)
+        assert "[bold red]Loud[/]" in shown
+        assert "\x1b" not in shown
+
+
+async def test_a_running_app_picks_up_another_copys_changes(tmp_path):
+    import asyncio
+
+    from tui_reader.cli import connect_store
+    from tui_reader.store import StateStore
+    from tui_reader.ui.app import make_app
+
+    path = tmp_path / "state.json"
+    store = StateStore.open(path, flush_interval=0.1, check_interval=0.1)
+    app = make_app([SEED_DIGEST], store)
+    connect_store(app, store)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await loaded(pilot)
+            other = StateStore.open(path, background=False)
+            other.set_starred(["2412.20767"], True)
+            other.close()
+            for _ in range(50):
+                await asyncio.sleep(0.1)
+                await pilot.pause()
+                if "1 starred" in summary(app):
+                    break
+            assert "1 starred" in summary(app)
+            assert state(app, "2412.20767").starred
+    finally:
+        store.close()
+
+
+async def test_wide_terminal_keeps_the_panes_side_by_side(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot)
+        assert not screen.has_class("-narrow")
+        papers, detail = screen.paper_list.region, screen.detail.region
+        assert papers.y == detail.y and detail.x >= papers.right
+        assert "Sparse chaos in cortical circuits" in row_text(app, 0)
+        assert detail_text(app).startswith("Sparse chaos in cortical circuits")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
@@ -23,6 +24,7 @@ from textual.worker import get_current_worker
 from ..digest import DigestError, DigestReader, LibraryBuilder
 from ..export import bibtex_entry, export_bibtex, write_export
 from ..model import Paper
+from ..sanitize import printable
 from ..search import SearchIndex, query_terms
 from ..store import StateStore
 from ..triage import Triage
@@ -519,6 +521,25 @@ class DigestApp(App[None]):
                     lambda action=binding.action: screen.run_action(action),
                 )
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is plain text: messages quote digest titles and file names,
+        which must never be read as markup or reach the terminal as control codes."""
+        super().notify(
+            printable(message, keep_newlines=True),
+            title=printable(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def store_notice(self, message: str) -> None:
         """The store reports a problem (read-only folder, corrupt file moved aside)."""
