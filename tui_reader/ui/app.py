@@ -14,9 +14,9 @@ from pathlib import Path
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
