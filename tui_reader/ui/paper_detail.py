@@ -18,6 +18,7 @@ from textual.widgets import Static
 from ..model import Paper
 from ..sanitize import printable
 from ..store import PaperState
+from .rendering import abstract_text, title_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,6 @@ class PaperDetail(VerticalScroll, can_focus=False):
         return self.scroll_y >= self.max_scroll_y
 
     def render_model(self, model: DetailModel) -> Text:
-        from .rendering import abstract_text, title_text
-
         style = self.get_component_rich_style
         paper, state = model.paper, model.state
         label = style("paper-detail--label")
