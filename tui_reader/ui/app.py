@@ -103,12 +103,18 @@ class TriageScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Choose the layout before the first frame, so the list is never laid out twice.
-        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_layout(self.app.size.width)
         self.query_one(PaperList).focus()
         self.update_summary()
 
     def on_resize(self) -> None:
-        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
+        self._fit_layout(self.size.width)
+
+    def _fit_layout(self, width: int) -> None:
+        narrow = width < NARROW_WIDTH
+        self.set_class(narrow, "-narrow")
+        # A compact footer fits the main keys into 80 columns.
+        self.query_one(Footer).compact = narrow
 
     @property
     def paper_list(self) -> PaperList:
