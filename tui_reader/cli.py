@@ -207,10 +207,16 @@ def digest_paths(paths: Sequence[Path], config: Config) -> list[Path]:
 
 
 def load(paths: Sequence[Path]) -> Library:
+    """Every digest below ``paths`` (load_library finds and orders them), warnings shown."""
     library = load_library(paths)
     for warning in library.warnings:
         warn(warning)
     return library
+
+
+def load_given_or_default(paths: Sequence[Path]) -> list[Paper]:
+    """The papers of ``paths``, else of the configured digests, else of the sample."""
+    return load(digest_paths(paths, load_config(config_path()))).papers
 
 
 def warn(message: str) -> None:
@@ -310,8 +316,7 @@ def run_list(args: argparse.Namespace) -> int:
                 if (paper := store.snapshot(arxiv_id)) is not None
             ]
         else:
-            config = load_config(config_path())
-            papers = load(ordered_digest_files(digest_paths(args.paths, config))).papers
+            papers = load_given_or_default(args.paths)
             papers = [p for p in papers if wanted(store.state(p.arxiv_id), args)]
         if args.json:
             rows = [paper_json(paper, store.state(paper.arxiv_id)) for paper in papers]
@@ -372,7 +377,7 @@ def run_mark(args: argparse.Namespace) -> int:
             raise CommandError(str(error)) from None
     known: dict[str, Paper] = {}
     if args.digest:
-        known = {paper.arxiv_id: paper for paper in load(ordered_digest_files(args.digest)).papers}
+        known = {paper.arxiv_id: paper for paper in load(args.digest).papers}
     with open_store(args) as store:
         unknown = [i for i in ids if i not in known and not store.known(i)]
         if unknown:
@@ -403,8 +408,7 @@ def run_export(args: argparse.Namespace) -> int:
             raise CommandError(f"{output}: exists; add --force to overwrite it")
     loaded = None
     if args.paths or which == "all":
-        config = load_config(config_path())
-        loaded = load(ordered_digest_files(digest_paths(args.paths, config))).papers
+        loaded = load_given_or_default(args.paths)
     with open_store(args) as store:
         export = export_bibtex(store, loaded, which, utf8=args.utf8)
     for arxiv_id in export.missing:
