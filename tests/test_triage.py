@@ -75,7 +75,7 @@ def test_next_unread_both_ways(triage):
     assert triage.next_unread(4, -1) == 0
     triage.mark_read([triage.papers[0]])
     assert triage.next_unread(4, -1) is None
-    assert triage.first_unread() == 4
+    assert triage.next_unread(-1, 1) == 4  # the first unread paper
 
 
 def test_digest_jumps_over_several_digests(tmp_path):

@@ -78,15 +78,6 @@ class Triage:
                 self._digest_set.add(ref)
                 self.digests.append(ref)
 
-    def set_papers(self, papers: Sequence[Paper]) -> None:
-        self.papers = []
-        self.digests = []
-        self._digest_set = set()
-        self.view = []
-        self._index_of = {}
-        self._unread = self._starred = self._noted = 0
-        self.add_papers(papers)
-
     # -- reading ----------------------------------------------------------------------
 
     def paper_at(self, position: int) -> Paper | None:
@@ -212,9 +203,6 @@ class Triage:
                 return candidate
             candidate += step
         return None
-
-    def first_unread(self) -> int | None:
-        return self.next_unread(-1, 1)
 
     def digest_start(self, position: int, step: int) -> int | None:
         """The first position of the next (``step=1``) or previous (``-1``) digest.
