@@ -176,8 +176,12 @@ def _decode(piece: bytes, offset: int, path: Path) -> str:
         ) from None
     if offset == 0 and text.startswith("\ufeff"):
         text = text[1:]
+    return _unix_newlines(text)
+
+
+def _unix_newlines(text: str) -> str:
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     return text
 
 
@@ -276,7 +280,7 @@ def parse_digest_text(text: str, path: Path) -> ParsedDigest:
     """Parse the text of one digest. ``path`` names it in messages and in the papers."""
     parser = _DigestParser(path)
     builder = LibraryBuilder()
-    builder.add(parser.feed(text.replace("\r\n", "\n").replace("\r", "\n")))
+    builder.add(parser.feed(_unix_newlines(text)))
     parser.finish()
     assert parser.ref is not None
     return ParsedDigest(parser.ref, builder.papers, parser.warnings + builder.warnings)
