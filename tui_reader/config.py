@@ -51,15 +51,11 @@ def load_config(path: Path) -> Config:
         known = ", ".join(KNOWN_KEYS)
         raise ConfigError(f"config {path}: unknown setting {unknown[0]!r} (known: {known})")
 
-    digests = data.get("digests", [])
-    if isinstance(digests, str):
-        digests = [digests]
-    if not isinstance(digests, list) or not all(isinstance(d, str) and d for d in digests):
+    digests = _strings(data.get("digests", []))
+    if digests is None or not all(digests):
         raise ConfigError(f"config {path}: 'digests' must be a path or a list of paths")
-    highlight = data.get("highlight", [])
-    if isinstance(highlight, str):
-        highlight = [highlight]
-    if not isinstance(highlight, list) or not all(isinstance(w, str) for w in highlight):
+    highlight = _strings(data.get("highlight", []))
+    if highlight is None:
         raise ConfigError(f"config {path}: 'highlight' must be a word or a list of words")
     auto_read = data.get("auto_read", True)
     if not isinstance(auto_read, bool):
@@ -71,3 +67,12 @@ def load_config(path: Path) -> Config:
         highlight=tuple(w.strip() for w in highlight if w.strip()),
         auto_read=auto_read,
     )
+
+
+def _strings(value: object) -> list[str] | None:
+    """A string or a list of strings as a list; None for anything else."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return value
+    return None
