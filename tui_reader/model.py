@@ -74,6 +74,12 @@ class Paper:
     ``source`` is the digest this record was taken from (the one holding the newest
     version); ``digests`` is every digest the paper appeared in, oldest first.
     ``line`` is the 1-based line of the paper's ``## `` heading in ``source``.
+
+    The fields after ``line`` are filled only by the layouts that carry them (empty
+    otherwise): arXiv ``categories`` (primary first), the author ``comments``, the
+    ``journal_ref``, an AI-written ``summary`` (TL;DR), a ``code_url``, the digest's
+    ``topics`` (topic-table headings), ``cross_list`` (listed from another archive) and
+    ``replacement`` (a listing of a revised version, without an abstract).
     """
 
     arxiv_id: str
@@ -88,6 +94,14 @@ class Paper:
     source: DigestRef
     digests: tuple[DigestRef, ...]
     line: int = 0
+    categories: tuple[str, ...] = ()
+    comments: str = ""
+    journal_ref: str = ""
+    summary: str = ""
+    code_url: str = ""
+    topics: tuple[str, ...] = ()
+    cross_list: bool = False
+    replacement: bool = False
 
     @property
     def abs_url(self) -> str:
