@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.bench_rank import average_precision
 from tests.conftest import SEED_DIGEST
 from tui_reader.digest import load_library
 from tui_reader.model import DigestRef, Paper
@@ -206,15 +207,6 @@ def test_similar_on_the_sample_digest():
     about_quantization = ["quantiz" in (p.title + p.abstract).lower() for p in nearest]
     # 8 of the sample's 30 papers mention quantization; the nearest is one, and most of 5.
     assert about_quantization[0] and sum(about_quantization) >= 3
-
-
-def average_precision(order: list[int], relevant: set[int]) -> float:
-    hits, total = 0, 0.0
-    for rank, index in enumerate(order, 1):
-        if index in relevant:
-            hits += 1
-            total += hits / rank
-    return total / len(relevant)
 
 
 def test_a_sample_reader_of_quantization_gets_quantization_papers_first():
