@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from .fallback import keyword_ranking
 from .model import MIN_NEGATIVES, MIN_STARS, Ranking, RelevanceModel, judgement
-from .text import TextFeatures, paper_text
+from .text import TextFeatures, paper_text, term_counts
 
 __all__ = [
     "MIN_NEGATIVES",
@@ -35,4 +35,5 @@ __all__ = [
     "judgement",
     "keyword_ranking",
     "paper_text",
+    "term_counts",
 ]

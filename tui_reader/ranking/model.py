@@ -97,12 +97,13 @@ class RelevanceModel:
             start, end = matrix.indptr[index], matrix.indptr[index + 1]
             columns = matrix.indices[start:end]
             pushes = matrix.data[start:end] * weights[columns]
-            terms = features.terms
+            names = features.term_names(index)
             best = sorted(
                 (i for i in range(len(columns)) if pushes[i] > 0),
-                key=lambda i: (-pushes[i], terms[columns[i]]),
+                key=lambda i: (-pushes[i], names.get(int(columns[i]), "")),
             )
-            return [str(terms[columns[i]]) for i in best[:n]]
+            found = (names.get(int(columns[i])) for i in best)
+            return [name for name in found if name][:n]
 
         detail = f"learned from {stars} starred and {negatives} read-only papers"
         return Ranking(scores.tolist(), "model", detail, explain)

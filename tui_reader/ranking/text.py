@@ -1,22 +1,32 @@
-"""The text a paper is ranked by, and its TF-IDF features (built once per set of papers).
+"""The text a paper is ranked by, and its TF-IDF features.
 
 ``paper_text(paper)`` is title + digest keywords + topics + abstract, so a paper
 without an abstract (a replacement listing, a table row) is still described.
-``TextFeatures.build(papers)`` vectorizes them (word 1-2 grams, sublinear tf, English
-stop words removed, rows L2-normalized) and answers ``similar(index, k)`` by cosine.
-scikit-learn and numpy are imported inside ``build``, never at module import.
+
+``TextFeatures.build(papers)`` gives each paper a row of TF-IDF weights over words and
+two-word phrases (English stop words dropped, sublinear tf, rows L2-normalized) and
+answers ``similar(index, k)`` by cosine. It runs in two steps so that a caller can do
+the costly one as papers arrive: ``term_counts(papers)`` (tokenizing; stateless, so
+batches can be counted separately and stacked with ``scipy.sparse.vstack``) and
+``TextFeatures.from_counts(papers, counts)`` (document frequencies and weights, fast).
+Terms are hashed into ``HASH_SPACE`` columns instead of kept in a vocabulary, which is
+what makes counting stateless (and a third faster); ``term_names`` recovers a row's
+terms by hashing that one paper's terms again.
+
+scikit-learn, scipy and numpy are imported inside these functions, never at import.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Paper
 
+HASH_SPACE = 2**20
 # Below this many papers every term counts; above it, a term must occur in two papers
-# (a term seen once cannot link two papers, and dropping them halves the vocabulary).
+# (a term seen once cannot link two papers, and most of them are one-off phrases).
 SMALL_CORPUS = 2000
 
 
@@ -26,46 +36,75 @@ def paper_text(paper: Paper) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def _hashing(analyzer: Any = "word") -> Any:
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    return HashingVectorizer(
+        analyzer=analyzer,
+        ngram_range=(1, 2),
+        stop_words="english" if analyzer == "word" else None,
+        n_features=HASH_SPACE,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float32,
+    )
+
+
+def term_counts(papers: Sequence[Paper]) -> Any:
+    """Term counts of ``papers``: a sparse matrix, one row per paper, hashed columns."""
+    return _hashing().transform([paper_text(paper) for paper in papers])
+
+
 @dataclass(eq=False)
 class TextFeatures:
-    """TF-IDF rows of ``papers`` (row i is paper i), and the names of their columns."""
+    """TF-IDF rows of ``papers`` (row i is paper i) over the terms kept."""
 
+    papers: Sequence[Paper]
     matrix: Any  # scipy.sparse.csr_matrix, float32, rows L2-normalized
-    vectorizer: Any  # the fitted sklearn TfidfVectorizer
-    _terms: Sequence[str] | None = field(default=None, repr=False)
+    columns: Any  # numpy array: the hashed column of each kept column, ascending
 
     @classmethod
     def build(cls, papers: Sequence[Paper]) -> TextFeatures:
+        return cls.from_counts(papers, term_counts(papers))
+
+    @classmethod
+    def from_counts(cls, papers: Sequence[Paper], counts: Any) -> TextFeatures:
+        """Features from ``term_counts`` of the same papers, in the same order."""
         import numpy as np
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import TfidfTransformer
 
-        vectorizer = TfidfVectorizer(
-            ngram_range=(1, 2),
-            sublinear_tf=True,
-            stop_words="english",
-            min_df=1 if len(papers) < SMALL_CORPUS else 2,
-            dtype=np.float32,
-        )
-        texts = [paper_text(paper) for paper in papers]
-        try:
-            matrix = vectorizer.fit_transform(texts).tocsr()
-        except ValueError:
-            # No paper has a single usable term (e.g. only stop words): an empty matrix.
-            from scipy.sparse import csr_matrix
-
-            matrix = csr_matrix((len(papers), 0), dtype=np.float32)
-            vectorizer = None
-        return cls(matrix, vectorizer)
+        if counts.shape[0] != len(papers):
+            raise ValueError(f"term counts of {counts.shape[0]} papers for {len(papers)} papers")
+        counts = counts.tocsr()
+        document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+        least = 1 if len(papers) < SMALL_CORPUS else 2
+        columns = np.flatnonzero(document_frequency >= least)
+        kept = counts[:, columns]
+        if columns.size == 0:
+            matrix = kept.astype(np.float32)
+        else:
+            transformer = TfidfTransformer(sublinear_tf=True)
+            matrix = transformer.fit_transform(kept).astype(np.float32).tocsr()
+        return cls(papers, matrix, columns)
 
     def __len__(self) -> int:
         return self.matrix.shape[0]
 
-    @property
-    def terms(self) -> Sequence[str]:
-        """The term (word or two-word phrase) of each column."""
-        if self._terms is None:
-            self._terms = [] if self.vectorizer is None else self.vectorizer.get_feature_names_out()
-        return self._terms
+    def term_names(self, index: int) -> dict[int, str]:
+        """Paper ``index``'s terms by the feature column they weigh on."""
+        import numpy as np
+
+        terms = _hashing().build_analyzer()(paper_text(self.papers[index]))
+        if not terms:
+            return {}
+        hashed = _hashing(analyzer=lambda term: [term]).transform(terms).indices
+        position = np.searchsorted(self.columns, hashed)
+        names: dict[int, str] = {}
+        for term, column, at in zip(terms, hashed, position, strict=True):
+            if at < len(self.columns) and self.columns[at] == column:
+                names.setdefault(int(at), term)
+        return names
 
     def similar(self, index: int, k: int = 10) -> list[tuple[int, float]]:
         """The ``k`` papers nearest to paper ``index`` by cosine, nearest first.
