@@ -75,6 +75,16 @@ def test_importing_ranking_imports_neither_sklearn_nor_numpy_nor_textual():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_the_cli_and_the_app_start_without_the_ranking_or_its_libraries():
+    code = (
+        "import sys, tui_reader.cli, tui_reader.ui.app\n"
+        "heavy = [m for m in ('sklearn', 'numpy', 'scipy', 'tui_reader.ranking')"
+        " if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_the_fallback_ranks_without_importing_sklearn():
     code = (
         "import sys\n"
