@@ -14,7 +14,14 @@ from bench.bench_rank import average_precision
 from tests.conftest import SEED_DIGEST
 from tui_reader.digest import load_library
 from tui_reader.model import DigestRef, Paper
-from tui_reader.ranking import RelevanceModel, TextFeatures, judgement, paper_text
+from tui_reader.ranking import (
+    RelevanceModel,
+    TextFeatures,
+    collect_judgements,
+    judgement,
+    paper_text,
+)
+from tui_reader.store import PaperState
 
 DIGEST = DigestRef(dt.date(2025, 1, 3), Path("digest.md"))
 
@@ -239,6 +246,14 @@ def test_judgement_of_a_state():
     assert judgement(read=False, starred=True) is True
     assert judgement(read=True, starred=False) is False
     assert judgement(read=False, starred=False) is None
+    papers = [make_paper(i, f"Paper {i}") for i in range(4)]
+    states = {
+        papers[0].arxiv_id: PaperState(read=True, starred=False),
+        papers[1].arxiv_id: PaperState(read=False, starred=True),
+        papers[3].arxiv_id: PaperState(read=False, starred=False),
+    }
+    got = collect_judgements(papers, lambda arxiv_id: states.get(arxiv_id, PaperState()))
+    assert got == {0: False, 1: True}
 
 
 def test_bad_judgement_index_and_mismatched_features_are_errors():

@@ -475,7 +475,7 @@ def sort_by_relevance(
     papers the state file remembers from other digests; the user's highlight words
     count while there are too few judgements to learn from.
     """
-    from .ranking import RelevanceModel, judgement
+    from .ranking import RelevanceModel, collect_judgements
 
     loaded = {paper.arxiv_id for paper in every}
     remembered = [
@@ -484,13 +484,8 @@ def sort_by_relevance(
         if arxiv_id not in loaded and (paper := store.snapshot(arxiv_id)) is not None
     ]
     corpus = [*every, *remembered]
-    judgements = {}
-    for index, paper in enumerate(corpus):
-        state = store.state(paper.arxiv_id)
-        if (judged := judgement(state.read, state.starred)) is not None:
-            judgements[index] = judged
     words = load_config(config_path()).highlight
-    ranking = RelevanceModel().fit(corpus, judgements, words)
+    ranking = RelevanceModel().fit(corpus, collect_judgements(corpus, store.state), words)
     print(f"digest-reader: {ranking.detail}", file=sys.stderr)
     position = {paper.arxiv_id: index for index, paper in enumerate(corpus)}
     order = ranking.order(position[paper.arxiv_id] for paper in shown)

@@ -8,7 +8,8 @@
 
 Judgements map a paper's index in ``papers`` to True (starred: a positive) or False
 (read and not starred: a negative); unjudged papers are absent (``judgement(read,
-starred)`` gives the value for one paper's state). With at least ``MIN_STARS``
+starred)`` gives the value for one paper's state; ``collect_judgements(papers,
+store.state)`` all of them). With at least ``MIN_STARS``
 positives and ``MIN_NEGATIVES`` negatives the ranking is a linear classifier
 (LinearSVC, balanced class weights) on TF-IDF features of title + abstract + digest
 keywords + topics (word 1-2 grams, sublinear tf); below that it is the transparent
@@ -23,7 +24,8 @@ functions that fit or vectorize, which the app calls in a worker, never at start
 from __future__ import annotations
 
 from .fallback import keyword_ranking
-from .model import MIN_NEGATIVES, MIN_STARS, Ranking, RelevanceModel, judgement
+from .model import MIN_NEGATIVES, MIN_STARS, RelevanceModel, collect_judgements, judgement
+from .result import Ranking
 from .text import TextFeatures, paper_text, term_counts
 
 __all__ = [
@@ -32,6 +34,7 @@ __all__ = [
     "Ranking",
     "RelevanceModel",
     "TextFeatures",
+    "collect_judgements",
     "judgement",
     "keyword_ranking",
     "paper_text",

@@ -11,7 +11,8 @@ imports nothing heavy.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Protocol
 
 from ..model import Paper
 from .fallback import keyword_ranking
@@ -30,6 +31,23 @@ def judgement(read: bool, starred: bool) -> bool | None:
     if starred:
         return True
     return False if read else None
+
+
+class _State(Protocol):
+    read: bool
+    starred: bool
+
+
+def collect_judgements(
+    papers: Sequence[Paper], state_of: Callable[[str], _State]
+) -> dict[int, bool]:
+    """The judgements of ``papers`` from ``state_of(arxiv_id)`` (e.g. ``store.state``)."""
+    judgements = {}
+    for index, paper in enumerate(papers):
+        state = state_of(paper.arxiv_id)
+        if (judged := judgement(state.read, state.starred)) is not None:
+            judgements[index] = judged
+    return judgements
 
 
 class RelevanceModel:

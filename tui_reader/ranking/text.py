@@ -10,7 +10,7 @@ the costly one as papers arrive: ``term_counts(papers)`` (tokenizing; stateless,
 batches can be counted separately and stacked with ``scipy.sparse.vstack``) and
 ``TextFeatures.from_counts(papers, counts)`` (document frequencies and weights, fast).
 Terms are hashed into ``HASH_SPACE`` columns instead of kept in a vocabulary, which is
-what makes counting stateless (and a third faster); ``term_names`` recovers a row's
+what makes counting stateless (and faster); ``term_names`` recovers a row's
 terms by hashing that one paper's terms again.
 
 scikit-learn, scipy and numpy are imported inside these functions, never at import.
