@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -444,7 +444,12 @@ def run_export(args: argparse.Namespace) -> int:
 # -- relevance and similarity (tui_reader.ranking) ---------------------------------------
 
 
-def add_relevance_commands(commands, list_cmd, common, paths_argument) -> None:
+def add_relevance_commands(
+    commands: argparse._SubParsersAction,
+    list_cmd: argparse.ArgumentParser,
+    common: argparse.ArgumentParser,
+    paths_argument: Callable[[argparse.ArgumentParser], None],
+) -> None:
     """``list --sort relevance`` and the ``similar`` command."""
     list_cmd.add_argument(
         "--sort",
