@@ -37,6 +37,7 @@ import random
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -283,6 +284,35 @@ def speed(args: argparse.Namespace) -> None:
     print(f"| similar() of one paper, k=10 | {cpu * 1000:.1f} ms | {wall * 1000:.1f} ms |")
 
 
+def gil_probe(args: argparse.Namespace) -> None:
+    """How much counting terms in a thread delays small tasks on the main thread."""
+    with tempfile.TemporaryDirectory(prefix="bench-rank-gil-") as tmp:
+        write_digests(args.judged, Path(tmp), days=max(1, args.judged // 200), topics=8)
+        papers = load_library([Path(tmp)]).papers
+    term_counts(papers[:10])  # import scikit-learn before timing
+
+    def task_time() -> float:
+        started = time.perf_counter()
+        time.sleep(0.001)  # a 1 ms task that waits, as the UI thread waits for keys
+        sum(range(2000))
+        return time.perf_counter() - started
+
+    alone = [task_time() for _ in range(300)]
+    worker = threading.Thread(target=term_counts, args=(papers,))
+    worker.start()
+    during = []
+    while worker.is_alive():
+        during.append(task_time())
+    worker.join()
+    print(f"\n## Main-thread delay while a thread counts the terms of {len(papers)} papers\n")
+    for name, times in (("alone", alone), ("while a thread counts", during)):
+        times.sort()
+        p99 = times[int(0.99 * (len(times) - 1))] * 1e3
+        median = statistics.median(times) * 1e3
+        print(f"1 ms task, {name}: median {median:.1f} ms, 99th pct {p99:.1f} ms, "
+              f"max {times[-1] * 1e3:.1f} ms ({len(times)} tasks)")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--weeks", type=int, default=57)
@@ -297,9 +327,15 @@ def main() -> None:
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--quick", action="store_true", help="small sizes, to try the script")
+    parser.add_argument(
+        "--gil-probe", action="store_true", help="only: main-thread delay while counting JUDGED"
+    )
     args = parser.parse_args()
     if args.quick:
         args.weeks, args.train_weeks, args.papers, args.judged = 8, 5, 5000, 1000
+    if args.gil_probe:
+        gil_probe(args)
+        return
     if not args.skip_quality:
         sample_quality(args)
         synthetic_quality(args)
