@@ -2,11 +2,21 @@
 
     python -m bench.synthetic 10000 -o /tmp/digest-10k.md
     python -m bench.synthetic 100000 --days 250 -o /tmp/year/   # one file per day
+    python -m bench.synthetic 2000 --topics 8 -o /tmp/topics.md  # papers in 8 topics
 
 Papers carry what the real ones do: LaTeX math (``$\\alpha$``, ``ST$^3$``), ``%`` and
 ``\\%``, non-ASCII author names, bold keywords inside words (``**quantize**d``),
 second paragraphs that start with an indent, old-style ids and versions above 1.
 Output is deterministic for a given seed.
+
+With ``topics=N`` (N <= len(TOPICS)) each paper also belongs to one of N research
+topics, drawn with unequal weights (the first topic about three times as common as the
+eighth): its title usually carries a word of the topic's vocabulary, zero to three
+sentences of its abstract use that vocabulary (one in three papers also a sentence of
+another topic), and those sentences may bold one of the topic's keywords. So topics
+are learnable but noisy, as in real digests. ``generate_labelled_digest`` returns the
+topic of each id too (for benchmarks of ranking). ``topics=0``, the default, leaves
+the output byte for byte what it was without topics.
 """
 
 from __future__ import annotations
@@ -125,6 +135,25 @@ MATH = [
 ]
 SPECIALS = ["87.5%", r"0.0003\%", "~700 times", "(<1%)", "demand/supply", "x_i", "A & B"]
 OLD_ARCHIVES = ["hep-th", "math.GT", "cond-mat", "astro-ph", "quant-ph"]
+# Research topics: a vocabulary each (title and abstract words), its bold keywords last.
+TOPICS = [
+    ("retrieval augmented generation reranking passages corpus queries grounding "
+     "hallucination citations dense retriever", ("retrieval", "RAG")),
+    ("protein folding residues binding affinity molecular docking ligands enzymes "
+     "sequence structure", ("protein", "docking")),
+    ("robot manipulation grasping tactile policy locomotion embodied trajectories "
+     "sim-to-real actuators", ("robot", "manipulation")),
+    ("speech recognition acoustic phonemes speaker audio transcription spoken prosody "
+     "waveform", ("speech", "ASR")),
+    ("federated clients privacy differential aggregation heterogeneous devices "
+     "communication rounds server", ("federated", "privacy")),
+    ("reinforcement reward agents exploration policy-gradient environment episodes "
+     "offline value critic", ("reinforcement", "reward")),
+    ("medical imaging radiology segmentation tumor scans clinical patients lesions "
+     "diagnosis", ("medical", "segmentation")),
+    ("quantum circuits qubits entanglement variational gates noise fidelity hamiltonian "
+     "annealing", ("quantum", "qubits")),
+]  # fmt: skip
 
 
 def _title(rng: random.Random) -> str:
@@ -159,8 +188,10 @@ def _sentence(rng: random.Random) -> str:
     return " ".join(words) + "."
 
 
-def _abstract(rng: random.Random) -> str:
+def _abstract(rng: random.Random, extra: tuple[tuple[int, str], ...] = ()) -> str:
     sentences = [_sentence(rng) for _ in range(rng.randint(7, 11))]
+    for position, sentence in extra:
+        sentences.insert(position % (len(sentences) + 1), sentence)
     body = textwrap.fill(
         " ".join(sentences), width=79, break_long_words=False, break_on_hyphens=False
     )
@@ -182,37 +213,89 @@ def _arxiv_id(rng: random.Random, index: int, day: dt.date) -> str:
     return f"{day.year % 100:02d}{day.month:02d}.{index % 100000:05d}"
 
 
+def _topic_sentence(trng: random.Random, topic: int) -> str:
+    vocabulary, keywords = TOPICS[topic]
+    words = [trng.choice(WORDS) for _ in range(trng.randint(8, 14))]
+    for _ in range(trng.randint(2, 4)):
+        words.insert(trng.randrange(len(words)), trng.choice(vocabulary.split()))
+    if trng.random() < 0.4:
+        words.insert(trng.randrange(len(words)), f"**{trng.choice(keywords)}**")
+    words[0] = words[0].capitalize()
+    return " ".join(words) + "."
+
+
+def _topic_parts(trng: random.Random, topics: int) -> tuple[int, str, tuple[tuple[int, str], ...]]:
+    """A paper's topic, a title word of it ('' for some), and sentences to insert."""
+    topic = trng.choices(range(topics), weights=[1 / (t + 1) ** 0.6 for t in range(topics)])[0]
+    title_word = trng.choice(TOPICS[topic][0].split()).title() if trng.random() < 0.7 else ""
+    sentences = trng.choice((0, 1, 1, 2, 3))
+    extra = [(trng.randrange(12), _topic_sentence(trng, topic)) for _ in range(sentences)]
+    if topics > 1 and trng.random() < 1 / 3:
+        other = trng.choice([t for t in range(topics) if t != topic])
+        extra.append((trng.randrange(12), _topic_sentence(trng, other)))
+    return topic, title_word, tuple(extra)
+
+
 def generate_digest(
-    count: int, *, seed: int = 0, date: dt.date | None = None, first_index: int = 0
+    count: int,
+    *,
+    seed: int = 0,
+    date: dt.date | None = None,
+    first_index: int = 0,
+    topics: int = 0,
 ) -> str:
     """A digest of ``count`` papers, dated ``date``, with ids starting at ``first_index``."""
+    return generate_labelled_digest(
+        count, seed=seed, date=date, first_index=first_index, topics=topics
+    )[0]
+
+
+def generate_labelled_digest(
+    count: int,
+    *,
+    seed: int = 0,
+    date: dt.date | None = None,
+    first_index: int = 0,
+    topics: int = 0,
+) -> tuple[str, dict[str, int]]:
+    """``generate_digest``'s text and, with ``topics``, each paper's topic by arXiv id."""
+    if not 0 <= topics <= len(TOPICS):
+        raise ValueError(f"topics must be 0 to {len(TOPICS)}, not {topics}")
     rng = random.Random(seed)
+    # Topic choices draw from their own generator so the rest of the text stays the same.
+    trng = random.Random(f"topics-{seed}")
     date = date or dt.date(2025, 1, 3)
     papers = []
+    labels: dict[str, int] = {}
     for index in range(first_index, first_index + count):
         submitted = date - dt.timedelta(days=rng.randint(1, 6))
-        papers.append(
-            (
-                _title(rng),
-                ", ".join(_author(rng) for _ in range(rng.randint(1, 8))),
-                submitted.isoformat(),
-                f"http://arxiv.org/abs/{_arxiv_id(rng, index, date)}v{rng.choice((1, 1, 1, 2, 3))}",
-                _abstract(rng),
-            )
-        )
+        title = _title(rng)
+        authors = ", ".join(_author(rng) for _ in range(rng.randint(1, 8)))
+        arxiv_id = _arxiv_id(rng, index, date)
+        url = f"http://arxiv.org/abs/{arxiv_id}v{rng.choice((1, 1, 1, 2, 3))}"
+        extra: tuple[tuple[int, str], ...] = ()
+        if topics:
+            labels[arxiv_id], title_word, extra = _topic_parts(trng, topics)
+            if title_word:
+                words = title.split(" ")
+                words.insert(trng.randrange(len(words) + 1), title_word)
+                title = " ".join(words)
+        papers.append((title, authors, submitted.isoformat(), url, _abstract(rng, extra)))
     toc = "\n".join(f"* [{title}](#{title.replace(' ', '-')})" for title, *_ in papers)
     sections = "\n\n".join(
         f"## {title}\n\n>Authors: {authors}\n\n>{submitted}\n\n> {url}\n\n{abstract}\n"
         for title, authors, submitted, url, abstract in papers
     )
-    return f"# {date.isoformat()}\n\n# Table of Contents\n{toc}\n\n\n{sections}"
+    return f"# {date.isoformat()}\n\n# Table of Contents\n{toc}\n\n\n{sections}", labels
 
 
-def write_digests(count: int, target: Path, *, days: int = 1, seed: int = 0) -> list[Path]:
+def write_digests(
+    count: int, target: Path, *, days: int = 1, seed: int = 0, topics: int = 0
+) -> list[Path]:
     """Write ``count`` papers to ``target``: one file, or ``days`` dated files in a folder."""
     if days <= 1 and target.suffix == ".md":
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(generate_digest(count, seed=seed), encoding="utf-8")
+        target.write_text(generate_digest(count, seed=seed, topics=topics), encoding="utf-8")
         return [target]
     target.mkdir(parents=True, exist_ok=True)
     per_day, extra = divmod(count, max(days, 1))
@@ -224,7 +307,7 @@ def write_digests(count: int, target: Path, *, days: int = 1, seed: int = 0) -> 
         date = start + dt.timedelta(days=day)
         path = target / f"{date.isoformat()}.md"
         path.write_text(
-            generate_digest(size, seed=seed + day, date=date, first_index=first),
+            generate_digest(size, seed=seed + day, date=date, first_index=first, topics=topics),
             encoding="utf-8",
         )
         paths.append(path)
@@ -240,8 +323,13 @@ def main() -> None:
     )
     parser.add_argument("--days", type=int, default=1, help="split over this many daily files")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--topics", type=int, default=0, help=f"papers in this many topics (0-{len(TOPICS)})"
+    )
     args = parser.parse_args()
-    paths = write_digests(args.count, args.output, days=args.days, seed=args.seed)
+    paths = write_digests(
+        args.count, args.output, days=args.days, seed=args.seed, topics=args.topics
+    )
     size = sum(path.stat().st_size for path in paths)
     print(f"wrote {args.count} papers in {len(paths)} file(s), {size / 1e6:.1f} MB")
 

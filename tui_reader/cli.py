@@ -13,7 +13,7 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from .model import Paper, parse_arxiv_id
 from .store import PaperState, StateStore
 
 EXIT_USAGE = 2
-COMMANDS = ("open", "list", "mark", "export")
+COMMANDS = ("open", "list", "mark", "export", "similar")
 
 EPILOG = """\
 examples:
@@ -35,6 +35,8 @@ examples:
   digest-reader ~/digests                open every *.md below a folder
   digest-reader list ~/digests --json    list papers as JSON
   digest-reader list --starred --json    starred papers, from the state file alone
+  digest-reader list --unread --sort relevance   unread papers, likeliest to be starred first
+  digest-reader similar 2412.21188       the papers most like this one
   digest-reader mark 2412.21188 --star --note "read section 3"
   digest-reader export -o refs.bib       starred papers as BibTeX
 
@@ -107,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     list_cmd.add_argument("--starred", action="store_true", help="only starred papers")
     list_cmd.add_argument("--unread", action="store_true", help="only unread papers")
     list_cmd.add_argument("--noted", action="store_true", help="only papers with a note")
+    add_relevance_commands(commands, list_cmd, common, paths_argument)
 
     mark_cmd = commands.add_parser(
         "mark",
@@ -179,7 +182,8 @@ def split_default_command(argv: Sequence[str], commands: Sequence[str] = COMMAND
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(split_default_command(sys.argv[1:] if argv is None else argv))
-    runners = {"list": run_list, "mark": run_mark, "export": run_export, "open": run_open}
+    runners = {"list": run_list, "mark": run_mark, "export": run_export, "open": run_open,
+               "similar": run_similar}  # fmt: skip
     try:
         return runners[args.command](args)
     except (CommandError, DigestError, ConfigError) as error:
@@ -310,22 +314,28 @@ def exit_cleanly_on_signals(app, store: StateStore) -> Iterator[None]:
 def run_list(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         if not args.paths and (args.starred or args.noted) and not args.unread:
-            papers = [
+            papers = every = [
                 paper
                 for arxiv_id in store.ids(starred=args.starred or None, noted=args.noted or None)
                 if (paper := store.snapshot(arxiv_id)) is not None
             ]
         else:
-            papers = load_given_or_default(args.paths)
-            papers = [p for p in papers if wanted(store.state(p.arxiv_id), args)]
+            every = load_given_or_default(args.paths)
+            papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
+        scores: dict[str, float] = {}
+        if args.sort == "relevance":
+            papers, scores = sort_by_relevance(papers, every, store)
         if args.json:
             rows = [paper_json(paper, store.state(paper.arxiv_id)) for paper in papers]
+            for row in rows if scores else ():
+                row["score"] = scores[str(row["id"])]
             json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
             sys.stdout.write("\n")
         else:
             for paper in papers:
+                score = f"\t{scores[paper.arxiv_id]:+.3f}" if scores else ""
                 print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
-                      f"\t{paper.title}")  # fmt: skip
+                      f"{score}\t{paper.title}")  # fmt: skip
     return 0
 
 
@@ -428,4 +438,91 @@ def run_export(args: argparse.Namespace) -> int:
     count = len(export.papers)
     print(f"digest-reader: wrote {count} {'entry' if count == 1 else 'entries'} to {output}",
           file=sys.stderr)  # fmt: skip
+    return 0
+
+
+# -- relevance and similarity (tui_reader.ranking) ---------------------------------------
+
+
+def add_relevance_commands(
+    commands: argparse._SubParsersAction,
+    list_cmd: argparse.ArgumentParser,
+    common: argparse.ArgumentParser,
+    paths_argument: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """``list --sort relevance`` and the ``similar`` command."""
+    list_cmd.add_argument(
+        "--sort",
+        choices=("digest", "relevance"),
+        default="digest",
+        help="digest order (default) or relevance: likeliest to be starred first, learned "
+        "from your stars and reads (adds a score)",
+    )
+    similar_cmd = commands.add_parser(
+        "similar",
+        parents=[common],
+        help="the papers most like one paper",
+        description="List the papers of the digests most similar to paper ID (cosine of "
+        "TF-IDF over title, keywords and abstract), nearest first, with their state.",
+    )
+    similar_cmd.add_argument("id", metavar="ID", help="arXiv id or URL of a paper in the digests")
+    paths_argument(similar_cmd)
+    similar_cmd.add_argument("-n", type=int, default=10, metavar="N", help="how many (10)")
+    similar_cmd.add_argument("--json", action="store_true", help="print one JSON array")
+
+
+def sort_by_relevance(
+    shown: Sequence[Paper], every: Sequence[Paper], store: StateStore
+) -> tuple[list[Paper], dict[str, float]]:
+    """``shown`` likeliest-to-be-starred first, and each one's score, by arXiv id.
+
+    The model learns from the judgements of ``every`` loaded paper and of the starred
+    papers the state file remembers from other digests; the user's highlight words
+    count while there are too few judgements to learn from.
+    """
+    from .ranking import RelevanceModel, collect_judgements
+
+    loaded = {paper.arxiv_id for paper in every}
+    remembered = [
+        paper
+        for arxiv_id in store.ids(starred=True)
+        if arxiv_id not in loaded and (paper := store.snapshot(arxiv_id)) is not None
+    ]
+    corpus = [*every, *remembered]
+    words = load_config(config_path()).highlight
+    ranking = RelevanceModel().fit(corpus, collect_judgements(corpus, store.state), words)
+    print(f"digest-reader: {ranking.detail}", file=sys.stderr)
+    position = {paper.arxiv_id: index for index, paper in enumerate(corpus)}
+    order = ranking.order(position[paper.arxiv_id] for paper in shown)
+    ranked = [corpus[index] for index in order]
+    return ranked, {corpus[i].arxiv_id: round(ranking.score(i), 4) for i in order}
+
+
+def run_similar(args: argparse.Namespace) -> int:
+    try:
+        arxiv_id = parse_arxiv_id(args.id)[0]
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    if args.n < 1:
+        raise CommandError(f"-n must be 1 or more, not {args.n}")
+    papers = load_given_or_default(args.paths)
+    index = next((i for i, paper in enumerate(papers) if paper.arxiv_id == arxiv_id), None)
+    if index is None:
+        raise CommandError(f"{arxiv_id}: not in the digests (name them as PATH)")
+    from .ranking import TextFeatures
+
+    nearest = TextFeatures.build(papers).similar(index, args.n)
+    with open_store(args) as store:
+        if args.json:
+            rows = [
+                paper_json(papers[i], store.state(papers[i].arxiv_id)) | {"similarity": round(s, 4)}
+                for i, s in nearest
+            ]
+            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+            sys.stdout.write("\n")
+            return 0
+        for i, similarity in nearest:
+            paper = papers[i]
+            print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
+                  f"\t{similarity:.3f}\t{paper.source.label}\t{paper.title}")  # fmt: skip
     return 0
