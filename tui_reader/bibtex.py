@@ -84,17 +84,24 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 from tui_reader.model import Paper
+
+if TYPE_CHECKING:
+    from tui_reader.exporters import Entry
 
 __all__ = [
     "STOP_WORDS",
     "assign_citation_keys",
     "citation_key_base",
     "format_bibliography",
+    "format_entries",
     "format_entry",
+    "is_group_name",
+    "usable_name",
 ]
 
 # ---------------------------------------------------------------------------------------
@@ -159,10 +166,50 @@ def _braces_balanced(latex: str) -> bool:
     return literal == naive == tex == 0
 
 
+# Combining marks with a LaTeX text accent: symbol accents take a bare letter (\'i),
+# letter accents a group (\H{u}).
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+
+
+def _accented(char: str) -> str | None:
+    """``{\\'i}``, ``{\\H{u}}``, ``{\\`{\\^a}}`` (ầ): an ASCII letter with accents, else None.
+
+    Accents go on ``i`` and ``j`` themselves, never on ``\\i``: biber reads ``\\'\\i``
+    as a broken character.
+    """
+    base, *marks = unicodedata.normalize("NFD", char)
+    if not marks or not base.isascii() or not base.isalpha():
+        return None
+    latex = base
+    for depth, mark in enumerate(marks):
+        command = _ACCENTS.get(mark)
+        if command is None:
+            return None
+        bare = depth == 0 and not command.isalpha()
+        latex = f"\\{command}{latex}" if bare else f"\\{command}{{{latex}}}"
+    return f"{{{latex}}}"
+
+
 @lru_cache(maxsize=4096)
 def _latex_for_char(char: str) -> str:
     """LaTeX for one non-ASCII character, or the character itself when there is none."""
-    latex = _ENCODER.unicode_to_latex(char)
+    latex = _accented(char) or _ENCODER.unicode_to_latex(char)
     if latex == char or not latex.isascii() or not _braces_balanced(latex):
         return char
     return latex
@@ -316,8 +363,43 @@ def _format_title_word(word: str, utf8: bool) -> str:
     return f"{{{latex}}}" if _needs_case_protection(word) else latex
 
 
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _plain_title(title: str) -> str:
+    """The title without Markdown ``**`` emphasis markers, on one line."""
+    return _BOLD_RE.sub(r"\1", _one_line(title))
+
+
+def _format_plain(text: str, utf8: bool) -> str:
+    return _render(_split_math(_one_line(text)), utf8)
+
+
 def _format_title(title: str, utf8: bool) -> str:
+    """The title; ``**words**`` (Markdown emphasis in a digest) become ``\\emph{words}``."""
     title = _one_line(title)
+    if "**" not in title or not _BOLD_RE.search(title):
+        return _format_title_words(title, utf8)
+    out = []
+    last = 0
+    for match in _BOLD_RE.finditer(title):
+        out.append(_spaced(title[last : match.start()], utf8))
+        out.append(f"\\emph{{{_format_title_words(match.group(1), utf8)}}}")
+        last = match.end()
+    out.append(_spaced(title[last:], utf8))
+    return "".join(out)
+
+
+def _spaced(text: str, utf8: bool) -> str:
+    """A piece of title between emphases, its outer spaces kept."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[0] == " " else ""
+    trail = " " if text[-1] == " " else ""
+    return f"{lead}{_format_title_words(text.strip(), utf8)}{trail}"
+
+
+def _format_title_words(title: str, utf8: bool) -> str:
     if "$" not in title:
         return " ".join([_format_title_word(word, utf8) for word in title.split(" ") if word])
     pieces = _split_math(title)
@@ -346,9 +428,45 @@ def _format_title(title: str, utf8: bool) -> str:
     return " ".join(out)
 
 
+# Words that make a name an organisation's, not a person's ("Gemma Team").
+_GROUP_WORDS = frozenset(
+    """team collaboration consortium group groups lab labs laboratory project committee
+    initiative alliance organization organisation foundation institute university
+    corporation corp inc ltd llc association society community authors contributors
+    network center centre""".split()
+)
+_GROUP_TOKENS_CASED = frozenset({"AI"})  # "Mistral AI" but not the given name "Ai"
+_HAS_ALNUM_RE = re.compile(r"[^\W_]")
+
+
+def is_group_name(name: str) -> bool:
+    """True for an author with no personal name: ``Gemma Team``, ``DeepSeek-AI``, ``OpenAI``.
+
+    A single word is a group (or a mononym, which BibTeX treats the same way); so is a
+    name holding a word such as Team, Collaboration, Consortium, Lab, Inc, or ``AI``.
+    """
+    tokens = name.split()
+    if len(tokens) <= 1:
+        return True
+    return any(
+        token.strip(".,()").lower() in _GROUP_WORDS or token in _GROUP_TOKENS_CASED
+        for token in tokens
+    )
+
+
+def usable_name(name: str) -> bool:
+    """False for junk a digest may carry as an author: empty, ``:``, ``-``, ``...``."""
+    return _HAS_ALNUM_RE.search(name) is not None
+
+
 def _needs_name_protection(name: str) -> bool:
     if "," in name:
         return True
+    if is_group_name(name):
+        # One plain word is a family name to BibTeX already; DeepSeek-AI is not.
+        parts = name.replace("-", " ").split()
+        if len(name.split()) > 1 or (len(parts) > 1 and is_group_name(" ".join(parts))):
+            return True
     tokens = name.lower().split()
     return "and" in tokens or tokens == ["others"]
 
@@ -406,19 +524,41 @@ _BAD_KEY_RE = re.compile(r"[\s,{}()=\"#%'~\\]")
 _FIELD_WIDTH = len("archivePrefix")
 
 
-def format_entry(paper: Paper, key: str, note: str = "", *, utf8: bool = False) -> str:
-    """One ``@misc`` entry for ``paper`` cited as ``key``, with ``note`` as ``annote``."""
+def format_entry(
+    paper: Paper,
+    key: str,
+    note: str = "",
+    *,
+    utf8: bool = False,
+    tags: Sequence[str] = (),
+    warnings: list[str] | None = None,
+) -> str:
+    """One ``@misc`` entry for ``paper`` cited as ``key``, with ``note`` as ``annote``.
+
+    ``tags`` go to ``keywords``. Problems the reader should know of (a junk author
+    dropped, a character written as UTF-8 in an ASCII file) are appended to
+    ``warnings``, each naming the entry.
+    """
     if not key or _BAD_KEY_RE.search(key):
         raise ValueError(f"not a usable BibTeX citation key: {key!r}")
     eprint, primary_class = _split_id(paper.arxiv_id)
     year = _year(paper)
-    authors = [name for name in (_one_line(a) for a in paper.authors) if name]
+    authors = []
+    for name in (_one_line(a) for a in paper.authors):
+        if usable_name(name):
+            authors.append(name)
+        elif warnings is not None:
+            warnings.append(f"{key}: dropped the author {name!r}, which is not a name")
     title = _format_title(paper.title, utf8)
     annote = _format_note(note, utf8) if note else ""
+    keywords = [_escape_text(" ".join(t.split()).replace(",", " "), utf8) for t in tags]
 
     fields: list[tuple[str, str]] = []
     if authors:
         fields.append(("author", " and ".join(_format_author(a, utf8) for a in authors)))
+    elif title:
+        # Styles sort and label an entry without author by its key field.
+        fields.append(("key", _format_plain(_plain_title(paper.title), utf8)))
     if title:
         fields.append(("title", title))
     if year is not None:
@@ -429,10 +569,39 @@ def format_entry(paper: Paper, key: str, note: str = "", *, utf8: bool = False) 
         fields.append(("primaryClass", primary_class))
     fields.append(("doi", f"10.48550/arXiv.{eprint}"))
     fields.append(("url", f"https://arxiv.org/abs/{eprint}"))
+    if keywords:
+        fields.append(("keywords", ", ".join(k for k in keywords if k)))
     if annote:
         fields.append(("annote", annote))
     body = "".join(f"  {name:<{_FIELD_WIDTH}} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key},\n{body}}}\n"
+    entry = f"@misc{{{key},\n{body}}}\n"
+    if not utf8 and warnings is not None and not entry.isascii():
+        unspelled = sorted({c for c in entry if ord(c) > 127})
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in unspelled[:5])
+        more = f" and {len(unspelled) - 5} more" if len(unspelled) > 5 else ""
+        warnings.append(
+            f"{key}: no ASCII LaTeX for {shown}{more}; kept as UTF-8 (biber, XeLaTeX and "
+            "LuaLaTeX read it; export with --utf8 to say so)"
+        )
+    return entry
+
+
+def format_entries(
+    entries: Sequence[Entry], *, utf8: bool = False, warnings: list[str] | None = None
+) -> str:
+    """Entries (``exporters.Entry``: paper, key, note, tags), separated by blank lines."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        if entry.paper.arxiv_id in seen:
+            continue
+        seen.add(entry.paper.arxiv_id)
+        out.append(
+            format_entry(
+                entry.paper, entry.key, entry.note, utf8=utf8, tags=entry.tags, warnings=warnings
+            )
+        )
+    return "\n".join(out)
 
 
 def format_bibliography(
@@ -443,19 +612,17 @@ def format_bibliography(
     utf8: bool = False,
 ) -> str:
     """Entries for ``papers`` in order, separated by blank lines; keys/notes by arxiv_id."""
+    from tui_reader.exporters import Entry
+
     notes = notes or {}
     entries = []
-    seen: set[str] = set()
     for paper in papers:
-        if paper.arxiv_id in seen:
-            continue
-        seen.add(paper.arxiv_id)
         try:
             key = keys[paper.arxiv_id]
         except KeyError:
             raise ValueError(f"no citation key for arXiv:{paper.arxiv_id}") from None
-        entries.append(format_entry(paper, key, notes.get(paper.arxiv_id, ""), utf8=utf8))
-    return "\n".join(entries)
+        entries.append(Entry(paper, key, notes.get(paper.arxiv_id, "")))
+    return format_entries(entries, utf8=utf8)
 
 
 # ---------------------------------------------------------------------------------------
@@ -507,7 +674,7 @@ def _starts_lowercase(token: str) -> bool:
     return False
 
 
-def _family_name(name: str) -> str:
+def family_name(name: str) -> str:
     """BibTeX's "Last" part of a "First von Last" name, without Jr./III suffixes."""
     tokens = name.split()
     while len(tokens) > 1 and tokens[-1].lower().rstrip(".,") in _SUFFIXES:
@@ -530,7 +697,7 @@ def _title_word(title: str) -> str:
 def citation_key_base(paper: Paper) -> str:
     """The key ``paper`` gets unless it is taken: author + year + title word."""
     authors = [name for name in (_one_line(a) for a in paper.authors) if name]
-    author = _key_part(_family_name(authors[0])) if authors else ""
+    author = _key_part(family_name(authors[0])) if authors else ""
     year = _year(paper)
     return f"{author or 'anon'}{year if year is not None else ''}{_title_word(paper.title)}"
 
