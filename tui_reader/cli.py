@@ -456,8 +456,9 @@ def run_export(args: argparse.Namespace) -> int:
     for message in export.warnings:
         warn(message)
     if not export.papers:
+        which_papers = "papers" if which == "all" else f"{which} papers"
         matching = " matching the query" if args.query.strip() else ""
-        print(f"digest-reader: no {which} papers{matching} to export; nothing written.",
+        print(f"digest-reader: no {which_papers}{matching} to export; nothing written.",
               file=sys.stderr)  # fmt: skip
         return 0
     if output is None:
