@@ -28,7 +28,15 @@ from typing import Any, Protocol
 
 from ..model import Paper
 from ..search import SearchIndex
-from .fields import DateField, IdField, ListField, TextField, list_pattern, word_pattern
+from .fields import (
+    DateField,
+    IdField,
+    ListField,
+    TextField,
+    find_word_starts,
+    line_text,
+    list_pattern,
+)
 from .parse import And, Node, Not, Or, QueryError, Term, is_plain, parse
 
 __all__ = ["QueryIndex", "StateSource", "tags_of"]
@@ -207,11 +215,11 @@ class _Run:
                 if (tags := tags_of(state))
                 and pattern.search("\x1f" + "\x1f".join(tags).casefold() + "\x1f")
             )
-        pattern = word_pattern(term.value)
+        needle = " ".join(term.value.casefold().rstrip("*").split())
         return frozenset(
             index
             for index, state in states
-            if state.note and pattern.search(" ".join(state.note.split()).casefold())
+            if state.note and find_word_starts(line_text(state.note), [0], needle)
         )
 
     def is_term(self, term: Term, states: list[tuple[int, Any]]) -> frozenset[int]:

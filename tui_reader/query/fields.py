@@ -27,19 +27,18 @@ from collections.abc import Callable, Iterable, Sequence
 from ..model import Paper
 from .parse import QueryError, Term
 
-__all__ = ["DateField", "ListField", "TextField", "date_bounds", "word_pattern"]
+__all__ = [
+    "DateField",
+    "IdField",
+    "ListField",
+    "TextField",
+    "date_bounds",
+    "find_word_starts",
+    "line_text",
+]
 
 _DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
 _TOP = "\uffff"
-
-
-def word_pattern(value: str) -> re.Pattern[str]:
-    """A case-folded pattern matching ``value`` at the start of a word."""
-    words = value.casefold().rstrip("*").split()
-    if not words:
-        return re.compile("")
-    body = " ".join(map(re.escape, words))  # the field text has single spaces
-    return re.compile((r"(?<!\w)" if words[0][0].isalnum() else "") + body)
 
 
 def find_in_lines(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
@@ -66,17 +65,46 @@ def joined_lines(lines: Sequence[str]) -> tuple[str, list[int]]:
     return "\n".join(lines), starts
 
 
+def line_text(text: str) -> str:
+    """A field's text on one line, case-folded (line breaks and tabs become spaces)."""
+    if "\n" in text or "\t" in text or "\r" in text:
+        text = text.replace("\n\n", " ").replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return text.casefold()
+
+
+def find_word_starts(text: str, starts: list[int], needle: str) -> list[int]:
+    """Lines of ``text`` where ``needle`` occurs at the start of a word.
+
+    ``str.find`` in C from hit to hit, jumping to the next line after each match; a
+    hit inside a word (preceded by a letter, digit or ``_``) is skipped.
+    """
+    found: list[int] = []
+    if not needle:
+        return list(range(len(starts)))
+    find, last = text.find, len(starts) - 1
+    check = needle[0].isalnum() or needle[0] == "_"
+    position = find(needle)
+    while position >= 0:
+        if check and position and (text[position - 1].isalnum() or text[position - 1] == "_"):
+            position = find(needle, position + 1)
+            continue
+        line = bisect_right(starts, position) - 1
+        found.append(line)
+        if line >= last:
+            break
+        position = find(needle, starts[line + 1])
+    return found
+
+
 class TextField:
     """Word-start search in one text field of every paper."""
 
     def __init__(self, papers: Sequence[Paper], text_of: Callable[[Paper], str]) -> None:
-        lines = [" ".join(text_of(paper).split()).casefold() for paper in papers]
-        self._text, self._starts = joined_lines(lines)
+        self._text, self._starts = joined_lines([line_text(text_of(paper)) for paper in papers])
 
     def find(self, term: Term) -> list[int]:
-        if not term.value.strip("* "):
-            return list(range(len(self._starts)))
-        return find_in_lines(word_pattern(term.value), self._text, self._starts)
+        needle = " ".join(term.value.casefold().rstrip("*").split())
+        return find_word_starts(self._text, self._starts, needle)
 
 
 class ListField:
