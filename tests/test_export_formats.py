@@ -6,6 +6,8 @@ import csv
 import dataclasses
 import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import bibtexparser
@@ -166,3 +168,18 @@ def test_any_text_reads_back_in_every_format(title, authors, note, tags):
     assert len(rows) == 1 and rows[0]["id"] == "2412.21188"
     tokens = MarkdownIt("commonmark").parse(render("markdown", items))
     assert sum(t.type == "list_item_open" for t in tokens) == 1
+
+
+def test_exporters_are_plain_python_and_import_their_libraries_when_used():
+    code = (
+        "import sys\n"
+        "import tui_reader.export, tui_reader.exporters\n"
+        "assert 'textual' not in sys.modules\n"
+        "assert 'rispy' not in sys.modules and 'luqum' not in sys.modules\n"
+        "from pathlib import Path\nfrom tui_reader.digest import parse_digest\n"
+        f"papers = parse_digest(Path({str(SEED_DIGEST)!r})).papers\n"
+        "from tui_reader.exporters import Entry, render\n"
+        "render('ris', [Entry(papers[0], 'k')])\n"
+        "assert 'rispy' in sys.modules and 'textual' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -118,7 +118,15 @@ def parse(text: str) -> Node:
             "field without a term after it)",
             len(source) + 1,
         ) from None
-    return _convert(tree, None)
+    except ArithmeticError:  # luqum's Decimal() of what follows ^ or ~
+        position = min((i for i in (source.find("^"), source.find("~")) if i >= 0), default=0)
+        raise QueryError("a number must follow ^ or ~", position + 1) from None
+    except RecursionError:
+        raise QueryError("the query nests too deeply") from None
+    try:
+        return _convert(tree, None)
+    except RecursionError:
+        raise QueryError("the query nests too deeply") from None
 
 
 def _field_name(name: str, column: int) -> str:
