@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+from pathlib import Path
 
 import pytest
 import rispy
@@ -102,3 +104,28 @@ def test_export_query_matching_nothing_writes_nothing(capsys, tmp_path):
     assert main(["export", SEED, "--query", "title:zzzzzz", "--format", "ris", "-o", str(out)]) == 0
     assert "no papers matching the query to export" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_installed_command_exports_a_query_as_ris(tmp_path):
+    """The console script, as a user runs it: a query, RIS on stdout, no traceback."""
+    import os
+    import shutil
+    import subprocess
+
+    command = shutil.which("digest-reader") or str(Path(sys.executable).parent / "digest-reader")
+    env = {**os.environ, "DIGEST_READER_DB": str(tmp_path / "state.json")}
+    done = subprocess.run(
+        [command, "export", SEED, "--query", 'title:"sparse chaos" OR author:zhuang',
+         "--format", "ris"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    records = rispy.loads(done.stdout)
+    assert sorted(r["accession_number"] for r in records) == [
+        "arXiv:2412.20105",
+        "arXiv:2412.21188",
+    ]
+    bad = subprocess.run([command, "list", SEED, "--query", "title:("],
+                         capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -140,7 +140,7 @@ def test_markdown_reading_list_renders_only_arxiv_links():
 def test_bibtex_format_writes_tags_as_keywords():
     text = render("bibtex", entries(CHAOS, note="n", tags=("to-cite", "a, b", "Müller")))
     (entry,) = bibtexparser.parse_string(text).entries
-    assert entry["keywords"] == 'to-cite, a  b, M{\\"u}ller'
+    assert entry["keywords"] == 'to-cite, a b, M{\\"u}ller'
 
 
 def test_every_format_writes_nothing_for_no_papers():

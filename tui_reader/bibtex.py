@@ -551,7 +551,7 @@ def format_entry(
             warnings.append(f"{key}: dropped the author {name!r}, which is not a name")
     title = _format_title(paper.title, utf8)
     annote = _format_note(note, utf8) if note else ""
-    keywords = [_escape_text(" ".join(t.split()).replace(",", " "), utf8) for t in tags]
+    keywords = [_escape_text(" ".join(t.replace(",", " ").split()), utf8) for t in tags]
 
     fields: list[tuple[str, str]] = []
     if authors:
