@@ -2,7 +2,9 @@
 
 Plain functions: no Textual, no I/O. The caller reads and writes files, the clipboard
 and the store; this module only turns :class:`~tui_reader.model.Paper` records into
-text and chooses citation keys.
+text and chooses citation keys. Escaping text and math to LaTeX lives in
+``exporters/latex.py``, author-name rules (family name, groups, junk) in
+``exporters/names.py``.
 
 Public API
 ----------
@@ -82,12 +84,19 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
+from tui_reader.exporters.latex import (
+    clean_line,
+    escape_text,
+    one_line,
+    render,
+    split_math,
+    without_math,
+)
+from tui_reader.exporters.names import family_name, is_group_name, usable_name
 from tui_reader.model import Paper
 
 if TYPE_CHECKING:
@@ -103,231 +112,6 @@ __all__ = [
     "is_group_name",
     "usable_name",
 ]
-
-# ---------------------------------------------------------------------------------------
-# Escaping text
-
-
-# Plain-text characters LaTeX (or BibTeX) would misread. Braces are spelled as commands
-# because BibTeX counts `\{` as an opening brace. `< > |` print other glyphs in the
-# default OT1 font encoding.
-_TEXT_SPECIALS = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "$": r"\$",
-        "&": r"\&",
-        "%": r"\%",
-        "#": r"\#",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-        "|": r"\textbar{}",
-    }
-)
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-# Control characters (C0 except tab/newline, DEL, C1) and lone surrogates, which
-# cannot even be written as UTF-8.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
-
-_ENCODER = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",
-    unknown_char_policy="keep",
-    unknown_char_warning=False,
-)
-
-
-def _braces_balanced(latex: str) -> bool:
-    """True when braces balance under all three ways of counting them.
-
-    BibTeX and biber count every brace; bibtexparser skips a brace right after a
-    backslash; TeX skips the control symbols ``\\{`` ``\\}`` but not ``\\\\{``.
-    """
-    literal = naive = tex = 0
-    escaped = False  # previous character starts a TeX control sequence
-    previous = ""
-    for char in latex:
-        if char in "{}":
-            step = 1 if char == "{" else -1
-            literal += step
-            if previous != "\\":
-                naive += step
-            if not escaped:
-                tex += step
-            if literal < 0 or naive < 0 or tex < 0:
-                return False
-        escaped = char == "\\" and not escaped
-        previous = char
-    return literal == naive == tex == 0
-
-
-# Combining marks with a LaTeX text accent: symbol accents take a bare letter (\'i),
-# letter accents a group (\H{u}).
-_ACCENTS = {
-    "\u0300": "`",
-    "\u0301": "'",
-    "\u0302": "^",
-    "\u0303": "~",
-    "\u0304": "=",
-    "\u0306": "u",
-    "\u0307": ".",
-    "\u0308": '"',
-    "\u030a": "r",
-    "\u030b": "H",
-    "\u030c": "v",
-    "\u0323": "d",
-    "\u0327": "c",
-    "\u0328": "k",
-    "\u0331": "b",
-}
-
-
-def _accented(char: str) -> str | None:
-    """``{\\'i}``, ``{\\H{u}}``, ``{\\`{\\^a}}`` (ầ): an ASCII letter with accents, else None.
-
-    Accents go on ``i`` and ``j`` themselves, never on ``\\i``: biber reads ``\\'\\i``
-    as a broken character.
-    """
-    base, *marks = unicodedata.normalize("NFD", char)
-    if not marks or not base.isascii() or not base.isalpha():
-        return None
-    latex = base
-    for depth, mark in enumerate(marks):
-        command = _ACCENTS.get(mark)
-        if command is None:
-            return None
-        bare = depth == 0 and not command.isalpha()
-        latex = f"\\{command}{latex}" if bare else f"\\{command}{{{latex}}}"
-    return f"{{{latex}}}"
-
-
-@lru_cache(maxsize=4096)
-def _latex_for_char(char: str) -> str:
-    """LaTeX for one non-ASCII character, or the character itself when there is none."""
-    latex = _accented(char) or _ENCODER.unicode_to_latex(char)
-    if latex == char or not latex.isascii() or not _braces_balanced(latex):
-        return char
-    return latex
-
-
-@lru_cache(maxsize=4096)
-def _latex_for_math_char(char: str) -> str:
-    latex = _latex_for_char(char)
-    if latex == char or latex.startswith("{\\ensuremath"):
-        return latex
-    # Text accents such as {\"u} are errors in math mode.
-    return rf"\mbox{{{latex}}}"
-
-
-def _encode_non_ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    return _NON_ASCII_RE.sub(lambda m: _latex_for_char(m.group()), text)
-
-
-def _escape_text(text: str, utf8: bool) -> str:
-    text = text.translate(_TEXT_SPECIALS)
-    return text if utf8 else _encode_non_ascii(text)
-
-
-_MATH_FIX_RE = re.compile(r"\\.|[%#&]", re.DOTALL)
-
-
-def _render_math(content: str, utf8: bool) -> str:
-    """Math content verbatim, except characters that would break the line or the file."""
-    content = _MATH_FIX_RE.sub(
-        lambda m: m.group() if len(m.group()) == 2 else "\\" + m.group(), content
-    )
-    if not utf8 and not content.isascii():
-        content = _NON_ASCII_RE.sub(lambda m: _latex_for_math_char(m.group()), content)
-    return content
-
-
-def _clean_line(text: str) -> str:
-    """NFC, without control characters or lone surrogates (each becomes a space / U+FFFD)."""
-    if text.isprintable() and (text.isascii() or unicodedata.is_normalized("NFC", text)):
-        return text
-    if not text.isascii():
-        text = _SURROGATE_RE.sub("\ufffd", unicodedata.normalize("NFC", text))
-    return _CONTROL_RE.sub(" ", text).replace("\t", " ")
-
-
-def _one_line(text: str) -> str:
-    """``text`` on one line with runs of whitespace collapsed to one space."""
-    return " ".join(_clean_line(text).split())
-
-
-# ---------------------------------------------------------------------------------------
-# Math spans
-
-
-_BACKSLASH_NON_ASCII_RE = re.compile(r"\\[^\x00-\x7f]")
-
-
-def _math_close(text: str, start: int, display: bool) -> int | None:
-    """Index of the ``$`` closing a span whose content starts at ``start``, or None."""
-    i, n = start, len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\":
-            i += 2
-        elif char == "$":
-            if not display:
-                return i
-            return i if text.startswith("$$", i) else None
-        else:
-            i += 1
-    return None
-
-
-def _split_math(text: str) -> list[tuple[bool, str]]:
-    """``text`` as ``(is_math, piece)`` pieces; math pieces are the content only."""
-    if "$" not in text:
-        return [(False, text)]
-    pieces: list[tuple[bool, str]] = []
-    text_start = i = 0
-    while (i := text.find("$", i)) >= 0:
-        delim = 2 if text.startswith("$$", i) else 1
-        start = i + delim
-        end = _math_close(text, start, delim == 2)
-        if end is not None:
-            content = text[start:end]
-            after = text[end + delim : end + delim + 1]
-            if (
-                content
-                and not content[0].isspace()
-                and not content[-1].isspace()
-                and not (delim == 1 and after.isdigit())
-                and "\n" not in content
-                and _braces_balanced(content)
-                and not _BACKSLASH_NON_ASCII_RE.search(content)
-            ):
-                if i > text_start:
-                    pieces.append((False, text[text_start:i]))
-                pieces.append((True, content))
-                i = text_start = end + delim
-                continue
-        i += 1  # a dollar sign, not math
-    if text_start < len(text):
-        pieces.append((False, text[text_start:]))
-    return pieces
-
-
-def _render(pieces: Iterable[tuple[bool, str]], utf8: bool) -> str:
-    return "".join(
-        f"${_render_math(piece, utf8)}$" if is_math else _escape_text(piece, utf8)
-        for is_math, piece in pieces
-    )
-
-
-def _without_math(text: str) -> str:
-    return " ".join(piece for is_math, piece in _split_math(text) if not is_math)
-
 
 # ---------------------------------------------------------------------------------------
 # Fields
@@ -359,7 +143,7 @@ def _needs_case_protection(word: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _format_title_word(word: str, utf8: bool) -> str:
     """A title word without math; cached, as titles share most of their words."""
-    latex = _escape_text(word, utf8)
+    latex = escape_text(word, utf8)
     return f"{{{latex}}}" if _needs_case_protection(word) else latex
 
 
@@ -368,16 +152,16 @@ _BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
 
 def _plain_title(title: str) -> str:
     """The title without Markdown ``**`` emphasis markers, on one line."""
-    return _BOLD_RE.sub(r"\1", _one_line(title))
+    return _BOLD_RE.sub(r"\1", one_line(title))
 
 
 def _format_plain(text: str, utf8: bool) -> str:
-    return _render(_split_math(_one_line(text)), utf8)
+    return render(split_math(one_line(text)), utf8)
 
 
 def _format_title(title: str, utf8: bool) -> str:
     """The title; ``**words**`` (Markdown emphasis in a digest) become ``\\emph{words}``."""
-    title = _one_line(title)
+    title = one_line(title)
     if "**" not in title or not _BOLD_RE.search(title):
         return _format_title_words(title, utf8)
     out = []
@@ -402,7 +186,7 @@ def _spaced(text: str, utf8: bool) -> str:
 def _format_title_words(title: str, utf8: bool) -> str:
     if "$" not in title:
         return " ".join([_format_title_word(word, utf8) for word in title.split(" ") if word])
-    pieces = _split_math(title)
+    pieces = split_math(title)
     # Words are whitespace-separated runs of text; a math span belongs to the word it
     # touches (and may itself hold spaces).
     words: list[list[tuple[bool, str]]] = [[]]
@@ -419,44 +203,13 @@ def _format_title_words(title: str, utf8: bool) -> str:
     for word in words:
         if not word:
             continue
-        latex = _render(word, utf8)
+        latex = render(word, utf8)
         text = " ".join(piece for is_math, piece in word if not is_math)
         protect = _needs_case_protection(text) or any(
             is_math and piece != piece.lower() for is_math, piece in word
         )
         out.append(f"{{{latex}}}" if protect else latex)
     return " ".join(out)
-
-
-# Words that make a name an organisation's, not a person's ("Gemma Team").
-_GROUP_WORDS = frozenset(
-    """team collaboration consortium group groups lab labs laboratory project committee
-    initiative alliance organization organisation foundation institute university
-    corporation corp inc ltd llc association society community authors contributors
-    network center centre""".split()
-)
-_GROUP_TOKENS_CASED = frozenset({"AI"})  # "Mistral AI" but not the given name "Ai"
-_HAS_ALNUM_RE = re.compile(r"[^\W_]")
-
-
-def is_group_name(name: str) -> bool:
-    """True for an author with no personal name: ``Gemma Team``, ``DeepSeek-AI``, ``OpenAI``.
-
-    A single word is a group (or a mononym, which BibTeX treats the same way); so is a
-    name holding a word such as Team, Collaboration, Consortium, Lab, Inc, or ``AI``.
-    """
-    tokens = name.split()
-    if len(tokens) <= 1:
-        return True
-    return any(
-        token.strip(".,()").lower() in _GROUP_WORDS or token in _GROUP_TOKENS_CASED
-        for token in tokens
-    )
-
-
-def usable_name(name: str) -> bool:
-    """False for junk a digest may carry as an author: empty, ``:``, ``-``, ``...``."""
-    return _HAS_ALNUM_RE.search(name) is not None
 
 
 def _needs_name_protection(name: str) -> bool:
@@ -473,19 +226,19 @@ def _needs_name_protection(name: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def _format_author(name: str, utf8: bool) -> str:
-    latex = _escape_text(name, utf8)
+    latex = escape_text(name, utf8)
     return f"{{{latex}}}" if _needs_name_protection(name) else latex
 
 
 def _format_note(note: str, utf8: bool) -> str:
-    lines = [_clean_line(line).rstrip() for line in note.splitlines()]
+    lines = [clean_line(line).rstrip() for line in note.splitlines()]
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
     out = []
     for line in lines:
-        latex = _render(_split_math(line), utf8)
+        latex = render(split_math(line), utf8)
         stripped = latex.lstrip()
         if stripped.startswith("@"):
             # bibtexparser and some editors take a line-initial @ for a new entry.
@@ -544,14 +297,14 @@ def format_entry(
     eprint, primary_class = _split_id(paper.arxiv_id)
     year = _year(paper)
     authors = []
-    for name in (_one_line(a) for a in paper.authors):
+    for name in (one_line(a) for a in paper.authors):
         if usable_name(name):
             authors.append(name)
         elif warnings is not None:
             warnings.append(f"{key}: dropped the author {name!r}, which is not a name")
     title = _format_title(paper.title, utf8)
     annote = _format_note(note, utf8) if note else ""
-    keywords = [_escape_text(" ".join(t.replace(",", " ").split()), utf8) for t in tags]
+    keywords = [escape_text(" ".join(t.replace(",", " ").split()), utf8) for t in tags]
 
     fields: list[tuple[str, str]] = []
     if authors:
@@ -635,7 +388,6 @@ STOP_WORDS = frozenset(
     is are be do does can about over under upon within without beyond through using
     versus vs not no its their our your we you how what why when which who""".split()
 )
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Letters NFKD does not reduce to ASCII.
 _TRANSLITERATION = str.maketrans(
     {
@@ -667,27 +419,8 @@ def _key_part(text: str) -> str:
     return _NOT_KEY_CHAR_RE.sub("", text)
 
 
-def _starts_lowercase(token: str) -> bool:
-    for char in token:
-        if char.isalpha():
-            return char.islower()
-    return False
-
-
-def family_name(name: str) -> str:
-    """BibTeX's "Last" part of a "First von Last" name, without Jr./III suffixes."""
-    tokens = name.split()
-    while len(tokens) > 1 and tokens[-1].lower().rstrip(".,") in _SUFFIXES:
-        tokens.pop()
-    if tokens:
-        tokens[-1] = tokens[-1].rstrip(",")
-    particles = [i for i in range(1, len(tokens) - 1) if _starts_lowercase(tokens[i])]
-    start = particles[-1] + 1 if particles else len(tokens) - 1
-    return " ".join(tokens[start:])
-
-
 def _title_word(title: str) -> str:
-    for word in _without_math(_one_line(title)).split():
+    for word in without_math(one_line(title)).split():
         part = _key_part(word)
         if part and not part.isdigit() and part not in STOP_WORDS:
             return part
@@ -696,7 +429,7 @@ def _title_word(title: str) -> str:
 
 def citation_key_base(paper: Paper) -> str:
     """The key ``paper`` gets unless it is taken: author + year + title word."""
-    authors = [name for name in (_one_line(a) for a in paper.authors) if name]
+    authors = [name for name in (one_line(a) for a in paper.authors) if name]
     author = _key_part(family_name(authors[0])) if authors else ""
     year = _year(paper)
     return f"{author or 'anon'}{year if year is not None else ''}{_title_word(paper.title)}"

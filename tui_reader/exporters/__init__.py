@@ -11,6 +11,9 @@ for no entries)::
     csv        one row per paper (table.py)
     markdown   a reading list with notes (markdown.py)
 
+Helpers: ``latex.py`` (text and math -> LaTeX, for BibTeX), ``names.py`` (family
+names, group and junk authors), ``common.py`` (what RIS, CSL, CSV and Markdown share).
+
 ``render(name, entries, *, utf8=False)`` picks the format and writes a paper listed
 twice once; ``utf8`` is BibTeX's option
 (the other formats are always UTF-8). Renderers import their libraries (rispy, ...)

@@ -13,8 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..bibtex import family_name, is_group_name, usable_name
 from ..model import Paper
+from .names import family_name, is_group_name, usable_name
 
 __all__ = ["authors", "doi", "first_date", "person", "plain"]
 

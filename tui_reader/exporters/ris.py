@@ -26,8 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ..bibtex import is_group_name
 from .common import authors, doi, person, plain
+from .names import is_group_name
 
 if TYPE_CHECKING:
     from . import Entry

@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 
+from ..exporters.names import family_name
 from ..model import Paper
 
 __all__ = ["SORTS", "sort_indices"]
@@ -28,7 +29,6 @@ def _fold(text: str) -> str:
 
 
 def _author_key(paper: Paper) -> tuple[bool, str, str]:
-    from ..bibtex import family_name
 
     names = [name for name in paper.authors if name.strip()]
     if not names:
