@@ -137,6 +137,18 @@ def test_markdown_reading_list_renders_only_arxiv_links():
     assert len(items) == 2
 
 
+def test_markdown_note_lines_cannot_start_blocks():
+    note = "# not a heading\n- not a list\n1. not a list\n> not nested\nplain Keng-Wei & co"
+    html = MarkdownIt("commonmark").render(render("markdown", entries(CHAOS, note=note)))
+    for tag in ("<h1>not", "<ul>", "<blockquote>\n<blockquote>"):
+        assert tag not in html, tag
+    assert html.count("<ol>") == 1  # the reading list itself
+    assert "# not a heading<br />" in html  # the note's line breaks kept
+    for text in ("# not a heading", "- not a list", "1. not a list", "&gt; not nested",
+                 "plain Keng-Wei &amp; co"):  # fmt: skip
+        assert text in html, text
+
+
 def test_bibtex_format_writes_tags_as_keywords():
     text = render("bibtex", entries(CHAOS, note="n", tags=("to-cite", "a, b", "Müller")))
     (entry,) = bibtexparser.parse_string(text).entries
