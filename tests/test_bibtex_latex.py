@@ -90,3 +90,16 @@ def test_markdown_bold_in_a_title_is_emphasis():
 def test_tags_become_keywords():
     entry = format_entry(make_paper("2501.00001", "T", ["A B"]), "k", tags=("ml", "to_cite"))
     assert parse_one(entry)["keywords"] == "ml, to\\_cite"
+
+
+def test_primary_class_from_the_first_category():
+    import dataclasses
+
+    paper = dataclasses.replace(
+        make_paper("2501.00001", "T", ["A B"]), categories=("cs.LG", "stat.ML")
+    )
+    assert entry_fields(paper)["primaryClass"] == "cs.LG"
+    old = dataclasses.replace(make_paper("math.GT/0309136", "T", ["A B"]), categories=("x.Y",))
+    assert entry_fields(old)["primaryClass"] == "math.GT"
+    odd = dataclasses.replace(paper, categories=("Computer Science {x}",))
+    assert "primaryClass" not in entry_fields(odd)

@@ -129,3 +129,11 @@ def test_installed_command_exports_a_query_as_ris(tmp_path):
                          capture_output=True, text=True, env=env, timeout=60)  # fmt: skip
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_export_starred_and_a_query_is_both(capsys):
+    assert main(["mark", "2412.21188", "2412.20105", "--star", "--digest", SEED]) == 0
+    capsys.readouterr()
+    assert main(["export", SEED, "--starred", "--query", "author:zhuang", "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out, newline="")))
+    assert [row["id"] for row in rows] == ["2412.20105"]

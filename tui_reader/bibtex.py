@@ -42,12 +42,15 @@ Rules worth knowing:
 
 * Authors are joined with `` and `` in the given order, never inverted. A name that
   BibTeX would split or misread (it contains a comma, the word "and", or is exactly
-  "others") is wrapped in braces as a whole.
+  "others") is wrapped in braces as a whole, and so is a group author (``{Gemma
+  Team}``, ``{DeepSeek-AI}``: ``exporters/names.py``). Junk names (``:``, empty) are
+  dropped with a warning; an entry left without authors gets a ``key`` field.
 * ``year`` is the year of ``paper.date``; when the arXiv id says the paper was first
   submitted earlier (``date`` then belongs to a later version) or ``date`` is missing,
-  the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is
-  written only for old-style ids, whose archive is the category (``hep-th/9901001``,
-  ``math.GT/0309136`` -> eprint ``math/0309136``, primaryClass ``math.GT``).
+  the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is,
+  for old-style ids, the archive in the id (``hep-th/9901001``, ``math.GT/0309136`` ->
+  eprint ``math/0309136``, primaryClass ``math.GT``), else the paper's first category
+  when the digest lists categories (``cs.LG``), as arXiv's own export writes it.
 * Text is plain text except ``$...$`` (and ``$$...$$``, written inline): a ``$`` pair
   whose opener is followed by a non-space, whose closer follows a non-space and is not
   followed by a digit, and whose content has balanced braces, is copied verbatim
@@ -273,6 +276,7 @@ def _year(paper: Paper) -> int | None:
     return paper.date.year
 
 
+_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z-]+)?")
 _BAD_KEY_RE = re.compile(r"[\s,{}()=\"#%'~\\]")
 _FIELD_WIDTH = len("archivePrefix")
 
@@ -295,6 +299,8 @@ def format_entry(
     if not key or _BAD_KEY_RE.search(key):
         raise ValueError(f"not a usable BibTeX citation key: {key!r}")
     eprint, primary_class = _split_id(paper.arxiv_id)
+    if primary_class is None and paper.categories and _CATEGORY_RE.fullmatch(paper.categories[0]):
+        primary_class = paper.categories[0]  # as arXiv's own export writes it
     year = _year(paper)
     authors = []
     for name in (one_line(a) for a in paper.authors):
