@@ -85,6 +85,7 @@ class QueryIndex:
         self._search = search_index if search_index is not None else SearchIndex(papers)
         self._fields: dict[str, Any] = {}
         self._position: dict[str, int] | None = None
+        self._everyone: frozenset[int] | None = None
         self._cache: OrderedDict[Term, frozenset[int]] = OrderedDict()
         self._lock = threading.RLock()
 
@@ -122,6 +123,12 @@ class QueryIndex:
             self._cache.popitem(last=False)
         return found
 
+    def everyone(self) -> frozenset[int]:
+        """Every paper's index, built once (negation subtracts from it)."""
+        if self._everyone is None:
+            self._everyone = frozenset(range(len(self._papers)))
+        return self._everyone
+
     def position(self) -> dict[str, int]:
         """Paper index by arXiv id (the first, should an id be listed twice)."""
         if self._position is None:
@@ -139,12 +146,9 @@ class _Run:
         self._index = index
         self._states_source = states
         self._states: list[tuple[int, Any]] | None = None
-        self._everyone: frozenset[int] | None = None
 
     def everyone(self) -> frozenset[int]:
-        if self._everyone is None:
-            self._everyone = frozenset(range(len(self._index)))
-        return self._everyone
+        return self._index.everyone()
 
     def known_states(self) -> list[tuple[int, Any]]:
         if self._states is None:
