@@ -315,3 +315,50 @@ def test_sort():
     assert sort_indices(PAPERS, [3, 1], "author") == [1, 3]
     with pytest.raises(ValueError, match="unknown sort"):
         sort_indices(PAPERS, everyone, "size")
+
+
+@pytest.fixture(scope="module")
+def synthetic():
+    from bench.synthetic import generate_digest
+    from tui_reader.digest import parse_digest_text
+
+    return parse_digest_text(generate_digest(600, seed=5), Path("s.md")).papers
+
+
+def word_start_reference(text: str, needle: str) -> bool:
+    """The slow answer: ``needle`` somewhere not preceded by a letter, digit or _."""
+    text = " ".join(text.split()).casefold()
+    start = text.find(needle)
+    while start >= 0:
+        before = text[start - 1] if start else " "
+        if not (needle[0].isalnum() or needle[0] == "_") or not (before.isalnum() or before == "_"):
+            return True
+        start = text.find(needle, start + 1)
+    return False
+
+
+FIELD_TEXTS = {  # a phrase never runs from one author's name into the next
+    "author": lambda p: list(p.authors),
+    "title": lambda p: [p.title],
+    "abs": lambda p: [p.abstract],
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_field_terms_match_a_slow_reference(synthetic, data):
+    field = data.draw(st.sampled_from(sorted(FIELD_TEXTS)))
+    source = data.draw(st.sampled_from(synthetic))
+    texts = FIELD_TEXTS[field](source)
+    text = " ".join(data.draw(st.sampled_from(texts)).split()).casefold() if texts else ""
+    start = data.draw(st.integers(0, max(len(text) - 1, 0)))
+    needle = text[start : start + data.draw(st.integers(1, 12))].strip()
+    if not needle or '"' in needle or "\\" in needle:
+        return
+    found = QueryIndex(synthetic).search(f'{field}:"{needle}"')
+    expected = [
+        i
+        for i, paper in enumerate(synthetic)
+        if any(word_start_reference(t, needle) for t in FIELD_TEXTS[field](paper))
+    ]
+    assert found == expected
