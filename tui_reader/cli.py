@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def query_and_sort_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("-q", "--query", default="", metavar="Q",
-                         help="only papers matching the query Q (see below)")  # fmt: skip
+                         help="only papers matching the query Q: author:han -is:read ... "
+                         "(digest-reader --help lists the fields)")  # fmt: skip
     command.add_argument("--sort", choices=SORTS, default="digest",
                          help="order: digest (default), date (newest first), title, "
                          "author (first author's family name)")  # fmt: skip
