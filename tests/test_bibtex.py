@@ -21,6 +21,7 @@ from tui_reader.bibtex import (
     citation_key_base,
     format_bibliography,
     format_entry,
+    usable_name,
 )
 from tui_reader.model import DigestRef, Paper
 
@@ -446,7 +447,7 @@ def test_plain_text_round_trips(title: str, authors: list[str], note: str, utf8:
     paper = make_paper("2501.00001", title, authors)
     fields = check_entry(format_entry(paper, "key", note, utf8=utf8))
     assert decode(fields.get("title", "")) == _one_line(title)
-    names = [_one_line(a) for a in authors if _one_line(a)]
+    names = [_one_line(a) for a in authors if usable_name(_one_line(a))]
     decoded = [decode(n) for n in fields["author"].split(" and ")] if names else []
     # A name holding " and " is braced; braces vanish on decoding, the split must not.
     assert decoded == names

@@ -2,7 +2,9 @@
 
 Plain functions: no Textual, no I/O. The caller reads and writes files, the clipboard
 and the store; this module only turns :class:`~tui_reader.model.Paper` records into
-text and chooses citation keys.
+text and chooses citation keys. Escaping text and math to LaTeX lives in
+``exporters/latex.py``, author-name rules (family name, groups, junk) in
+``exporters/names.py``.
 
 Public API
 ----------
@@ -40,12 +42,15 @@ Rules worth knowing:
 
 * Authors are joined with `` and `` in the given order, never inverted. A name that
   BibTeX would split or misread (it contains a comma, the word "and", or is exactly
-  "others") is wrapped in braces as a whole.
+  "others") is wrapped in braces as a whole, and so is a group author (``{Gemma
+  Team}``, ``{DeepSeek-AI}``: ``exporters/names.py``). Junk names (``:``, empty) are
+  dropped with a warning; an entry left without authors gets a ``key`` field.
 * ``year`` is the year of ``paper.date``; when the arXiv id says the paper was first
   submitted earlier (``date`` then belongs to a later version) or ``date`` is missing,
-  the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is
-  written only for old-style ids, whose archive is the category (``hep-th/9901001``,
-  ``math.GT/0309136`` -> eprint ``math/0309136``, primaryClass ``math.GT``).
+  the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is,
+  for old-style ids, the archive in the id (``hep-th/9901001``, ``math.GT/0309136`` ->
+  eprint ``math/0309136``, primaryClass ``math.GT``), else the paper's first category
+  when the digest lists categories (``cs.LG``), as arXiv's own export writes it.
 * Text is plain text except ``$...$`` (and ``$$...$$``, written inline): a ``$`` pair
   whose opener is followed by a non-space, whose closer follows a non-space and is not
   followed by a digit, and whose content has balanced braces, is copied verbatim
@@ -82,205 +87,34 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from pylatexenc.latexencode import UnicodeToLatexEncoder
-
+from tui_reader.exporters.latex import (
+    clean_line,
+    escape_text,
+    one_line,
+    render,
+    split_math,
+    without_math,
+)
+from tui_reader.exporters.names import family_name, is_group_name, usable_name
 from tui_reader.model import Paper
+
+if TYPE_CHECKING:
+    from tui_reader.exporters import Entry
 
 __all__ = [
     "STOP_WORDS",
     "assign_citation_keys",
     "citation_key_base",
     "format_bibliography",
+    "format_entries",
     "format_entry",
+    "is_group_name",
+    "usable_name",
 ]
-
-# ---------------------------------------------------------------------------------------
-# Escaping text
-
-
-# Plain-text characters LaTeX (or BibTeX) would misread. Braces are spelled as commands
-# because BibTeX counts `\{` as an opening brace. `< > |` print other glyphs in the
-# default OT1 font encoding.
-_TEXT_SPECIALS = str.maketrans(
-    {
-        "\\": r"\textbackslash{}",
-        "{": r"\textbraceleft{}",
-        "}": r"\textbraceright{}",
-        "$": r"\$",
-        "&": r"\&",
-        "%": r"\%",
-        "#": r"\#",
-        "_": r"\_",
-        "~": r"\textasciitilde{}",
-        "^": r"\textasciicircum{}",
-        "<": r"\textless{}",
-        ">": r"\textgreater{}",
-        "|": r"\textbar{}",
-    }
-)
-_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]")
-# Control characters (C0 except tab/newline, DEL, C1) and lone surrogates, which
-# cannot even be written as UTF-8.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_SURROGATE_RE = re.compile(r"[\ud800-\udfff]")
-
-_ENCODER = UnicodeToLatexEncoder(
-    non_ascii_only=True,
-    replacement_latex_protection="braces-all",
-    unknown_char_policy="keep",
-    unknown_char_warning=False,
-)
-
-
-def _braces_balanced(latex: str) -> bool:
-    """True when braces balance under all three ways of counting them.
-
-    BibTeX and biber count every brace; bibtexparser skips a brace right after a
-    backslash; TeX skips the control symbols ``\\{`` ``\\}`` but not ``\\\\{``.
-    """
-    literal = naive = tex = 0
-    escaped = False  # previous character starts a TeX control sequence
-    previous = ""
-    for char in latex:
-        if char in "{}":
-            step = 1 if char == "{" else -1
-            literal += step
-            if previous != "\\":
-                naive += step
-            if not escaped:
-                tex += step
-            if literal < 0 or naive < 0 or tex < 0:
-                return False
-        escaped = char == "\\" and not escaped
-        previous = char
-    return literal == naive == tex == 0
-
-
-@lru_cache(maxsize=4096)
-def _latex_for_char(char: str) -> str:
-    """LaTeX for one non-ASCII character, or the character itself when there is none."""
-    latex = _ENCODER.unicode_to_latex(char)
-    if latex == char or not latex.isascii() or not _braces_balanced(latex):
-        return char
-    return latex
-
-
-@lru_cache(maxsize=4096)
-def _latex_for_math_char(char: str) -> str:
-    latex = _latex_for_char(char)
-    if latex == char or latex.startswith("{\\ensuremath"):
-        return latex
-    # Text accents such as {\"u} are errors in math mode.
-    return rf"\mbox{{{latex}}}"
-
-
-def _encode_non_ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    return _NON_ASCII_RE.sub(lambda m: _latex_for_char(m.group()), text)
-
-
-def _escape_text(text: str, utf8: bool) -> str:
-    text = text.translate(_TEXT_SPECIALS)
-    return text if utf8 else _encode_non_ascii(text)
-
-
-_MATH_FIX_RE = re.compile(r"\\.|[%#&]", re.DOTALL)
-
-
-def _render_math(content: str, utf8: bool) -> str:
-    """Math content verbatim, except characters that would break the line or the file."""
-    content = _MATH_FIX_RE.sub(
-        lambda m: m.group() if len(m.group()) == 2 else "\\" + m.group(), content
-    )
-    if not utf8 and not content.isascii():
-        content = _NON_ASCII_RE.sub(lambda m: _latex_for_math_char(m.group()), content)
-    return content
-
-
-def _clean_line(text: str) -> str:
-    """NFC, without control characters or lone surrogates (each becomes a space / U+FFFD)."""
-    if text.isprintable() and (text.isascii() or unicodedata.is_normalized("NFC", text)):
-        return text
-    if not text.isascii():
-        text = _SURROGATE_RE.sub("\ufffd", unicodedata.normalize("NFC", text))
-    return _CONTROL_RE.sub(" ", text).replace("\t", " ")
-
-
-def _one_line(text: str) -> str:
-    """``text`` on one line with runs of whitespace collapsed to one space."""
-    return " ".join(_clean_line(text).split())
-
-
-# ---------------------------------------------------------------------------------------
-# Math spans
-
-
-_BACKSLASH_NON_ASCII_RE = re.compile(r"\\[^\x00-\x7f]")
-
-
-def _math_close(text: str, start: int, display: bool) -> int | None:
-    """Index of the ``$`` closing a span whose content starts at ``start``, or None."""
-    i, n = start, len(text)
-    while i < n:
-        char = text[i]
-        if char == "\\":
-            i += 2
-        elif char == "$":
-            if not display:
-                return i
-            return i if text.startswith("$$", i) else None
-        else:
-            i += 1
-    return None
-
-
-def _split_math(text: str) -> list[tuple[bool, str]]:
-    """``text`` as ``(is_math, piece)`` pieces; math pieces are the content only."""
-    if "$" not in text:
-        return [(False, text)]
-    pieces: list[tuple[bool, str]] = []
-    text_start = i = 0
-    while (i := text.find("$", i)) >= 0:
-        delim = 2 if text.startswith("$$", i) else 1
-        start = i + delim
-        end = _math_close(text, start, delim == 2)
-        if end is not None:
-            content = text[start:end]
-            after = text[end + delim : end + delim + 1]
-            if (
-                content
-                and not content[0].isspace()
-                and not content[-1].isspace()
-                and not (delim == 1 and after.isdigit())
-                and "\n" not in content
-                and _braces_balanced(content)
-                and not _BACKSLASH_NON_ASCII_RE.search(content)
-            ):
-                if i > text_start:
-                    pieces.append((False, text[text_start:i]))
-                pieces.append((True, content))
-                i = text_start = end + delim
-                continue
-        i += 1  # a dollar sign, not math
-    if text_start < len(text):
-        pieces.append((False, text[text_start:]))
-    return pieces
-
-
-def _render(pieces: Iterable[tuple[bool, str]], utf8: bool) -> str:
-    return "".join(
-        f"${_render_math(piece, utf8)}$" if is_math else _escape_text(piece, utf8)
-        for is_math, piece in pieces
-    )
-
-
-def _without_math(text: str) -> str:
-    return " ".join(piece for is_math, piece in _split_math(text) if not is_math)
-
 
 # ---------------------------------------------------------------------------------------
 # Fields
@@ -312,15 +146,50 @@ def _needs_case_protection(word: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _format_title_word(word: str, utf8: bool) -> str:
     """A title word without math; cached, as titles share most of their words."""
-    latex = _escape_text(word, utf8)
+    latex = escape_text(word, utf8)
     return f"{{{latex}}}" if _needs_case_protection(word) else latex
 
 
+_BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
+
+
+def _plain_title(title: str) -> str:
+    """The title without Markdown ``**`` emphasis markers, on one line."""
+    return _BOLD_RE.sub(r"\1", one_line(title))
+
+
+def _format_plain(text: str, utf8: bool) -> str:
+    return render(split_math(one_line(text)), utf8)
+
+
 def _format_title(title: str, utf8: bool) -> str:
-    title = _one_line(title)
+    """The title; ``**words**`` (Markdown emphasis in a digest) become ``\\emph{words}``."""
+    title = one_line(title)
+    if "**" not in title or not _BOLD_RE.search(title):
+        return _format_title_words(title, utf8)
+    out = []
+    last = 0
+    for match in _BOLD_RE.finditer(title):
+        out.append(_spaced(title[last : match.start()], utf8))
+        out.append(f"\\emph{{{_format_title_words(match.group(1), utf8)}}}")
+        last = match.end()
+    out.append(_spaced(title[last:], utf8))
+    return "".join(out)
+
+
+def _spaced(text: str, utf8: bool) -> str:
+    """A piece of title between emphases, its outer spaces kept."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[0] == " " else ""
+    trail = " " if text[-1] == " " else ""
+    return f"{lead}{_format_title_words(text.strip(), utf8)}{trail}"
+
+
+def _format_title_words(title: str, utf8: bool) -> str:
     if "$" not in title:
         return " ".join([_format_title_word(word, utf8) for word in title.split(" ") if word])
-    pieces = _split_math(title)
+    pieces = split_math(title)
     # Words are whitespace-separated runs of text; a math span belongs to the word it
     # touches (and may itself hold spaces).
     words: list[list[tuple[bool, str]]] = [[]]
@@ -337,7 +206,7 @@ def _format_title(title: str, utf8: bool) -> str:
     for word in words:
         if not word:
             continue
-        latex = _render(word, utf8)
+        latex = render(word, utf8)
         text = " ".join(piece for is_math, piece in word if not is_math)
         protect = _needs_case_protection(text) or any(
             is_math and piece != piece.lower() for is_math, piece in word
@@ -349,25 +218,30 @@ def _format_title(title: str, utf8: bool) -> str:
 def _needs_name_protection(name: str) -> bool:
     if "," in name:
         return True
+    if is_group_name(name):
+        # One plain word is a family name to BibTeX already; DeepSeek-AI is not.
+        parts = name.replace("-", " ").split()
+        if len(name.split()) > 1 or (len(parts) > 1 and is_group_name(" ".join(parts))):
+            return True
     tokens = name.lower().split()
     return "and" in tokens or tokens == ["others"]
 
 
 @lru_cache(maxsize=1 << 16)
 def _format_author(name: str, utf8: bool) -> str:
-    latex = _escape_text(name, utf8)
+    latex = escape_text(name, utf8)
     return f"{{{latex}}}" if _needs_name_protection(name) else latex
 
 
 def _format_note(note: str, utf8: bool) -> str:
-    lines = [_clean_line(line).rstrip() for line in note.splitlines()]
+    lines = [clean_line(line).rstrip() for line in note.splitlines()]
     while lines and not lines[0].strip():
         lines.pop(0)
     while lines and not lines[-1]:
         lines.pop()
     out = []
     for line in lines:
-        latex = _render(_split_math(line), utf8)
+        latex = render(split_math(line), utf8)
         stripped = latex.lstrip()
         if stripped.startswith("@"):
             # bibtexparser and some editors take a line-initial @ for a new entry.
@@ -402,23 +276,48 @@ def _year(paper: Paper) -> int | None:
     return paper.date.year
 
 
+_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z-]+)?")
 _BAD_KEY_RE = re.compile(r"[\s,{}()=\"#%'~\\]")
 _FIELD_WIDTH = len("archivePrefix")
 
 
-def format_entry(paper: Paper, key: str, note: str = "", *, utf8: bool = False) -> str:
-    """One ``@misc`` entry for ``paper`` cited as ``key``, with ``note`` as ``annote``."""
+def format_entry(
+    paper: Paper,
+    key: str,
+    note: str = "",
+    *,
+    utf8: bool = False,
+    tags: Sequence[str] = (),
+    warnings: list[str] | None = None,
+) -> str:
+    """One ``@misc`` entry for ``paper`` cited as ``key``, with ``note`` as ``annote``.
+
+    ``tags`` go to ``keywords``. Problems the reader should know of (a junk author
+    dropped, a character written as UTF-8 in an ASCII file) are appended to
+    ``warnings``, each naming the entry.
+    """
     if not key or _BAD_KEY_RE.search(key):
         raise ValueError(f"not a usable BibTeX citation key: {key!r}")
     eprint, primary_class = _split_id(paper.arxiv_id)
+    if primary_class is None and paper.categories and _CATEGORY_RE.fullmatch(paper.categories[0]):
+        primary_class = paper.categories[0]  # as arXiv's own export writes it
     year = _year(paper)
-    authors = [name for name in (_one_line(a) for a in paper.authors) if name]
+    authors = []
+    for name in (one_line(a) for a in paper.authors):
+        if usable_name(name):
+            authors.append(name)
+        elif warnings is not None:
+            warnings.append(f"{key}: dropped the author {name!r}, which is not a name")
     title = _format_title(paper.title, utf8)
     annote = _format_note(note, utf8) if note else ""
+    keywords = [escape_text(" ".join(t.replace(",", " ").split()), utf8) for t in tags]
 
     fields: list[tuple[str, str]] = []
     if authors:
         fields.append(("author", " and ".join(_format_author(a, utf8) for a in authors)))
+    elif title:
+        # Styles sort and label an entry without author by its key field.
+        fields.append(("key", _format_plain(_plain_title(paper.title), utf8)))
     if title:
         fields.append(("title", title))
     if year is not None:
@@ -429,10 +328,39 @@ def format_entry(paper: Paper, key: str, note: str = "", *, utf8: bool = False) 
         fields.append(("primaryClass", primary_class))
     fields.append(("doi", f"10.48550/arXiv.{eprint}"))
     fields.append(("url", f"https://arxiv.org/abs/{eprint}"))
+    if keywords:
+        fields.append(("keywords", ", ".join(k for k in keywords if k)))
     if annote:
         fields.append(("annote", annote))
     body = "".join(f"  {name:<{_FIELD_WIDTH}} = {{{value}}},\n" for name, value in fields)
-    return f"@misc{{{key},\n{body}}}\n"
+    entry = f"@misc{{{key},\n{body}}}\n"
+    if not utf8 and warnings is not None and not entry.isascii():
+        unspelled = sorted({c for c in entry if ord(c) > 127})
+        shown = " ".join(f"{c} (U+{ord(c):04X})" for c in unspelled[:5])
+        more = f" and {len(unspelled) - 5} more" if len(unspelled) > 5 else ""
+        warnings.append(
+            f"{key}: no ASCII LaTeX for {shown}{more}; kept as UTF-8 (biber, XeLaTeX and "
+            "LuaLaTeX read it; export with --utf8 to say so)"
+        )
+    return entry
+
+
+def format_entries(
+    entries: Sequence[Entry], *, utf8: bool = False, warnings: list[str] | None = None
+) -> str:
+    """Entries (``exporters.Entry``: paper, key, note, tags), separated by blank lines."""
+    seen: set[str] = set()
+    out = []
+    for entry in entries:
+        if entry.paper.arxiv_id in seen:
+            continue
+        seen.add(entry.paper.arxiv_id)
+        out.append(
+            format_entry(
+                entry.paper, entry.key, entry.note, utf8=utf8, tags=entry.tags, warnings=warnings
+            )
+        )
+    return "\n".join(out)
 
 
 def format_bibliography(
@@ -443,19 +371,17 @@ def format_bibliography(
     utf8: bool = False,
 ) -> str:
     """Entries for ``papers`` in order, separated by blank lines; keys/notes by arxiv_id."""
+    from tui_reader.exporters import Entry
+
     notes = notes or {}
     entries = []
-    seen: set[str] = set()
     for paper in papers:
-        if paper.arxiv_id in seen:
-            continue
-        seen.add(paper.arxiv_id)
         try:
             key = keys[paper.arxiv_id]
         except KeyError:
             raise ValueError(f"no citation key for arXiv:{paper.arxiv_id}") from None
-        entries.append(format_entry(paper, key, notes.get(paper.arxiv_id, ""), utf8=utf8))
-    return "\n".join(entries)
+        entries.append(Entry(paper, key, notes.get(paper.arxiv_id, "")))
+    return format_entries(entries, utf8=utf8)
 
 
 # ---------------------------------------------------------------------------------------
@@ -468,7 +394,6 @@ STOP_WORDS = frozenset(
     is are be do does can about over under upon within without beyond through using
     versus vs not no its their our your we you how what why when which who""".split()
 )
-_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Letters NFKD does not reduce to ASCII.
 _TRANSLITERATION = str.maketrans(
     {
@@ -500,27 +425,8 @@ def _key_part(text: str) -> str:
     return _NOT_KEY_CHAR_RE.sub("", text)
 
 
-def _starts_lowercase(token: str) -> bool:
-    for char in token:
-        if char.isalpha():
-            return char.islower()
-    return False
-
-
-def _family_name(name: str) -> str:
-    """BibTeX's "Last" part of a "First von Last" name, without Jr./III suffixes."""
-    tokens = name.split()
-    while len(tokens) > 1 and tokens[-1].lower().rstrip(".,") in _SUFFIXES:
-        tokens.pop()
-    if tokens:
-        tokens[-1] = tokens[-1].rstrip(",")
-    particles = [i for i in range(1, len(tokens) - 1) if _starts_lowercase(tokens[i])]
-    start = particles[-1] + 1 if particles else len(tokens) - 1
-    return " ".join(tokens[start:])
-
-
 def _title_word(title: str) -> str:
-    for word in _without_math(_one_line(title)).split():
+    for word in without_math(one_line(title)).split():
         part = _key_part(word)
         if part and not part.isdigit() and part not in STOP_WORDS:
             return part
@@ -529,8 +435,8 @@ def _title_word(title: str) -> str:
 
 def citation_key_base(paper: Paper) -> str:
     """The key ``paper`` gets unless it is taken: author + year + title word."""
-    authors = [name for name in (_one_line(a) for a in paper.authors) if name]
-    author = _key_part(_family_name(authors[0])) if authors else ""
+    authors = [name for name in (one_line(a) for a in paper.authors) if name]
+    author = _key_part(family_name(authors[0])) if authors else ""
     year = _year(paper)
     return f"{author or 'anon'}{year if year is not None else ''}{_title_word(paper.title)}"
 

@@ -20,9 +20,11 @@ from pathlib import Path
 from . import __version__
 from .config import Config, ConfigError, load_config
 from .digest import DigestError, Library, check_digest_file, load_library, ordered_digest_files
-from .export import export_bibtex, write_export
+from .export import export_papers, filter_papers, write_export
+from .exporters import FORMATS
 from .locations import config_path, sample_digest_path, state_path
 from .model import Paper, parse_arxiv_id
+from .query import SORTS, QueryError
 from .store import PaperState, StateStore
 
 EXIT_USAGE = 2
@@ -39,6 +41,12 @@ examples:
   digest-reader similar 2412.21188       the papers most like this one
   digest-reader mark 2412.21188 --star --note "read section 3"
   digest-reader export -o refs.bib       starred papers as BibTeX
+  digest-reader list ~/digests --query 'author:han title:"sparse attention" -is:read'
+  digest-reader export ~/digests --query 'tag:to-cite' --format ris -o refs.ris
+
+query:  words as in the app's search, field:value (author: title: abs: kw: id: cat: tag:
+        note: digest: date:2025-01..2025-03 is:unread|read|starred|noted|tagged),
+        AND (implicit), OR, NOT or -term, (groups), "phrases"
 
 state:  --db PATH, or $DIGEST_READER_DB, else state.json in your user data folder
 config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
@@ -109,7 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     list_cmd.add_argument("--starred", action="store_true", help="only starred papers")
     list_cmd.add_argument("--unread", action="store_true", help="only unread papers")
     list_cmd.add_argument("--noted", action="store_true", help="only papers with a note")
-    add_relevance_commands(commands, list_cmd, common, paths_argument)
+    query_and_sort_arguments(list_cmd, relevance=True)
+    add_similar_command(commands, common, paths_argument)
 
     mark_cmd = commands.add_parser(
         "mark",
@@ -140,10 +149,12 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd = commands.add_parser(
         "export",
         parents=[common],
-        help="export papers as BibTeX",
-        description="Write BibTeX for the starred (default), noted or all papers. Starred "
-        "and noted papers come from the state file, so no digest is needed; with PATH, only "
-        "papers of those digests are exported.",
+        help="export papers as BibTeX, RIS, CSL-JSON, CSV or Markdown",
+        description="Write the starred (default), noted or all papers as BibTeX, RIS, "
+        "CSL-JSON, CSV or a Markdown reading list. Starred and noted papers come from the "
+        "state file, so no digest is needed; with PATH, only papers of those digests are "
+        "exported. With --query alone, the papers of the digests (PATH, else the configured "
+        "ones) that match it are exported.",
     )
     paths_argument(export_cmd)
     which = export_cmd.add_mutually_exclusive_group()
@@ -155,8 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
                             help="write to FILE (default: standard output)")  # fmt: skip
     export_cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
     export_cmd.add_argument("--utf8", action="store_true",
-                            help="keep non-ASCII characters instead of LaTeX commands")  # fmt: skip
+                            help="BibTeX: keep non-ASCII characters instead of LaTeX commands "
+                            "(for biber with XeLaTeX or LuaLaTeX)")  # fmt: skip
+    export_cmd.add_argument("-f", "--format", choices=tuple(FORMATS), default="bibtex",
+                            help="output format (default: bibtex)")  # fmt: skip
+    query_and_sort_arguments(export_cmd)
     return parser
+
+
+def query_and_sort_arguments(command: argparse.ArgumentParser, *, relevance: bool = False) -> None:
+    """``--query`` and ``--sort``; ``relevance`` adds the learned order (``list`` only)."""
+    command.add_argument("-q", "--query", default="", metavar="Q",
+                         help="only papers matching the query Q: author:han -is:read ... "
+                         "(digest-reader --help lists the fields)")  # fmt: skip
+    extra = ", relevance (likeliest to be starred first, with a score)" if relevance else ""
+    command.add_argument("--sort", choices=(*SORTS, "relevance") if relevance else SORTS,
+                         default="digest",
+                         help="order: digest (default), date (newest first), title, "
+                         f"author (first author's family name){extra}")  # fmt: skip
 
 
 def split_default_command(argv: Sequence[str], commands: Sequence[str] = COMMANDS) -> list[str]:
@@ -324,7 +351,10 @@ def run_list(args: argparse.Namespace) -> int:
             papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
         scores: dict[str, float] = {}
         if args.sort == "relevance":
+            papers = queried(papers, store, args, sort="digest")
             papers, scores = sort_by_relevance(papers, every, store)
+        else:
+            papers = queried(papers, store, args)
         if args.json:
             rows = [paper_json(paper, store.state(paper.arxiv_id)) for paper in papers]
             for row in rows if scores else ():
@@ -337,6 +367,20 @@ def run_list(args: argparse.Namespace) -> int:
                 print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
                       f"{score}\t{paper.title}")  # fmt: skip
     return 0
+
+
+def queried(
+    papers: list[Paper], store: StateStore, args: argparse.Namespace, sort: str | None = None
+) -> list[Paper]:
+    """``papers`` matching ``--query``, in ``--sort`` order (or ``sort``); a bad query is
+    exit 2."""
+    sort = sort or args.sort
+    if not args.query.strip() and sort == "digest":
+        return papers
+    try:
+        return filter_papers(papers, store, args.query, sort)
+    except QueryError as error:
+        raise CommandError(f"--query: {error}") from None
 
 
 def wanted(state: PaperState, args: argparse.Namespace) -> bool:
@@ -409,7 +453,7 @@ def run_mark(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    which = args.which or "starred"
+    which = args.which or ("all" if args.query.strip() else "starred")
     output: Path | None = args.output
     if output is not None:
         if output.is_dir():
@@ -420,11 +464,22 @@ def run_export(args: argparse.Namespace) -> int:
     if args.paths or which == "all":
         loaded = load_given_or_default(args.paths)
     with open_store(args) as store:
-        export = export_bibtex(store, loaded, which, utf8=args.utf8)
+        try:
+            export = export_papers(
+                store, loaded, which, fmt=args.format, query=args.query, sort=args.sort,
+                utf8=args.utf8,
+            )  # fmt: skip
+        except QueryError as error:
+            raise CommandError(f"--query: {error}") from None
     for arxiv_id in export.missing:
         warn(f"{arxiv_id} is {which} but the state file has no details of it; skipped")
+    for message in export.warnings:
+        warn(message)
     if not export.papers:
-        print(f"digest-reader: no {which} papers to export; nothing written.", file=sys.stderr)
+        which_papers = "papers" if which == "all" else f"{which} papers"
+        matching = " matching the query" if args.query.strip() else ""
+        print(f"digest-reader: no {which_papers}{matching} to export; nothing written.",
+              file=sys.stderr)  # fmt: skip
         return 0
     if output is None:
         sys.stdout.write(export.text)
@@ -436,28 +491,20 @@ def run_export(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CommandError(f"{output}: cannot write ({error.strerror or error})") from None
     count = len(export.papers)
-    print(f"digest-reader: wrote {count} {'entry' if count == 1 else 'entries'} to {output}",
-          file=sys.stderr)  # fmt: skip
+    print(f"digest-reader: wrote {count} {'paper' if count == 1 else 'papers'} "
+          f"({args.format}) to {output}", file=sys.stderr)  # fmt: skip
     return 0
 
 
 # -- relevance and similarity (tui_reader.ranking) ---------------------------------------
 
 
-def add_relevance_commands(
+def add_similar_command(
     commands: argparse._SubParsersAction,
-    list_cmd: argparse.ArgumentParser,
     common: argparse.ArgumentParser,
     paths_argument: Callable[[argparse.ArgumentParser], None],
 ) -> None:
-    """``list --sort relevance`` and the ``similar`` command."""
-    list_cmd.add_argument(
-        "--sort",
-        choices=("digest", "relevance"),
-        default="digest",
-        help="digest order (default) or relevance: likeliest to be starred first, learned "
-        "from your stars and reads (adds a score)",
-    )
+    """The ``similar`` command."""
     similar_cmd = commands.add_parser(
         "similar",
         parents=[common],

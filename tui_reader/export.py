@@ -1,8 +1,14 @@
-"""Which papers to export and with which keys: the BibTeX export the CLI and app share.
+"""Which papers to export and with which keys: the export the CLI and app share.
 
-``bibtex`` turns papers into text; this module picks the papers (starred, noted or
-all), takes their metadata from the loaded digests or, when a digest is gone, from the
-store's snapshot, and assigns citation keys once, for good, in the store.
+``exporters`` turn papers into text (BibTeX, RIS, CSL-JSON, CSV, Markdown); this
+module picks the papers (starred, noted or all, then a query, then a sort), takes their
+metadata from the loaded digests or, when a digest is gone, from the store's snapshot,
+adds the reader's notes and tags, and assigns citation keys once, for good, in the
+store.
+
+``export_papers(store, loaded, selection, *, fmt, query, sort, utf8) -> Export``;
+``export_bibtex`` is the BibTeX case. ``filter_papers(papers, store, query, sort)``
+is the query + sort step ``list --query`` uses too; it raises ``QueryError``.
 """
 
 from __future__ import annotations
@@ -16,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from .bibtex import assign_citation_keys, format_bibliography, format_entry
+from .bibtex import assign_citation_keys, format_entries, format_entry
+from .exporters import FORMATS, Entry, render
 from .model import Paper
 
 if TYPE_CHECKING:
@@ -30,6 +37,7 @@ class Export:
     text: str
     papers: tuple[Paper, ...]
     missing: tuple[str, ...]  # ids selected in the store but with no metadata anywhere
+    warnings: tuple[str, ...] = ()  # e.g. a junk author dropped, each naming its entry
 
 
 def select_papers(
@@ -73,6 +81,61 @@ def citation_keys_for(store: StateStore, papers: Sequence[Paper]) -> dict[str, s
     return keys
 
 
+def filter_papers(
+    papers: Sequence[Paper], store: StateStore | None, query: str = "", sort: str = "digest"
+) -> list[Paper]:
+    """``papers`` matching ``query`` (the query language), in ``sort`` order.
+
+    Raises QueryError for a malformed query, ValueError for an unknown sort.
+    """
+    from .query import QueryIndex, sort_indices
+
+    indices: Sequence[int] = range(len(papers))
+    if query.strip():
+        indices = QueryIndex(papers).search(query, store)
+    return [papers[i] for i in sort_indices(papers, indices, sort)]
+
+
+def entries_for(store: StateStore, papers: Sequence[Paper]) -> list[Entry]:
+    """Each paper with its citation key (assigned now if new), note and tags."""
+    from .query.evaluate import tags_of
+
+    keys = citation_keys_for(store, papers)
+    entries = []
+    for paper in papers:
+        state = store.state(paper.arxiv_id)
+        entries.append(Entry(paper, keys[paper.arxiv_id], state.note, tags_of(state)))
+    return entries
+
+
+def export_papers(
+    store: StateStore,
+    loaded: Sequence[Paper] | None,
+    selection: Selection = "starred",
+    *,
+    fmt: str = "bibtex",
+    query: str = "",
+    sort: str = "digest",
+    utf8: bool = False,
+) -> Export:
+    """The selected papers, filtered by ``query`` and sorted, as text in format ``fmt``.
+
+    Raises QueryError for a malformed query and ValueError for an unknown format or
+    sort, before anything is written to the store.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    papers, missing = select_papers(store, loaded, selection)
+    papers = filter_papers(papers, store, query, sort)
+    entries = entries_for(store, papers)
+    warnings: list[str] = []
+    if fmt == "bibtex":
+        text = format_entries(entries, utf8=utf8, warnings=warnings)
+    else:
+        text = render(fmt, entries)
+    return Export(text, tuple(papers), tuple(missing), tuple(warnings))
+
+
 def export_bibtex(
     store: StateStore,
     loaded: Sequence[Paper] | None,
@@ -80,17 +143,16 @@ def export_bibtex(
     *,
     utf8: bool = False,
 ) -> Export:
-    papers, missing = select_papers(store, loaded, selection)
-    keys = citation_keys_for(store, papers)
-    notes = {paper.arxiv_id: store.state(paper.arxiv_id).note for paper in papers}
-    text = format_bibliography(papers, keys, notes, utf8=utf8)
-    return Export(text=text, papers=tuple(papers), missing=tuple(missing))
+    return export_papers(store, loaded, selection, utf8=utf8)
 
 
 def bibtex_entry(store: StateStore, paper: Paper, *, utf8: bool = False) -> tuple[str, str]:
     """One paper's entry (for the clipboard) and its key."""
+    from .query.evaluate import tags_of
+
     key = citation_keys_for(store, [paper])[paper.arxiv_id]
-    return format_entry(paper, key, store.state(paper.arxiv_id).note, utf8=utf8), key
+    state = store.state(paper.arxiv_id)
+    return format_entry(paper, key, state.note, utf8=utf8, tags=tags_of(state)), key
 
 
 def write_export(path: Path, text: str, *, overwrite: bool) -> None:
