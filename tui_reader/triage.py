@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import DigestRef, Paper
+from .view_order import ViewOrder
 
 if TYPE_CHECKING:
     from .store import PaperState, StateStore
@@ -28,7 +29,7 @@ class Counts:
     noted: int
 
 
-class Triage:
+class Triage(ViewOrder):
     """Papers, their view and their counts, over a state store.
 
     ``view`` holds indices into ``papers``. Positions (``0 .. len(view) - 1``) are what
@@ -49,6 +50,7 @@ class Triage:
         self._starred = 0
         self._noted = 0
         self._index_of: dict[str, int] = {}
+        self._init_view_order()
 
     # -- loading --------------------------------------------------------------------
 
@@ -71,6 +73,8 @@ class Triage:
         for index, paper in replaced:
             self.papers[index] = paper
             self._add_digests(paper.digests)
+        if self.is_sorted():
+            self.reorder()
 
     def _add_digests(self, refs: Iterable[DigestRef]) -> None:
         for ref in refs:
@@ -180,7 +184,7 @@ class Triage:
         self._rebuild_view()
 
     def _rebuild_view(self) -> None:
-        self.view = [index for index in range(len(self.papers)) if self._passes(index)]
+        self.view = self.ordered([i for i in range(len(self.papers)) if self._passes(i)])
 
     def _passes(self, index: int) -> bool:
         if self.search_hits is not None and index not in self.search_hits:
