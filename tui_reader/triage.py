@@ -129,6 +129,31 @@ class Triage(ViewOrder):
         self._change(lambda: self.store.set_starred([paper], starred), [paper])
         return starred
 
+    def toggle_read_many(self, papers: Sequence[Paper]) -> bool:
+        """All read, unless all are read already: then all unread. One undo step."""
+        read = not all(self.store.state(p.arxiv_id).read for p in papers)
+        self._change(lambda: self.store.set_read(papers, read), papers)
+        return read
+
+    def toggle_star_many(self, papers: Sequence[Paper]) -> bool:
+        """All starred, unless all are starred already: then none. One undo step."""
+        starred = not all(self.store.state(p.arxiv_id).starred for p in papers)
+        self._change(lambda: self.store.set_starred(papers, starred), papers)
+        return starred
+
+    def set_tags(
+        self, papers: Sequence[Paper], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> int:
+        """Add and remove tags on ``papers``, one undo step; returns how many changed."""
+        changed: set[str] = set()
+
+        def apply() -> set[str]:
+            changed.update(self.store.set_tags(papers, add=tuple(add), remove=tuple(remove)))
+            return changed
+
+        self._change(apply, papers)
+        return len(changed)
+
     def set_note(self, paper: Paper, note: str) -> None:
         self._change(lambda: self.store.set_note(paper, note), [paper])
 

@@ -11,7 +11,8 @@
 * ``scores``: one relevance score per paper index, or None while they are being
   computed. ``set_scores(scores)`` re-sorts when the sort is ``FOR_YOU``; until scores
   arrive, ``FOR_YOU`` keeps the view's current order and its label says so. A paper
-  without a score (loaded after the scores were computed, or NaN) sorts last.
+  without a score (loaded after the scores were computed, or NaN) sorts last;
+  ``score_of(index)`` is its score or None.
 * ``selection``: a ``selection.Selection`` of paper indices; ``targets(position)``
   is what a verb acts on (the selection, else the paper at ``position``).
 
@@ -83,6 +84,13 @@ class ViewOrder:
         self.scores = scores
         if self.sort == FOR_YOU:
             self.reorder()
+
+    def score_of(self, index: int) -> float | None:
+        """The relevance of paper ``index``; None before the ranking or without a score."""
+        scores = self.scores
+        if scores is None or not 0 <= index < len(scores) or scores[index] != scores[index]:
+            return None
+        return scores[index]
 
     def is_sorted(self) -> bool:
         """True when the view is not simply in digest order."""
