@@ -28,12 +28,23 @@ from .rendering import display_title
 from .screens.tags import TagScreen
 
 ORGANISE_BINDINGS = [
-    Binding("t", "edit_tags", "Tags", tooltip="Add or remove tags (on the selection)",
-            id="triage.tags"),  # fmt: skip
-    Binding("O", "cycle_sort", "Sort", tooltip="Order: digest, date, title, first author, "
-            "for you", id="triage.sort"),  # fmt: skip
-    Binding("x", "toggle_selected", "Select", tooltip="Select this paper, go to the next",
-            id="triage.select"),  # fmt: skip
+    Binding(
+        "t", "edit_tags", "Tags", tooltip="Add or remove tags (on the selection)", id="triage.tags"
+    ),
+    Binding(
+        "O",
+        "cycle_sort",
+        "Sort",
+        tooltip="Order: digest, date, title, first author, for you",
+        id="triage.sort",
+    ),
+    Binding(
+        "x",
+        "toggle_selected",
+        "Select",
+        tooltip="Select this paper, go to the next",
+        id="triage.select",
+    ),
     Binding("A", "select_view", "Select all in view", show=False, id="triage.select_view"),
     Binding("X", "clear_selection", "Clear selection", show=False, id="triage.clear_selection"),
 ]
