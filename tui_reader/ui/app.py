@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -22,17 +23,18 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ..digest import DigestError, DigestReader, LibraryBuilder
-from ..export import bibtex_entry, export_bibtex, write_export
+from ..export import bibtex_entry, export_papers, write_export
 from ..model import Paper
 from ..sanitize import printable
-from ..search import SearchIndex, query_terms
+from ..search_box import PLACEHOLDER, Found, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
 from .rendering import display_title
 from .screens.confirm import ConfirmScreen
-from .screens.export_path import ExportPathScreen
+from .screens.export_path import ExportChoice, ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
 
@@ -42,7 +44,7 @@ SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers 
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(OrganiseActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -74,7 +76,8 @@ class TriageScreen(Screen[None]):
             show=False,
             id="triage.next_digest",
         ),
-        Binding("escape", "clear_search", "Clear search", show=False, id="triage.clear"),
+        Binding("escape", "escape", "Clear search, then selection", show=False, id="triage.clear"),
+        *ORGANISE_BINDINGS,
     ]
 
     def __init__(self, triage: Triage, *, words: Sequence[str], auto_read: bool) -> None:
@@ -87,7 +90,7 @@ class TriageScreen(Screen[None]):
         self._read_chosen = False  # the user pressed r on the shown paper
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
-        self._search_index: tuple[SearchIndex | None, int] = (None, 0)
+        self._search_box = SearchBox()
         self._search_query = ""
 
     # -- layout ---------------------------------------------------------------------
@@ -97,8 +100,8 @@ class TriageScreen(Screen[None]):
         with Horizontal(id="body"):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
-        yield Input(placeholder="search title, authors, abstract, id — all words must match",
-                    id="search")  # fmt: skip
+        yield Static(id="search-error", markup=False)
+        yield Input(placeholder=PLACEHOLDER, id="search")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -172,6 +175,9 @@ class TriageScreen(Screen[None]):
             parts.append(f"search: {self._search_query} ({len(self.triage.view):,})")
         elif self.triage.filter != "all":
             parts.append(f"{len(self.triage.view):,} shown")
+        organised = self.selection_summary()
+        if organised:
+            parts.append(organised)
         if self.reading_digests:
             parts.append("loading…")
         self.query_one("#summary", Static).update(" · ".join(parts))
@@ -246,17 +252,19 @@ class TriageScreen(Screen[None]):
             return len(self.triage.digests) > 1 or None
         if action in ("toggle_read", "toggle_star", "edit_note", "open_abstract", "open_pdf",
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
-                      "mark_view_read"):  # fmt: skip
+                      "mark_view_read", "edit_tags", "toggle_selected"):  # fmt: skip
             return self.current_paper() is not None or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
+        if action == "clear_selection":
+            return bool(self.triage.selection) or None
         return True
 
     # -- judging --------------------------------------------------------------------
 
     def action_toggle_read(self) -> None:
         paper = self.current_paper()
-        if paper is None:
+        if paper is None or self.act_on_selection("read"):
             return
         self._read_chosen = True
         self.triage.toggle_read(paper)
@@ -264,7 +272,7 @@ class TriageScreen(Screen[None]):
 
     def action_toggle_star(self) -> None:
         paper = self.current_paper()
-        if paper is None:
+        if paper is None or self.act_on_selection("star"):
             return
         starred = self.triage.toggle_star(paper)
         self.refresh_all()
@@ -323,6 +331,8 @@ class TriageScreen(Screen[None]):
         search = self.query_one("#search", Input)
         had_search = self.triage.search_hits is not None
         search.display = False
+        self.query_one("#search-error").display = False
+        search.remove_class("-invalid")
         self.workers.cancel_group(self, "search")
         self._search_query = ""
         if search.value:
@@ -349,6 +359,7 @@ class TriageScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="search")
     def run_search(self, query: str) -> None:
+        """The query language (``search_box``), off the UI thread; errors in one line."""
         worker = get_current_worker()
         papers = self.triage.papers
         if len(papers) > 2000:
@@ -356,20 +367,20 @@ class TriageScreen(Screen[None]):
             time.sleep(SEARCH_DELAY)
             if worker.is_cancelled:
                 return
-        index, size = self._search_index
-        if index is None or size != len(papers):
-            # Papers are still arriving: index what is here now.
-            index = SearchIndex(list(papers))
-            self._search_index = (index, len(papers))
-        terms = query_terms(query)
-        hits = index.search(query) if terms else None
+        found = self._search_box.run(papers, query, self.triage.store)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.apply_search, query, hits, terms)
+            self.app.call_from_thread(self.apply_search, query, found)
 
-    def apply_search(self, query: str, hits: list[int] | None, terms: list[str]) -> None:
+    def apply_search(self, query: str, found: Found) -> None:
+        error = self.query_one("#search-error", Static)
+        error.update(f"⚠ {found.error}" if found.error else "")
+        error.display = bool(found.error)
+        self.query_one("#search", Input).set_class(bool(found.error), "-invalid")
+        if found.error:
+            return  # the last view stays while the query is being fixed
         current = self.current_paper()
         self._search_query = query.strip()
-        self.triage.set_search(hits, terms)
+        self.triage.set_search(found.hits, found.terms)
         self._view_rebuilt(current)
         self.show_current()
 
@@ -399,17 +410,23 @@ class TriageScreen(Screen[None]):
 
     @work(exclusive=True, group="export")
     async def action_export_bibtex(self) -> None:
+        """Export the selection, else the starred papers, in a format the user picks."""
         store = self.triage.store
-        starred = store.ids(starred=True)
-        if not starred:
-            self.notify("No starred papers to export yet: star papers with s.",
-                        severity="warning")  # fmt: skip
+        selected = self.triage.targets(None)
+        count = len(selected) if selected else len(store.ids(starred=True))
+        if not count:
+            self.notify("No starred papers to export yet: star papers with s "
+                        "(or select some with x).", severity="warning")  # fmt: skip
             return
+        what = "selected" if selected else "starred"
         suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
-        answer = await self.app.push_screen_wait(ExportPathScreen(suggestion, len(starred)))
+        fmt = store.get_setting("export_format")
+        answer: ExportChoice | None = await self.app.push_screen_wait(
+            ExportPathScreen(suggestion, count, what, fmt if isinstance(fmt, str) else "bibtex")
+        )
         if answer is None:
             return
-        path = Path(answer).expanduser()
+        path = Path(answer.path).expanduser()
         if path.is_dir():
             self.notify(f"{path} is a folder; give a file name.", severity="error")
             return
@@ -417,16 +434,21 @@ class TriageScreen(Screen[None]):
             ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
         ):
             return
+        if selected:
+            job = partial(export_papers, store, selected, "all", fmt=answer.fmt)
+        else:
+            job = partial(export_papers, store, None, "starred", fmt=answer.fmt)
         try:
-            export = await asyncio.to_thread(export_bibtex, store, None, "starred")
+            export = await asyncio.to_thread(job)
             await asyncio.to_thread(write_export, path, export.text, overwrite=True)
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
             return
         store.set_setting("export_path", str(path))
+        store.set_setting("export_format", answer.fmt)
         count = len(export.papers)
         noun = "paper" if count == 1 else "papers"
-        self.notify(f"Exported {count} starred {noun} to {path}.", timeout=4)
+        self.notify(f"Exported {count} {what} {noun} to {path}.", timeout=4)
 
     # -- another copy of the app changed the state file ------------------------------
 

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from ..model import Paper
+from ..query.evaluate import tags_of
 from ..sanitize import printable
 from ..store import PaperState
 from .rendering import abstract_text, title_text
@@ -98,6 +99,10 @@ class PaperDetail(VerticalScroll, can_focus=False):
         if state.starred:
             flags.append("★ starred")
         field("State", Text(" · ".join(flags), style("paper-detail--flag")))
+        tags = tags_of(state)
+        if tags:
+            field("Tags", Text(" ".join(f"#{printable(tag)}" for tag in tags),
+                               style("paper-detail--flag")))  # fmt: skip
         text.append("\n")
         text.append_text(
             abstract_text(
