@@ -44,8 +44,10 @@ Rules worth knowing:
 * ``year`` is the year of ``paper.date``; when the arXiv id says the paper was first
   submitted earlier (``date`` then belongs to a later version) or ``date`` is missing,
   the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is
-  written only for old-style ids, whose archive is the category (``hep-th/9901001``,
-  ``math.GT/0309136`` -> eprint ``math/0309136``, primaryClass ``math.GT``).
+  the paper's first arXiv category when its digest lists categories (``cs.LG``), else,
+  for old-style ids, the archive (``hep-th/9901001``, ``math.GT/0309136`` -> eprint
+  ``math/0309136``, primaryClass ``math.GT``); a category that is not of arXiv's shape
+  is not written.
 * Text is plain text except ``$...$`` (and ``$$...$$``, written inline): a ``$`` pair
   whose opener is followed by a non-space, whose closer follows a non-space and is not
   followed by a digit, and whose content has balanced braces, is copied verbatim
@@ -403,6 +405,7 @@ def _year(paper: Paper) -> int | None:
 
 
 _BAD_KEY_RE = re.compile(r"[\s,{}()=\"#%'~\\]")
+_CATEGORY_RE = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?")
 _FIELD_WIDTH = len("archivePrefix")
 
 
@@ -411,6 +414,8 @@ def format_entry(paper: Paper, key: str, note: str = "", *, utf8: bool = False) 
     if not key or _BAD_KEY_RE.search(key):
         raise ValueError(f"not a usable BibTeX citation key: {key!r}")
     eprint, primary_class = _split_id(paper.arxiv_id)
+    if paper.categories and _CATEGORY_RE.fullmatch(paper.categories[0]):
+        primary_class = paper.categories[0]
     year = _year(paper)
     authors = [name for name in (_one_line(a) for a in paper.authors) if name]
     title = _format_title(paper.title, utf8)

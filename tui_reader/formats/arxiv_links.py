@@ -60,7 +60,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     for number, line in enumerate(lines):
         if _HEADING_RE.match(line):
             headings.append(number)
-        if "rxiv" not in line and "RXIV" not in line:
+        if "arxiv" not in line.lower():
             continue
         for match in ARXIV_REF_RE.finditer(line):
             if match.group(1) not in seen:
