@@ -100,18 +100,19 @@ class DigestReader:
     then need not be peeked again).
     """
 
-    def __init__(self, path: Path, *, format: str | None = None,
-                 ref: DigestRef | None = None) -> None:  # fmt: skip
+    def __init__(self, path: Path, *, format: str | None = None, ref: DigestRef | None = None,
+                 layout: ModuleType | None = None) -> None:  # fmt: skip
         self.path = path
         self.format = format
         self.ref = ref
         self.warnings: list[DigestWarning] = []
-        self.layout: ModuleType | None = None
+        self.layout = layout
 
     def batches(self) -> Iterator[list[Paper]]:
         """Papers in file order. Raises DigestError when the file holds none."""
-        head = read_head(self.path)
-        self.layout = layout = _layout(self.path, head, self.format)
+        if self.layout is None:
+            self.layout = _layout(self.path, read_head(self.path), self.format)
+        layout = self.layout
         # Parsing allocates many objects and frees almost none: collecting in between
         # only re-walks them.
         collecting = gc.isenabled()
@@ -267,11 +268,17 @@ def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[DigestWar
 
 def peek_digest_date(path: Path, format: str | None = None) -> dt.date | None:
     """The digest's own date from its first lines (or its file name), without parsing it."""
+    return _peek(path, format)[0]
+
+
+def _peek(path: Path, format: str | None) -> tuple[dt.date | None, ModuleType | None]:
+    """The digest's date (as ``peek_digest_date``) and its layout (None: unreadable)."""
     try:
         head = read_head(path)
     except DigestError:
-        return filename_date(path)
-    return _layout(path, head, format).head_date(head) or filename_date(path)
+        return filename_date(path), None
+    layout = _layout(path, head, format)
+    return layout.head_date(head) or filename_date(path), layout
 
 
 def ordered_digest_files(paths: Iterable[Path]) -> list[Path]:
@@ -295,7 +302,9 @@ class DigestLoader:
 
     def __init__(self, files: Sequence[Path], format: str | None = None) -> None:
         self.format = format
-        dates = {path: peek_digest_date(path, format) for path in dict.fromkeys(files)}
+        peeked = {path: _peek(path, format) for path in dict.fromkeys(files)}
+        dates = {path: date for path, (date, _) in peeked.items()}
+        self.layouts = {path: layout for path, (_, layout) in peeked.items()}
         shared = Counter(date for date in dates.values() if date is not None)
         self.refs = {path: DigestRef(date, path, named=shared[date] > 1) if date else None
                      for path, date in dates.items()}  # fmt: skip
@@ -306,7 +315,8 @@ class DigestLoader:
 
     def batches(self) -> Iterator[list[Paper]]:
         for path in self.files:
-            reader = DigestReader(path, format=self.format, ref=self.refs[path])
+            reader = DigestReader(path, format=self.format, ref=self.refs[path],
+                                  layout=self.layouts[path])  # fmt: skip
             count = 0
             try:
                 for batch in reader.batches():

@@ -40,8 +40,8 @@ from .common import (
 NAME = "ai-summary"
 DESCRIPTION = "the AI-summary daily page: ### [n] [Title](url), *authors*, TL;DR, <details>"
 
-_PAPER_RE = re.compile(r"^###[ \t]+\[\d+\][ \t]*\[(.+)\]\((\S+)\)[ \t]*$", re.MULTILINE)
-_CATEGORY_HEADING_RE = re.compile(r"^#[ \t]+([a-z\-]+(?:\.[A-Za-z\-]+)?)\b", re.MULTILINE)
+_PAPER_RE = re.compile(r"###[ \t]+\[\d+\][ \t]*\[(.+)\]\((\S+)\)[ \t]*$", re.MULTILINE)
+_CATEGORY_HEADING_RE = re.compile(r"#[ \t]+([a-z\-]+(?:\.[A-Za-z\-]+)?)\b")
 _TLDR_RE = re.compile(r"^\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
 _MAIN_CATEGORY_RE = re.compile(r"^Main category:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
 _ABSTRACT_RE = re.compile(r"^[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
@@ -50,7 +50,8 @@ _SECTION_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*</details>|\n[ \t]*[A-Z][a-z]+
 
 def detect(head: str) -> bool:
     """A ``### [n] [Title](arXiv link)`` heading."""
-    return any(ARXIV_REF_RE.search(match.group(2)) for match in _PAPER_RE.finditer(head[:20000]))
+    papers, _ = _headings(head[:20000])
+    return any(ARXIV_REF_RE.search(match.group(2)) for match in papers)
 
 
 def head_date(head: str) -> None:
@@ -60,23 +61,42 @@ def head_date(head: str) -> None:
 def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     ref = ref or default_ref(path, None)
     reading = Reading([], [], None)
-    headings = list(_PAPER_RE.finditer(text))
-    category_headings = [(m.start(), m.group(1)) for m in _CATEGORY_HEADING_RE.finditer(text)]
+    headings, categories = _headings(text)
+    section: list[str] = []
+    line, counted = 1, 0
     for index, heading in enumerate(headings):
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
-        line = text.count("\n", 0, heading.start()) + 1
+        line += text.count("\n", counted, heading.start())
+        counted = heading.start()
+        while categories and categories[0].start() < heading.start():
+            section = [categories.pop(0).group(1)]
         id_match = ARXIV_REF_RE.search(heading.group(2))
         if id_match is None:
-            reading.warnings.append(
-                DigestWarning(path, line, f"no arXiv id in {heading.group(2)!r}")
-            )
+            message = f"no arXiv id in {heading.group(2)!r}"
+            reading.warnings.append(DigestWarning(path, line, message))
             continue
-        above = [name for start, name in category_headings if start < heading.start()]
-        paper = _paper(text[heading.end() : end], heading, id_match, above[-1:], ref, line)
+        paper = _paper(text[heading.end() : end], heading, id_match, section, ref, line)
         reading.papers.append(paper)
         if not paper.abstract:
             reading.warnings.append(DigestWarning(path, line, f"{paper.title!r} has no abstract"))
     return reading
+
+
+def _headings(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
+    """The paper headings and the category headings, found line start by line start."""
+    papers, categories = [], []
+    start = 0 if text.startswith("#") else text.find("\n#") + 1
+    while start >= 0 and (start or text.startswith("#")):
+        if text.startswith("###", start):
+            if found := _PAPER_RE.match(text, start):
+                papers.append(found)
+        elif found := _CATEGORY_HEADING_RE.match(text, start):
+            categories.append(found)
+        following = text.find("\n#", start + 1)
+        if following < 0:
+            break
+        start = following + 1
+    return papers, categories
 
 
 def _paper(

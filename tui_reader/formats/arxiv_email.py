@@ -32,7 +32,9 @@ import datetime as dt
 import email
 import email.policy
 import re
+import unicodedata
 from email.utils import parsedate_to_datetime
+from functools import cache
 from pathlib import Path
 
 from ..model import DigestRef, Paper, parse_arxiv_id
@@ -223,11 +225,45 @@ def authors(text: str) -> tuple[str, ...]:
     )
 
 
+_COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
+              "=": "\u0304", ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b",
+              "c": "\u0327", "k": "\u0328", "r": "\u030a"}  # fmt: skip
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
+            "l": "ł", "L": "Ł", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ"}  # fmt: skip
+_ACCENT_RE = re.compile(
+    r"""\\(['`^"~=.]|[uvHckr](?![A-Za-z]))\s*(?:\{\s*)?(\\[ij]\b|[A-Za-z])\s*\}?"""
+)
+_LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s*(?:\{\})?")
+
+
 def decode_tex(text: str) -> str:
-    """TeX accents and braces -> Unicode (``M\\"uller`` -> ``Müller``)."""
+    """TeX accents and braces -> Unicode (``M\\"uller`` -> ``Müller``).
+
+    The accents names use are decoded here (pylatexenc is a hundred times slower
+    and a mailing has thousands of names); pylatexenc reads whatever TeX is left.
+    """
+
+    def accent(match: re.Match[str]) -> str:
+        base = match.group(2)
+        base = {"\\i": "i", "\\j": "j"}.get(base, base)
+        return unicodedata.normalize("NFC", base + _COMBINING[match.group(1)])
+
+    text = _ACCENT_RE.sub(accent, text)
+    text = _LETTER_RE.sub(lambda match: _LETTERS[match.group(1)], text)
+    if "\\" in text:
+        try:
+            text = _latex_to_text(text)
+        except Exception:
+            return text
+    return text.replace("{", "").replace("}", "")
+
+
+@cache
+def _latex_converter():
     from pylatexenc.latex2text import LatexNodes2Text  # only when a name needs it
 
-    try:
-        return LatexNodes2Text().latex_to_text(text)
-    except Exception:
-        return text
+    return LatexNodes2Text()
+
+
+def _latex_to_text(text: str) -> str:
+    return _latex_converter().latex_to_text(text)

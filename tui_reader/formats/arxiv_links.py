@@ -19,6 +19,7 @@ reader is tried last.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from pathlib import Path
 
 from ..model import DigestRef, Paper
@@ -77,12 +78,11 @@ def _chunk(
     line = mentions[index][0]
     previous = mentions[index - 1][0] if index else -1
     following = mentions[index + 1][0] if index + 1 < len(mentions) else len(lines)
-    above = [h for h in headings if h <= line]
-    below = [h for h in headings if h > line]
-    section_start = above[-1] if above else 0
-    section_end = below[0] if below else len(lines)
+    place = bisect_right(headings, line)  # headings[:place] are at or above the mention
+    section_start = headings[place - 1] if place else 0
+    section_end = headings[place] if place < len(headings) else len(lines)
     if previous < section_start and following >= section_end:
-        heading = _HEADING_RE.match(lines[section_start]) if above else None
+        heading = _HEADING_RE.match(lines[section_start]) if place else None
         return section_start, section_end, heading.group(1) if heading else ""
     first = line
     while first > previous + 1 and first > section_start and lines[first - 1].strip():
@@ -105,6 +105,8 @@ def _paper(
     authors: tuple[str, ...] = ()
     abstract = ""
     for offset, text in enumerate(chunk):
+        if ":" not in text and "：" not in text:
+            continue
         if not authors and (found := _AUTHORS_RE.match(text)):
             names = _strip_markup(found.group(2))
             authors = tuple(
@@ -134,7 +136,7 @@ def _title(mention_line: str, chunk: list[str], heading: str) -> str:
     if bold and not _ANY_LABEL_RE.match(mention_line[bold.start() :]):
         return _strip_markup(bold.group(1))
     for text in chunk:
-        if found := _TITLE_RE.match(text):
+        if (":" in text or "：" in text) and (found := _TITLE_RE.match(text)):
             return _strip_markup(found.group(2))
     if heading:
         cleaned = _strip_markup(heading)
@@ -151,7 +153,9 @@ def _labelled_block(first: str, after: list[str]) -> str:
     parts = [first]
     for text in after:
         stripped = text.strip().lstrip(">").strip()
-        if not stripped or _ANY_LABEL_RE.match(text) or _HEADING_RE.match(text):
+        if not stripped or stripped[0] == "#":
+            break
+        if (":" in text or "：" in text) and _ANY_LABEL_RE.match(text):
             break
         parts.append(stripped)
     return join_wrapped(_strip_markup(" ".join(parts)))
