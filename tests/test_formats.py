@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SHARED_DIGESTS
-from tui_reader.digest import parse_digest
+from tui_reader.digest import parse_digest, parse_digest_text
 from tui_reader.formats import FORMATS, detect_format, format_named
 
 SAMPLES = Path(__file__).parent / "data" / "formats"
@@ -102,10 +102,11 @@ def test_badge_keyword_decodes_shields_escapes(path, keyword):
 
 
 def test_undated_digest_takes_its_newest_papers_date_and_shows_its_name():
-    parsed = parse_digest(SAMPLES / "efficientpaper-legacy.md")
-    assert parsed.ref.date == dt.date(2024, 9, 12)
-    assert parsed.ref.label == "2024-09-12 (efficientpaper-legacy.md)"
-    assert all(paper.source == parsed.ref for paper in parsed.papers)
+    path = SAMPLES / "efficientpaper-legacy.md"
+    for parsed in (parse_digest(path), parse_digest_text(path.read_text(), path)):
+        assert parsed.ref.date == dt.date(2024, 9, 12)
+        assert parsed.ref.label == "2024-09-12 (efficientpaper-legacy.md)"
+        assert all(paper.source == parsed.ref for paper in parsed.papers)
 
 
 def test_the_email_keeps_replacements_and_marks_cross_lists():

@@ -164,13 +164,18 @@ class DigestReader:
         return papers
 
     def _dated_by_papers(self, papers: list[Paper]) -> list[Paper]:
-        """A digest without a date of its own takes its newest paper's (and shows its name)."""
-        dates = [paper.date for paper in papers if paper.date]
-        if not dates:
-            return papers
-        ref = DigestRef(max(dates), self.path, named=True)
-        self.ref = ref
-        return [replace(paper, source=ref, digests=(ref,)) for paper in papers]
+        papers = dated_by_papers(papers, self.path)
+        self.ref = papers[0].source if papers else self.ref
+        return papers
+
+
+def dated_by_papers(papers: list[Paper], path: Path) -> list[Paper]:
+    """A digest without a date of its own takes its newest paper's (and shows its name)."""
+    dates = [paper.date for paper in papers if paper.date]
+    if not dates:
+        return papers
+    ref = DigestRef(max(dates), path, named=True)
+    return [replace(paper, source=ref, digests=(ref,)) for paper in papers]
 
 
 class LibraryBuilder:
@@ -235,10 +240,12 @@ def parse_digest_text(text: str, path: Path, format: str | None = None) -> Parse
         reading = FALLBACK.read(text, path)
     if not reading.papers:
         raise DigestError(path, "no papers found (no arXiv links or arXiv: ids)")
+    papers = reading.papers
+    if papers[0].source.date is None:
+        papers = dated_by_papers(papers, path)
     builder = LibraryBuilder()
-    builder.add(reading.papers)
-    return ParsedDigest(reading.papers[0].source, builder.papers,
-                        reading.warnings + builder.warnings)  # fmt: skip
+    builder.add(papers)
+    return ParsedDigest(papers[0].source, builder.papers, reading.warnings + builder.warnings)
 
 
 def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[DigestWarning]]:
