@@ -43,7 +43,7 @@ examples:
   digest-reader                          open the configured digests (or the sample)
   digest-reader ~/digests/2025-01-03.md  open one digest
   digest-reader ~/digests                open every digest below a folder
-  digest-reader list mail.eml --format arxiv-email
+  digest-reader list ~/mail -v           list, naming every file skipped
   digest-reader list ~/digests --json    list papers as JSON
   digest-reader list --starred --json    starred papers, from the state file alone
   digest-reader mark 2412.21188 --star --note "read section 3"
@@ -72,13 +72,6 @@ def build_parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="state file (default: $DIGEST_READER_DB or user data folder)",
     )
-    common.add_argument(
-        "-v",
-        "--verbose",
-        action="store_true",
-        default=argparse.SUPPRESS,
-        help="list every digest warning (default: one summary line)",
-    )
 
     parser = argparse.ArgumentParser(
         prog="digest-reader",
@@ -98,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
             format_argument(command)
 
     def format_argument(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every digest warning (default: one summary line)",
+        )
         command.add_argument(
             "--format",
             choices=[module.NAME for module in FORMATS],
