@@ -78,6 +78,21 @@ def test_a_file_with_arxiv_links_never_gives_zero_papers(tmp_path):
     assert parse_digest_text(path.read_text(), path).papers[0].arxiv_id == "2501.00042"
 
 
+def test_a_list_with_a_table_of_contents_falls_back_without_false_warnings(tmp_path):
+    path = tmp_path / "awesome.md"
+    path.write_text(
+        "# Awesome Sparse Models\n\n# Table of Contents\n* [Pruning](#pruning)\n\n"
+        "## Pruning\n\n- [Sparse Chaos in Circuits](https://arxiv.org/abs/2412.21188)\n"
+        "- [Pruning at Scale](https://arxiv.org/abs/2501.00001v2)\n"
+    )
+    parsed = parse_digest(path)
+    assert [(p.arxiv_id, p.title) for p in parsed.papers] == [
+        ("2412.21188", "Sparse Chaos in Circuits"),
+        ("2501.00001", "Pruning at Scale"),
+    ]
+    assert parsed.warnings == []
+
+
 def test_mime_eml_reads_like_the_plain_text():
     text = (SAMPLES / "arxiv-listing-email.txt").read_text(encoding="utf-8")
     plain = arxiv_email.read(text, Path("a.txt"))

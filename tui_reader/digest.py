@@ -132,6 +132,7 @@ class DigestReader:
                 gc.enable()
         if not count:
             if layout is not FALLBACK and not self.format:
+                self.warnings = []  # the detected layout's complaints are moot now
                 fallback = self._read_whole(FALLBACK)
                 if fallback:
                     self.layout = FALLBACK

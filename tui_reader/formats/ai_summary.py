@@ -50,7 +50,7 @@ _SECTION_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*</details>|\n[ \t]*[A-Z][a-z]+
 
 def detect(head: str) -> bool:
     """A ``### [n] [Title](arXiv link)`` heading."""
-    papers, _ = _headings(head[:20000])
+    papers, _ = _headings(head)
     return any(ARXIV_REF_RE.search(match.group(2)) for match in papers)
 
 
