@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
-from ..digest import DigestError, DigestReader, LibraryBuilder
+from ..digest import DigestLoader, LibraryBuilder
 from ..export import bibtex_entry, export_papers, write_export
 from ..model import Paper
 from ..sanitize import printable
@@ -495,8 +495,6 @@ class DigestApp(App[None]):
         """Read the digests off the UI thread, handing over papers as they are read."""
         worker = get_current_worker()
         builder = LibraryBuilder()
-        warnings: list[str] = []
-        errors: list[str] = []
         handed_over = 0  # papers the screen already has
         replaced: set[int] = set()
         last_handover = 0.0
@@ -510,22 +508,20 @@ class DigestApp(App[None]):
             self.call_from_thread(self.triage_screen.add_batch, new, updated)
             last_handover = time.monotonic()
 
-        for path in self.paths:
-            reader = DigestReader(path)
-            try:
-                for batch in reader.batches():
-                    if worker.is_cancelled:
-                        return
-                    replaced.update(builder.add(batch))
-                    # The first papers go to the screen at once; after that, every
-                    # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
-                    if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
-                        hand_over()
-            except DigestError as error:
-                errors.append(str(error))
-            warnings.extend(reader.warnings)
+        # The CLI's loader: a file that is not a digest is skipped with a warning.
+        loader = DigestLoader(self.paths)
+        for batch in loader.batches():
+            if worker.is_cancelled:
+                return
+            replaced.update(builder.add(batch))
+            # The first papers go to the screen at once; after that, every
+            # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
+            if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
+                hand_over()
         hand_over()
-        warnings.extend(builder.warnings)
+        skipped = set(loader.skipped)
+        errors = [str(warning) for warning in loader.skipped]
+        warnings = [str(w) for w in [*loader.warnings, *builder.warnings] if w not in skipped]
         self.call_from_thread(self.triage_screen.loading_finished, warnings, errors)
 
     def action_help(self) -> None:
