@@ -206,3 +206,48 @@ async def test_read_and_star_act_on_the_selection_as_one_undo_step(tmp_path):
         await pilot.press("X", "s")  # no selection: the current paper alone
         assert app.store.state(app.triage.papers[29].arxiv_id).starred
         assert not app.store.state(FIRST).starred
+
+
+async def test_export_takes_the_selection_in_the_chosen_format(tmp_path):
+    import rispy
+
+    target = tmp_path / "picked.bib"
+    app = new_app(tmp_path, auto_read=False)
+    app.store.set_starred(["2412.20891"], True)  # starred, but not selected: not exported
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("x", "j", "x", "b")
+        await pilot.pause()
+        assert str(app.screen.query_one("#export-title").render()) == (
+            "Export the 2 selected papers to:"
+        )
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("tab", "down", "enter")  # RIS: the path follows
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    written = tmp_path / "picked.ris"
+    assert not target.exists() and written.exists()
+    records = rispy.loads(written.read_text(encoding="utf-8"))
+    papers = {p.arxiv_id: p for p in app.triage.papers}
+    assert [r["title"] for r in records] == [papers[FIRST].title, papers[THIRD].title]
+    assert records[0]["authors"][0].startswith("Engelken")
+    assert app.store.get_setting("export_format") == "ris"
+    assert any("Exported 2 selected papers" in n for n in app.notifications_seen)
+
+
+async def test_export_without_a_selection_takes_the_starred_papers(tmp_path):
+    target = tmp_path / "starred.md"
+    app = new_app(tmp_path, auto_read=False)
+    app.store.set_starred([SECOND], True)
+    app.store.set_note(SECOND, "Read section 3")
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        assert "1 starred paper" in str(app.screen.query_one("#export-title").render())
+        app.screen.query_one("#export-path").value = str(target)  # .md: Markdown
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    text = target.read_text(encoding="utf-8")
+    assert "Read section 3" in text and app.triage.papers[1].title.split()[0] in text

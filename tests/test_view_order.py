@@ -120,3 +120,16 @@ def test_prepare_sort_is_computed_once_per_set_of_papers(triage):
     first = triage.prepare_sort("author")
     assert triage.prepare_sort("author") is first
     assert sorted(first) == list(range(len(triage.papers)))
+
+
+def test_starred_papers_come_from_the_digests_else_the_stores_snapshot(triage, tmp_path):
+    gone = load_library([SEED_DIGEST]).papers[4]
+    store = StateStore.open(tmp_path / "second.json", background=False)
+    store.set_starred([gone], True)  # with its details, as the app stars
+    store.set_starred(["2401.00001", triage.papers[7].arxiv_id], True)  # ids alone
+    later = Triage(store)
+    later.add_papers([p for p in triage.papers if p.arxiv_id != gone.arxiv_id])
+    papers, missing = later.starred_papers()
+    assert [p.arxiv_id for p in papers] == [gone.arxiv_id, triage.papers[7].arxiv_id]
+    assert missing == ["2401.00001"]
+    store.close()

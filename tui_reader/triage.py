@@ -8,6 +8,7 @@ rules here are tested without starting an app.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -97,6 +98,21 @@ class Triage(ViewOrder):
             return self.view.index(index)
         except ValueError:
             return None
+
+    def starred_papers(self) -> tuple[list[Paper], list[str]]:
+        """Every starred paper: as loaded, else as the store last saw it (oldest first);
+        and the starred ids with no details anywhere."""
+        papers: list[tuple[int, Paper]] = []
+        missing: list[str] = []
+        for arxiv_id in self.store.ids(starred=True):
+            index = self._index_of.get(arxiv_id)
+            paper = self.papers[index] if index is not None else self.store.snapshot(arxiv_id)
+            if paper is None:
+                missing.append(arxiv_id)
+            else:
+                papers.append((-1 if index is None else index, paper))
+        papers.sort(key=lambda item: (item[0], item[1].date or dt.date.min))
+        return [paper for _, paper in papers], missing
 
     def counts(self) -> Counts:
         return Counts(len(self.papers), self._unread, self._starred, self._noted)

@@ -434,12 +434,13 @@ class TriageScreen(OrganiseActions, Screen[None]):
             ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
         ):
             return
-        if selected:
-            job = partial(export_papers, store, selected, "all", fmt=answer.fmt)
-        else:
-            job = partial(export_papers, store, None, "starred", fmt=answer.fmt)
+        missing: list[str] = []
+        if not selected:
+            selected, missing = self.triage.starred_papers()
         try:
-            export = await asyncio.to_thread(job)
+            export = await asyncio.to_thread(
+                partial(export_papers, store, selected, "all", fmt=answer.fmt)
+            )
             await asyncio.to_thread(write_export, path, export.text, overwrite=True)
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
@@ -448,7 +449,8 @@ class TriageScreen(OrganiseActions, Screen[None]):
         store.set_setting("export_format", answer.fmt)
         count = len(export.papers)
         noun = "paper" if count == 1 else "papers"
-        self.notify(f"Exported {count} {what} {noun} to {path}.", timeout=4)
+        lost = f" {len(missing)} starred without details (not in these digests)." if missing else ""
+        self.notify(f"Exported {count} {what} {noun} to {path}.{lost}", timeout=4)
 
     # -- another copy of the app changed the state file ------------------------------
 
