@@ -94,10 +94,11 @@ def titles_of(path: Path) -> list[str]:
     return [display_title(paper.title) for batch in DigestReader(path).batches() for paper in batch]
 
 
-def detail_region(lines: list[str], width: int, height: int) -> str:
-    """The detail pane's text: right of the list, or below it in narrow terminals."""
+def detail_region(lines: list[str], width: int) -> str:
+    """The detail pane's text: right of the list, or below its bottom border (narrow)."""
     if width < 100:
-        return "\n".join(lines[int(height * 0.4) + 1 :])
+        border = next((n for n, line in enumerate(lines) if line.startswith("▁▁▁▁")), 0)
+        return "\n".join(lines[border + 1 :])
     return "\n".join(line[int(width * 0.45) + 1 :] for line in lines)
 
 
@@ -117,7 +118,7 @@ def start(path: Path, state: Path, width: int, height: int, program: str) -> int
     raise RuntimeError("the app did not finish loading:\n" + "\n".join(screen()))
 
 
-def held_key_lag(pid: int, title: str, width: int, height: int) -> float:
+def held_key_lag(pid: int, title: str, width: int) -> float:
     """Seconds from the last of 150 presses at 30 keys/s until the final paper shows."""
     probe = title[:20]
     begin = time.perf_counter()
@@ -128,7 +129,7 @@ def held_key_lag(pid: int, title: str, width: int, height: int) -> float:
         send("j")
     last = time.perf_counter()
     while time.perf_counter() - last < 10:
-        if probe in detail_region(screen(), width, height):
+        if probe in detail_region(screen(), width):
             return time.perf_counter() - last
         time.sleep(0.005)
     raise RuntimeError(f"{title!r} never showed:\n" + "\n".join(screen()))
@@ -150,7 +151,7 @@ def measure(count: int, width: int, height: int, presses: int, program: str) -> 
         pid = start(path, Path(scratch) / "state.json", width, height, program)
         try:
             if len(titles) > HELD_PRESSES:
-                figures["held"] = held_key_lag(pid, titles[HELD_PRESSES], width, height)
+                figures["held"] = held_key_lag(pid, titles[HELD_PRESSES], width)
                 settle(pid)
             send("g")
             settle(pid)

@@ -52,10 +52,11 @@ class PaperList(ScrollView, can_focus=True):
 
     @dataclass
     class CursorMoved(Message):
-        """The cursor now rests on another position of the view."""
+        """The cursor now rests on another position of the view (``previous`` before)."""
 
         paper_list: PaperList
         position: int
+        previous: int
 
     def __init__(
         self,
@@ -82,7 +83,7 @@ class PaperList(ScrollView, can_focus=True):
     def move_to(self, position: int, *, force: bool = False) -> None:
         target = self._clamp(position)
         if target == self.cursor and force:
-            self.post_message(self.CursorMoved(self, target))
+            self.post_message(self.CursorMoved(self, target, target))
             self._scroll_to_cursor()
         self.cursor = target
 
@@ -95,7 +96,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self, new))
+        self.post_message(self.CursorMoved(self, new, old))
 
     def _scroll_to_cursor(self) -> None:
         if not self.scrollable_content_region.height:
