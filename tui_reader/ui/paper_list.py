@@ -48,7 +48,8 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--note-mark",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of the whole list on a move: watch_cursor repaints the two lines that changed.
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     @dataclass
     class CursorMoved(Message):
