@@ -77,3 +77,19 @@ async def test_a_search_hit_stands_out_from_the_text_around_it(tmp_path):
             await pilot.pause()
             hit = detail.get_component_rich_style("paper-detail--search")
             assert hit.reverse and hit.bold, name
+
+
+async def test_a_new_theme_redraws_the_cached_lines_in_its_colours(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        backgrounds = {}
+        for name in ("textual-dark", "textual-light"):
+            app.theme = name
+            await pilot.pause()
+            expected = screen.detail.rich_style.bgcolor
+            for widget in (screen.detail, screen.paper_list):
+                first = next(iter(widget.render_line(3)))  # text, not the cursor or bar
+                assert first.style is not None and first.style.bgcolor == expected, name
+            backgrounds[name] = expected
+        assert backgrounds["textual-dark"] != backgrounds["textual-light"]

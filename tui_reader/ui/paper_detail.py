@@ -73,6 +73,7 @@ class PaperDetail(ScrollView, can_focus=False):
         super().__init__(id=id)
         self._blocks: OrderedDict[Hashable, list[Strip]] = OrderedDict()
         self._lines: list[Strip] = []
+        self._base = Style()  # the pane's own style, as of the last _lay_out
 
     # -- what is shown --------------------------------------------------------------
 
@@ -118,7 +119,7 @@ class PaperDetail(ScrollView, can_focus=False):
             return
         model = self.model
         measure = min(width, MEASURE)
-        base = self.rich_style
+        base = self._base = self.rich_style  # not cached by Textual: walks the ancestors
         if model is None:
             empty = lambda: [Text("No paper to show.", "italic")]  # noqa: E731
             self._lines = self._block(("empty",), empty, base, width, width)
@@ -185,8 +186,8 @@ class PaperDetail(ScrollView, can_focus=False):
         if 0 <= index < len(self._lines):
             line = self._lines[index]
         else:
-            line = Strip.blank(self.scrollable_content_region.width - GUTTER, self.rich_style)
-        gap = Segment(" ", self.rich_style)
+            line = Strip.blank(self.scrollable_content_region.width - GUTTER, self._base)
+        gap = Segment(" ", self._base)
         return Strip([*line, gap, self._scroll_bar_cell(y)], line.cell_length + GUTTER)
 
     def _scroll_bar_cell(self, y: int) -> Segment:

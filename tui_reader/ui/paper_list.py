@@ -69,6 +69,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.triage = triage
         self.render_title = render_title
+        self._base: Style | None = None
 
     # -- the data changed ----------------------------------------------------------------
 
@@ -137,7 +138,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style()
         position = self.scroll_offset.y + y
         paper = self.triage.paper_at(position)
         if paper is None:
@@ -167,6 +168,16 @@ class PaperList(ScrollView, can_focus=True):
         text_style = base + component("paper-list--read") if state.read else base
         segments.append(Segment(title, text_style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _base_style(self) -> Style:
+        # Textual computes rich_style afresh on each call, walking up the ancestors.
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
