@@ -101,7 +101,7 @@ class OrganiseActions:
         if not 0 <= position < len(self.triage.view):
             return
         self.triage.selection.toggle(self.triage.view[position])
-        self.paper_list.refresh()
+        self.paper_list.refresh_line(position)
         self.update_summary()
         self.paper_list.move_to(position + 1)
 
