@@ -74,8 +74,6 @@ class Triage(ViewOrder):
         for index, paper in replaced:
             self.papers[index] = paper
             self._add_digests(paper.digests)
-        if self.is_sorted():
-            self.reorder()
 
     def _add_digests(self, refs: Iterable[DigestRef]) -> None:
         for ref in refs:

@@ -7,7 +7,8 @@
   default, then submission date, title, first author) and ``FOR_YOU``, the reader's
   relevance ranking. ``set_sort(name)``, ``cycle_sort() -> name``, ``sort_label()``
   for the header. The view is re-sorted from paper (digest) order, so ties keep digest
-  order and every sort is deterministic.
+  order and every sort is deterministic. Papers loaded while the view is sorted join
+  its end; ``reorder()`` (the app calls it when loading ends) puts them in place.
 * ``scores``: one relevance score per paper index, or None while they are being
   computed. ``set_scores(scores)`` re-sorts when the sort is ``FOR_YOU``; until scores
   arrive, ``FOR_YOU`` keeps the view's current order and its label says so. A paper

@@ -159,6 +159,7 @@ class TriageScreen(OrganiseActions, Screen[None]):
         if not self.triage.papers:
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
+        self.resort_after_loading()
 
     # -- showing --------------------------------------------------------------------
 

@@ -76,8 +76,16 @@ class OrganiseActions:
         if name != self._next_sort:
             return  # another O press is on its way
         self._next_sort = None
+        announce = name != self.triage.sort
         self.sort_by(name)
-        self.notify(f"Sorted: {self.triage.sort_label()}.", timeout=2)
+        if announce:
+            self.notify(f"Sorted: {self.triage.sort_label()}.", timeout=2)
+
+    def resort_after_loading(self) -> None:
+        """Papers that arrived while sorted wait at the end of the view: sort them in."""
+        if self.triage.is_sorted() and self._next_sort is None:
+            self._next_sort = self.triage.sort
+            self._prepare_sort(self.triage.sort)
 
     def sort_by(self, name: str) -> None:
         """Sort the view by ``name``, the cursor staying on its paper."""
