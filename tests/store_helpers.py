@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from tui_reader.model import DigestRef, Paper
+from tui_reader.store import StateStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,6 +45,15 @@ def make_paper(arxiv_id: str = "2501.01234", version: int = 1, **changes: object
     }
     fields.update(changes)
     return Paper(**fields)  # type: ignore[arg-type]
+
+
+def on_disk(path: Path) -> dict[str, dict]:
+    """Every paper record on disk (snapshot and journal), as a new copy would read it."""
+    store = StateStore.open(path, background=False, read_only=True)
+    try:
+        return dict(store._docs)
+    finally:
+        store.close()
 
 
 def spawn(mode: str, state_file: Path, *args: str) -> subprocess.Popen[str]:
