@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -317,13 +318,17 @@ def test_changes_reach_the_disk_within_a_second(path):
 def test_no_temporary_files_are_left_and_stale_ones_are_removed(store, path):
     store.set_read(["2501.00001"], True)
     store.flush()
-    stale = path.parent / f".{path.name}.4242.1.tmp"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = path.parent / f".{path.name}.{dead.stdout.strip()}.1.tmp"
     stale.write_text("left by a killed writer")
+    in_use = path.parent / f".{path.name}.{os.getpid()}.99.tmp"  # a live writer's
+    in_use.write_text("being written")
     store = reopen(store)
     store.set_read(["2501.00002"], True)
     store.flush()
     names = sorted(p.name for p in path.parent.iterdir())
-    assert names == ["state.json", "state.json.journal", "state.json.lock"]
+    assert names == [in_use.name, "state.json", "state.json.journal", "state.json.lock"]
     store.close()
 
 

@@ -26,6 +26,7 @@ from .model import Paper, parse_arxiv_id
 from .store import PaperState, StateStore
 
 EXIT_USAGE = 2
+EXIT_NOT_SAVED = 1  # a change that did not reach the disk
 COMMANDS = ("open", "list", "mark", "export")
 
 EPILOG = """\
@@ -48,6 +49,10 @@ config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
 
 class CommandError(Exception):
     """A user error: printed as one line, exit code 2."""
+
+
+class NotSavedError(Exception):
+    """A change that did not reach the disk: printed as one line, exit code 1."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -107,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     list_cmd.add_argument("--starred", action="store_true", help="only starred papers")
     list_cmd.add_argument("--unread", action="store_true", help="only unread papers")
     list_cmd.add_argument("--noted", action="store_true", help="only papers with a note")
+    list_cmd.add_argument("--tags", action="store_true", help="every tag with its count")
 
     mark_cmd = commands.add_parser(
         "mark",
@@ -123,8 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     star.add_argument("--star", dest="star", action="store_const", const=True)
     star.add_argument("--unstar", dest="star", action="store_const", const=False)
     note = mark_cmd.add_mutually_exclusive_group()
-    note.add_argument("--note", metavar="TEXT")
+    note.add_argument("--note", metavar="TEXT", help="set the note (- reads standard input)")
+    note.add_argument("--note-file", type=Path, metavar="PATH", help="set the note from a file")
     note.add_argument("--clear-note", action="store_true")
+    mark_cmd.add_argument("--tag", action="append", default=[], metavar="TAG",
+                          help="add a tag (repeatable)")  # fmt: skip
+    mark_cmd.add_argument("--untag", action="append", default=[], metavar="TAG",
+                          help="remove a tag (repeatable)")  # fmt: skip
     mark_cmd.add_argument(
         "--digest",
         action="append",
@@ -185,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CommandError, DigestError, ConfigError) as error:
         print(f"digest-reader: error: {error}", file=sys.stderr)
         return EXIT_USAGE
+    except NotSavedError as error:
+        print(f"digest-reader: error: not saved: {error}", file=sys.stderr)
+        return EXIT_NOT_SAVED
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
@@ -233,15 +247,28 @@ def chosen_state_path(args: argparse.Namespace) -> Path:
 
 
 @contextmanager
-def open_store(args: argparse.Namespace) -> Iterator[StateStore]:
-    """The state file for a scripting command: read now, written once at the end."""
-    store = StateStore.open(chosen_state_path(args), background=False)
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[StateStore]:
+    """The state file for a scripting command: read now, written once at the end.
+
+    ``read_only`` (list, export): nothing on disk is created, moved or written. Otherwise
+    a change that does not reach the disk raises NotSavedError (exit 1) naming why.
+    """
+    store = StateStore.open(chosen_state_path(args), background=False, read_only=read_only)
+    said: str | None = None
     try:
         yield store
+        if not read_only and not store.flush():
+            raise NotSavedError(
+                store.notices[-1] if store.notices else f"cannot write {store.path}"
+            )
+    except NotSavedError as error:
+        said = str(error)
+        raise
     finally:
         store.close()
         for notice in store.notices:
-            warn(notice)
+            if notice != said:
+                warn(notice)
 
 
 # -- commands -------------------------------------------------------------------------
@@ -308,13 +335,11 @@ def exit_cleanly_on_signals(app, store: StateStore) -> Iterator[None]:
 
 
 def run_list(args: argparse.Namespace) -> int:
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
+        if args.tags:
+            return list_tags(store, args)
         if not args.paths and (args.starred or args.noted) and not args.unread:
-            papers = [
-                paper
-                for arxiv_id in store.ids(starred=args.starred or None, noted=args.noted or None)
-                if (paper := store.snapshot(arxiv_id)) is not None
-            ]
+            return list_from_state(store, args)
         else:
             papers = load_given_or_default(args.paths)
             papers = [p for p in papers if wanted(store.state(p.arxiv_id), args)]
@@ -327,6 +352,63 @@ def run_list(args: argparse.Namespace) -> int:
                 print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
                       f"\t{paper.title}")  # fmt: skip
     return 0
+
+
+def list_tags(store: StateStore, args: argparse.Namespace) -> int:
+    counts = store.tag_counts()
+    if args.json:
+        json.dump(counts, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for tag, count in counts.items():
+            print(f"{tag}\t{count}")
+    return 0
+
+
+def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
+    """Starred / noted papers from the state file alone; those without details by id."""
+    ids = store.ids(starred=args.starred or None, noted=args.noted or None)
+    unknown = 0
+    rows: list[dict[str, object]] = []
+    for arxiv_id in ids:
+        state = store.state(arxiv_id)
+        paper = store.snapshot(arxiv_id)
+        if paper is None:
+            unknown += 1
+        if args.json:
+            rows.append(paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state))
+        elif paper is not None:
+            print(f"{paper.arxiv_id}v{paper.version}\t{flags(state)}\t{paper.title}")
+        else:
+            print(f"{arxiv_id}\t{flags(state)}\t(details unknown)")
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    if unknown:
+        warn(
+            f"{unknown} of these papers were marked by id without a digest; their details "
+            "are unknown (mark them again with --digest PATH to store them)"
+        )
+    return 0
+
+
+def unknown_paper_json(arxiv_id: str, state: PaperState) -> dict[str, object]:
+    """A row for a paper whose details were never stored: its id and state only."""
+    return {
+        "id": arxiv_id,
+        "version": None,
+        "title": None,
+        "authors": [],
+        "date": None,
+        "url": f"https://arxiv.org/abs/{arxiv_id}",
+        "abstract": None,
+        "keywords": [],
+        "digests": [],
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note or None,
+        "details_unknown": True,
+    }
 
 
 def wanted(state: PaperState, args: argparse.Namespace) -> bool:
@@ -364,10 +446,41 @@ def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:
     }
 
 
+def note_text(args: argparse.Namespace) -> str | None:
+    """The note given by --note TEXT, --note - (standard input) or --note-file PATH."""
+    if args.clear_note:
+        return ""
+    if args.note_file is not None:
+        path: Path = args.note_file
+        if path.exists() and not path.is_file():
+            raise CommandError(f"--note-file {path}: not a regular file")
+        try:
+            raw = path.read_bytes()
+        except OSError as error:
+            raise CommandError(
+                f"--note-file {path}: cannot read ({error.strerror or error})"
+            ) from None
+        return utf8(raw, f"--note-file {path}")
+    if args.note == "-":
+        return utf8(sys.stdin.buffer.read(), "--note - (standard input)")
+    if args.note is not None:
+        return utf8(os.fsencode(args.note), "--note")
+    return None
+
+
+def utf8(raw: bytes, what: str) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CommandError(f"{what}: not valid UTF-8 text (byte {error.start})") from None
+
+
 def run_mark(args: argparse.Namespace) -> int:
-    if args.read is None and args.star is None and args.note is None and not args.clear_note:
+    note = note_text(args)
+    if args.read is None and args.star is None and note is None and not (args.tag or args.untag):
         raise CommandError(
-            "mark needs something to do: --read, --unread, --star, --unstar, --note or --clear-note"
+            "mark needs something to do: --read, --unread, --star, --unstar, --note, "
+            "--note-file, --clear-note, --tag or --untag"
         )
     ids = []
     for text in args.ids:
@@ -389,10 +502,15 @@ def run_mark(args: argparse.Namespace) -> int:
             store.set_read(targets, args.read)
         if args.star is not None:
             store.set_starred(targets, args.star)
-        if args.note is not None or args.clear_note:
-            note = "" if args.clear_note else args.note
+        if note is not None:
             for target in targets:
                 store.set_note(target, note)
+        if args.tag or args.untag:
+            store.set_tags(targets, add=args.tag, remove=args.untag)
+        if not store.flush():  # on disk before "done" is printed
+            raise NotSavedError(
+                store.notices[-1] if store.notices else f"cannot write {store.path}"
+            )
         for arxiv_id in ids:
             print(f"{arxiv_id}\t{flags(store.state(arxiv_id))}")
     return 0
@@ -409,7 +527,7 @@ def run_export(args: argparse.Namespace) -> int:
     loaded = None
     if args.paths or which == "all":
         loaded = load_given_or_default(args.paths)
-    with open_store(args) as store:
+    with open_store(args, read_only=True) as store:
         export = export_bibtex(store, loaded, which, utf8=args.utf8)
     for arxiv_id in export.missing:
         warn(f"{arxiv_id} is {which} but the state file has no details of it; skipped")

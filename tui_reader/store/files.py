@@ -206,8 +206,18 @@ def keep_copy(path: Path, raw: bytes, kind: str) -> Path | None:
     return target
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process, or not a pid: leave its file alone
+    return True
+
+
 def remove_stale_temps(path: Path) -> None:
-    """Remove temporary files of writers that died (only under the file lock)."""
+    """Remove temporary files of writers that died (those of live ones are in use)."""
     prefix = temp_prefix(path)
     try:
         names = os.listdir(path.parent)
@@ -215,5 +225,8 @@ def remove_stale_temps(path: Path) -> None:
         return
     for name in names:
         if name.startswith(prefix) and name.endswith(".tmp"):
+            pid = name[: -len(".tmp")].split(".")[-2]
+            if pid.isdigit() and _alive(int(pid)):
+                continue
             with contextlib.suppress(OSError):
                 os.unlink(path.parent / name)

@@ -30,9 +30,9 @@ class InterProcessLock:
     so a stuck copy cannot hang this one; the caller then retries later.
     """
 
-    def __init__(self, path: Path, timeout: float = LOCK_TIMEOUT) -> None:
+    def __init__(self, path: Path, timeout: float | None = None) -> None:
         self.path = path
-        self.timeout = timeout
+        self.timeout = LOCK_TIMEOUT if timeout is None else timeout
         self._fd: int | None = None
         self._depth = 0
 

@@ -39,12 +39,15 @@ class Persistence:
     def _init_files(self, path: Path, read_only: bool) -> None:
         self.path = Path(path)
         self.read_only = read_only
-        self._blocked: str | None = "opened read-only" if read_only else None
+        self._blocked: str | None = None  # why this copy must never write the files
+        self._unreadable = False  # not ours or a newer format: never even read again
         try:
             self._file = files.resolve(self.path)
         except NotOursError as exc:
             self._file = Path(os.path.realpath(self.path))
-            self._block(exc.reason)
+            self._block(exc.reason, unreadable=True)
+        if not read_only and (reason := files.read_only_reason(self._file)) is not None:
+            self._block(reason)
         self._journal = Journal(self._file.with_name(self._file.name + ".journal"))
         self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
         self._flush_lock = threading.RLock()
@@ -67,7 +70,7 @@ class Persistence:
 
         Raises OSError for a failure that may pass (the file is read again later).
         """
-        if self._blocked is not None and self._blocked != "opened read-only":
+        if self._unreadable:
             return set()
         sig = files.signature(self._file)
         if self._snap_sig is not None and sig == self._snap_sig:
@@ -76,7 +79,7 @@ class Persistence:
             found = files.read_bytes(self._file)
             image = snapshot.Image.empty() if found is None else snapshot.parse(*found)
         except (NewerSchemaError, NotOursError) as exc:
-            self._block(exc.reason)
+            self._block(exc.reason, unreadable=True)
             return set()
         except StateFileError as exc:
             image = self._damaged(exc)
@@ -140,6 +143,15 @@ class Persistence:
 
     def _report(self, image: snapshot.Image) -> None:
         """Say what was migrated or repaired in a freshly read snapshot, keeping a copy."""
+        if self.read_only or self._blocked is not None:
+            if image.damaged or image.repaired:
+                self._notice_once(
+                    f"The state file {self.path} has {image.damaged + image.repaired} "
+                    "damaged or odd entries; they were skipped or repaired in memory and "
+                    "the file is left untouched."
+                )
+            image.raw = None
+            return
         if image.migrated_from is not None:
             kept = files.keep_copy(self._file, image.raw or b"", f"v{image.migrated_from}")
             where = f"the old file is kept as {kept.name}" if kept else "no copy could be kept"
@@ -190,7 +202,7 @@ class Persistence:
         """Merge in whatever other copies wrote (no lock needed: files are replaced whole)."""
         try:
             changed = self._load_snapshot()
-            if self._blocked is None or self._blocked == "opened read-only":
+            if not self._unreadable:
                 changed |= self._read_journal()
         except (OSError, NotOursError) as exc:
             message = (
@@ -235,6 +247,8 @@ class Persistence:
             pending = bool(self._dirty or self._dirty_settings)
         if not (pending or self._needs_fold):
             return
+        if self.read_only:
+            raise SaveError(f"The state file {self.path} was opened read-only; nothing is saved.")
         if self._blocked is None:
             reason = files.read_only_reason(self._file)
             if reason is not None:
@@ -316,7 +330,8 @@ class Persistence:
             raise self._save_error(exc) from None
         self._needs_fold = False
 
-    def _block(self, reason: str) -> None:
+    def _block(self, reason: str, *, unreadable: bool = False) -> None:
+        self._unreadable = self._unreadable or unreadable
         if self._blocked is None:
             self._blocked = reason
             self._notice(

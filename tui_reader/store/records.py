@@ -116,7 +116,10 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
 
 def _finite_time(value: Any) -> float | None:
     if type(value) is float or type(value) is int:
-        value = float(value)
+        try:
+            value = float(value)
+        except OverflowError:  # an integer beyond any float
+            return None
         if math.isfinite(value) and value >= 0:
             return value
     return None
@@ -127,8 +130,11 @@ def repair_text(text: str) -> str:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        return text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return _SURROGATE.sub("\ufffd", text)
     return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def repair_value(value: Any) -> tuple[Any, bool]:
