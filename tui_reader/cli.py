@@ -294,7 +294,11 @@ def run_open(args: argparse.Namespace) -> int:
         store.close()
     for notice in store.notices:
         warn(notice)
-    return 0
+    code = app.return_code or 0
+    if store.unsaved and code == 0:  # never exit 0 with changes not on disk
+        warn(f"changes were NOT saved to {store.path}")
+        code = EXIT_NOT_SAVED
+    return code
 
 
 def connect_store(app, store: StateStore) -> None:

@@ -46,8 +46,10 @@ class Persistence:
         except NotOursError as exc:
             self._file = Path(os.path.realpath(self.path))
             self._block(exc.reason, unreadable=True)
+        self._blocked_read_only = False  # blocked only until the file is writable again
         if not read_only and (reason := files.read_only_reason(self._file)) is not None:
             self._block(reason)
+            self._blocked_read_only = True
         self._journal = Journal(self._file.with_name(self._file.name + ".journal"))
         self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
         self._flush_lock = threading.RLock()
@@ -249,10 +251,14 @@ class Persistence:
             return
         if self.read_only:
             raise SaveError(f"The state file {self.path} was opened read-only; nothing is saved.")
+        if self._blocked_read_only and files.read_only_reason(self._file) is None:
+            self._blocked = None  # the user made the file writable again
+            self._blocked_read_only = False
         if self._blocked is None:
             reason = files.read_only_reason(self._file)
             if reason is not None:
                 self._block(reason)
+                self._blocked_read_only = True
         if self._blocked is not None:
             raise self._blocked_error()
         try:

@@ -20,6 +20,7 @@ from typing import Any
 
 from tui_reader.model import Paper
 
+from . import files, snapshot
 from .persist import FOLD_AT_CLOSE_BELOW, Persistence
 from .records import (
     DEFAULT_STATE,
@@ -36,6 +37,7 @@ from .records import (
     snapshot_of,
     state_of,
 )
+from .snapshot import PaperTable
 
 # Undo steps kept per session: enough for any real session, bounded for a long one.
 UNDO_LIMIT = 10_000
@@ -338,6 +340,28 @@ class StateStore(Persistence):
             ok = self._flush_locked()
         self._deliver()
         return ok and not self.unsaved
+
+    def save_copy(self, target: str | os.PathLike[str]) -> tuple[bool, str]:
+        """Write everything this copy knows to a new file ``target`` (a way out when the
+        state file cannot be written). Never replaces an existing file. Returns (saved,
+        a one-line message for the user)."""
+        path = Path(target)
+        if os.path.lexists(path):
+            return False, f"{path} exists; choose a new file name"
+        with self._lock:
+            docs = dict(self._docs)
+            settings = dict(self._settings)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = snapshot.write(
+                path, snapshot.header(settings, self._other_tables), PaperTable.from_docs(docs)
+            )
+            os.link(temp, path)  # fails if the name was taken meanwhile: never replaces
+            os.unlink(temp)
+            files.fsync_dir(path.parent)
+        except (OSError, ValueError) as exc:
+            return False, f"Cannot write {path} ({getattr(exc, 'strerror', None) or exc})"
+        return True, f"Saved the reading state of {len(docs):,} papers to {path}"
 
     def reload(self) -> set[str]:
         """Merge in what another copy wrote; return the ids whose state changed.

@@ -35,6 +35,7 @@ from .screens.confirm import ConfirmScreen
 from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .screens.unsaved import UnsavedGuard
 
 NARROW_WIDTH = 100
 HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
@@ -452,8 +453,13 @@ class DigestApp(App[None]):
         self.store = store
         self.triage = Triage(store)
         self.triage_screen = TriageScreen(self.triage, words=words, auto_read=auto_read)
+        self.unsaved_guard = UnsavedGuard(self, store)
+
+    async def action_quit(self) -> None:
+        self.unsaved_guard.request_quit()  # saves first; asks when that fails
 
     def on_mount(self) -> None:
+        self.unsaved_guard.start()
         theme = self.store.get_setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
