@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +24,7 @@ from .digest import DigestError, Library, check_digest_file, load_library, order
 from .export import export_bibtex, write_export
 from .locations import config_path, sample_digest_path, state_path
 from .model import Paper, parse_arxiv_id
-from .store import PaperState, StateStore
+from .store import LOCK_TIMEOUT, PaperState, StateStore
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
@@ -317,23 +318,81 @@ def connect_store(app, store: StateStore) -> None:
     store.on_notice = on_thread(app.store_notice)
 
 
+# How long the app may take to leave after a signal or a lost terminal; past it the
+# process ends itself (after the save), whatever the UI's threads are stuck in.
+LEAVE_WITHIN = 1.5
+LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
+
+
 @contextmanager
-def exit_cleanly_on_signals(app, store: StateStore) -> Iterator[None]:
-    """SIGTERM or a closed terminal (SIGHUP): save the state first, then leave the app."""
+def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITHIN,
+                            terminal_fd: int | None = None) -> Iterator[None]:  # fmt: skip
+    """SIGTERM, SIGHUP, SIGQUIT or a terminal that went away: save, then leave.
+
+    The store is flushed from a thread (the interrupted main thread may be inside it) and
+    the app asked to exit with code 128 + the signal's number. A watchdog then ends the
+    process with ``os._exit`` once the save is done if it is still running ``grace``
+    seconds later: with the terminal gone, Textual's output thread dies on EIO and its
+    bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
+    thread polls the terminal (``terminal_fd``, default stdin) and treats a hang-up that
+    came without SIGHUP the same way.
+    """
+    leaving = threading.Event()
+
+    def leave(code: int) -> None:
+        if leaving.is_set():
+            return
+        leaving.set()
+        saved = threading.Event()
+
+        def save() -> None:
+            try:
+                store.flush()
+            finally:
+                saved.set()
+
+        def watchdog(deadline: float) -> None:
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            # Still here: the UI is stuck. Leave once the save is done (it waits for
+            # another copy's lock at most that long; saving matters more than speed).
+            saved.wait(LOCK_TIMEOUT + 1.0)
+            os._exit(code)
+
+        threading.Thread(target=save, name="save-on-signal", daemon=True).start()
+        deadline = time.monotonic() + grace
+        threading.Thread(target=watchdog, args=(deadline,), name="exit-watchdog",
+                         daemon=True).start()  # fmt: skip
+        with contextlib.suppress(Exception):
+            app.exit(return_code=code)
 
     def handler(signum: int, frame: object) -> None:
-        # Save from another thread: the interrupted main thread may be inside the store.
-        threading.Thread(target=store.flush, name="save-on-signal").start()
-        app.exit(return_code=128 + signum)
+        leave(128 + signum)
+
+    def watch_terminal(fd: int) -> None:
+        import termios
+
+        while not leaving.wait(0.25):
+            try:
+                termios.tcgetattr(fd)
+            except termios.error:
+                leave(128 + signal.SIGHUP)  # app.exit is safe from another thread
+                return
+            except (OSError, RuntimeError):
+                return
 
     previous = {}
-    for name in ("SIGTERM", "SIGHUP"):
+    for name in LEAVING_SIGNALS:
         signum = getattr(signal, name, None)
         if signum is not None:
             previous[signum] = signal.signal(signum, handler)
+    fd = sys.stdin.fileno() if terminal_fd is None and sys.stdin.isatty() else terminal_fd
+    if fd is not None and os.name == "posix":
+        threading.Thread(target=watch_terminal, args=(fd,), name="terminal-watch",
+                         daemon=True).start()  # fmt: skip
     try:
         yield
     finally:
+        leaving.set()  # stops the terminal watch; a running watchdog still ends us
         for signum, old in previous.items():
             signal.signal(signum, old)
 
