@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import signal
 import statistics
 import subprocess
@@ -77,12 +76,26 @@ def child(code: str, *args: str, env: dict | None = None) -> subprocess.Popen:
 
 
 MEMORY = """
-import resource, sys, time
+import sys
+def peak():  # VmHWM: this process's peak resident memory since exec, in kB
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
 from tui_reader.store import StateStore
-base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+base = peak()
 store = StateStore.open(sys.argv[1], background=False)
 store.state("2300.10000")
-print(base, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(base, peak())
+"""
+
+LIST = """
+import sys
+from tui_reader.cli import main
+sys.stdout = open("/dev/null", "w")
+code = main(["list", "--starred", "--json"])
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print(int(line.split()[1]), file=sys.stderr)
 """
 
 WATCHER = """
@@ -159,15 +172,15 @@ def main() -> None:
         store.close()
 
         env = dict(os.environ, DIGEST_READER_DB=str(path), PYTHONPATH=str(ROOT))
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         start = time.perf_counter()
-        result = subprocess.run([sys.executable, "-m", "tui_reader", "list", "--starred", "--json"],
-                                cwd=ROOT, env=env, capture_output=True)  # fmt: skip
+        result = subprocess.run([sys.executable, "-c", LIST], cwd=ROOT, env=env,
+                                capture_output=True, text=True)  # fmt: skip
         took = time.perf_counter() - start
-        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        rows = len(json.loads(result.stdout))
+        listed = subprocess.run([sys.executable, "-m", "tui_reader", "list", "--starred",
+                                 "--json"], cwd=ROOT, env=env, capture_output=True)  # fmt: skip
+        rows = len(json.loads(listed.stdout))
         print(f"list --starred --json: {took:.2f} s for {rows:,} papers, peak memory "
-              f"{max(rss, before) / 1e3:.0f} MB")  # fmt: skip
+              f"{int(result.stderr.split()[-1]) / 1e3:.0f} MB")  # fmt: skip
 
         memory = child(MEMORY, str(path), env=env)
         base, peak = map(int, memory.communicate()[0].split())

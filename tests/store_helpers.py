@@ -77,7 +77,8 @@ def crash_id(n: int) -> str:
 def run_crash(path: Path, explicit: bool) -> None:
     from tui_reader.store import StateStore
 
-    store = StateStore.open(path, flush_interval=0.005 if explicit else 0.05)
+    # Lazy: the intervals the app uses.
+    store = StateStore.open(path, **({"flush_interval": 0.005} if explicit else {}))
     print("ready", flush=True)
     for n in range(100_000):
         store.set_starred([crash_id(n)], True)

@@ -18,7 +18,7 @@ Public API
 ``PaperState``
     Frozen dataclass: ``read``, ``starred``, ``note``, ``citation_key``, ``updated_at``,
     ``tags`` (a sorted tuple of distinct strings).
-``StateStore.open(path, *, background=True, flush_interval=0.25, check_interval=0.05,
+``StateStore.open(path, *, background=True, flush_interval=0.01, check_interval=0.02,
 on_external_change=None, on_notice=None, read_only=False) -> StateStore``
     Read the files at ``path`` (the caller decides where it lives; missing folders are
     created on the first write). ``on_external_change(ids)`` is called when changes made

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .records import SUSPECT, dumps, valid_paper, valid_setting
+from .records import encode_repaired, suspect, valid_paper, valid_setting
 
 
 @dataclass
@@ -36,11 +36,11 @@ class Entries:
 
 
 def paper_line(arxiv_id: str, doc: dict) -> bytes:
-    return (dumps({"p": arxiv_id, "d": doc}) + "\n").encode()
+    return (encode_repaired({"p": arxiv_id, "d": doc}) + "\n").encode()
 
 
 def setting_line(name: str, doc: dict) -> bytes:
-    return (dumps({"s": name, "d": doc}) + "\n").encode()
+    return (encode_repaired({"s": name, "d": doc}) + "\n").encode()
 
 
 def _parse_line(line: bytes, entries: Entries) -> None:
@@ -49,7 +49,7 @@ def _parse_line(line: bytes, entries: Entries) -> None:
     except (ValueError, RecursionError):
         entries.skipped += 1
         return
-    deep = SUSPECT.search(line) is not None
+    deep = suspect(line)
     if type(entry) is dict and type(entry.get("p")) is str:
         doc, _ = valid_paper(entry.get("d"), deep=deep)
         if doc is not None:

@@ -30,10 +30,10 @@ from tui_reader.model import parse_arxiv_id
 from . import files
 from .records import (
     FIELDS,
-    SUSPECT,
     NewerSchemaError,
     StateFileError,
-    dumps,
+    encode_repaired,
+    suspect,
     valid_paper,
     valid_setting,
 )
@@ -85,7 +85,7 @@ class PaperTable:
         texts = self._texts
         for index, bucket in enumerate(self._buckets):
             if texts[index] is None:
-                texts[index] = dumps(bucket)[1:-1] if bucket else ""
+                texts[index] = encode_repaired(bucket)[1:-1] if bucket else ""
         return [text for text in texts if text]
 
 
@@ -231,7 +231,7 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StateFileError(f"not upgradable from format {version} ({exc})") from None
         version += 1
-    deep = SUSPECT.search(raw) is not None
+    deep = suspect(raw)
     damaged = repaired = 0
     papers: dict[str, dict] = {}
     for key, doc in tables.get(PAPERS, {}).items():
@@ -258,7 +258,7 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
 
 def write(path: Path, header: Mapping[str, Any], papers: PaperTable) -> Path:
     """Write a whole snapshot to a temporary file beside ``path``; return its name."""
-    head = dumps({name: table for name, table in header.items() if name != PAPERS})
+    head = encode_repaired({name: table for name, table in header.items() if name != PAPERS})
     head = head[:-1] + (', "papers": {' if len(head) > 2 else '"papers": {')
     lines = papers.lines()  # encodes only buckets that changed since the last write
 
