@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .records import encode_repaired, suspect, valid_paper, valid_setting
+from .records import ConstantSpotter, encode_repaired, suspect, valid_paper, valid_setting
 
 
 @dataclass
@@ -44,12 +44,13 @@ def setting_line(name: str, doc: dict) -> bytes:
 
 
 def _parse_line(line: bytes, entries: Entries) -> None:
+    spotter = ConstantSpotter()
     try:
-        entry = json.loads(line)
+        entry = json.loads(line, parse_constant=spotter)
     except (ValueError, RecursionError):
         entries.skipped += 1
         return
-    deep = suspect(line)
+    deep = spotter.seen or suspect(line)
     if type(entry) is dict and type(entry.get("p")) is str:
         doc, _ = valid_paper(entry.get("d"), deep=deep)
         if doc is not None:

@@ -13,10 +13,11 @@ every intact record in it is kept; a flush returns True only when the change is 
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,8 @@ class Persistence:
             return set()
         try:
             found = files.read_bytes(self._file)
-            image = snapshot.Image.empty() if found is None else snapshot.parse(*found)
+            with _no_gc():
+                image = snapshot.Image.empty() if found is None else snapshot.parse(*found)
         except (NewerSchemaError, NotOursError) as exc:
             self._block(exc.reason, unreadable=True)
             return set()
@@ -402,6 +404,19 @@ class Persistence:
     _notice_once: Callable[[str], None]
     _deliver: Callable[[], None]
     _mark_dirty_since: Callable[[], None]
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic collector paused: parsing a large file makes millions of objects (no
+    cycles) and would otherwise trigger full collections over and over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _without_details(doc: dict) -> dict:

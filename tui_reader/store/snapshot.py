@@ -30,6 +30,7 @@ from tui_reader.model import parse_arxiv_id
 from . import files
 from .records import (
     FIELDS,
+    ConstantSpotter,
     NewerSchemaError,
     StateFileError,
     encode_repaired,
@@ -108,20 +109,21 @@ class Image:
         return cls({}, {}, {}, signature)
 
 
-def decode(text: str) -> Any:
+def decode(text: str, parse_constant: Callable[[str], Any] | None = None) -> Any:
     """Parse a snapshot; our own line layout is parsed a line at a time."""
+    loads = json.JSONDecoder(parse_constant=parse_constant).decode
     first_nl = text.find("\n")
     end = len(text.rstrip())
     if first_nl > 0 and text.endswith('"papers": {', 0, first_nl) and text[end - 2 : end] == "}}":
         try:
-            return _decode_lines(text, first_nl, end - 2)
+            return _decode_lines(text, first_nl, end - 2, loads)
         except ValueError:
             pass  # not our layout after all: parse it whole
-    return json.loads(text)
+    return loads(text)
 
 
-def _decode_lines(text: str, first_nl: int, body_end: int) -> Any:
-    header = json.loads(text[:first_nl] + "}}")
+def _decode_lines(text: str, first_nl: int, body_end: int, loads: Callable[[str], Any]) -> Any:
+    header = loads(text[:first_nl] + "}}")
     if type(header) is not dict:
         raise ValueError("header is not an object")
     body = text[first_nl + 1 : body_end]
@@ -131,7 +133,6 @@ def _decode_lines(text: str, first_nl: int, body_end: int) -> Any:
             raise ValueError("body does not end a line")
         lines = body[:-1].split("\n")
         last = len(lines) - 1
-        loads = json.loads
         for index, line in enumerate(lines):
             if index < last:
                 if not line.endswith(","):
@@ -201,6 +202,7 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
     if not raw or raw.isspace():
         return Image.empty(signature)  # TinyDB's own convention: empty file, empty db
     salvaged = False
+    spotter = ConstantSpotter()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -210,7 +212,7 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
     try:
         if salvaged:
             raise ValueError("not UTF-8")
-        tables = decode(text)
+        tables = decode(text, spotter)
     except (ValueError, RecursionError):
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
@@ -231,7 +233,7 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StateFileError(f"not upgradable from format {version} ({exc})") from None
         version += 1
-    deep = suspect(raw)
+    deep = spotter.seen or suspect(raw)
     damaged = repaired = 0
     papers: dict[str, dict] = {}
     for key, doc in tables.get(PAPERS, {}).items():
