@@ -203,3 +203,29 @@ def test_merging_is_commutative_associative_and_idempotent(a, b, c):
     assert merge_docs(merge_docs(a, b), c) == merge_docs(a, merge_docs(b, c))
     merged = merge_docs(a, b)
     assert merge_docs(merged, b) == merged
+
+
+def test_a_lazy_open_returns_at_once_and_every_answer_waits_for_the_papers(path, monkeypatch):
+    import time
+
+    from tui_reader.store import snapshot as snapshot_module
+
+    with StateStore.open(path, background=False) as store:
+        store.set_note("2501.00001", "kept")
+        store.set_setting("theme", "nord")
+    real_parse = snapshot_module.parse
+
+    def slow_parse(*args, **kwargs):
+        time.sleep(0.6)  # a very large file
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(snapshot_module, "parse", slow_parse)
+    start = time.monotonic()
+    store = StateStore.open(path, lazy=True)
+    assert time.monotonic() - start < 0.4
+    assert store.get_setting("theme") == "nord"  # from the first line, at once
+    assert store.state("2501.00001").note == "kept"  # waited for the papers
+    assert time.monotonic() - start >= 0.6
+    store.set_read(["2501.00002"], True)
+    store.close()
+    assert set(on_disk(path)) == {"2501.00001", "2501.00002"}

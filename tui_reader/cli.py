@@ -285,7 +285,7 @@ def run_open(args: argparse.Namespace) -> int:
 
     from .ui.app import make_app  # the UI only when the app runs
 
-    store = StateStore.open(chosen_state_path(args))
+    store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
     try:
         app = make_app(files, store, words=words, auto_read=auto_read)
         connect_store(app, store)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import threading
 import time
@@ -25,7 +26,14 @@ from . import files, snapshot
 from .journal import Journal, paper_line, setting_line
 from .lock import InterProcessLock
 from .merge import merge_docs, merge_setting
-from .records import NewerSchemaError, NotOursError, SaveError, StateFileError, visible
+from .records import (
+    NewerSchemaError,
+    NotOursError,
+    SaveError,
+    StateFileError,
+    valid_setting,
+    visible,
+)
 
 # Fold the journal into the snapshot when it is larger than this, or than an eighth of
 # the snapshot (whichever is larger): replaying it at start stays cheap.
@@ -355,7 +363,30 @@ class Persistence:
         )
         self._thread.start()
 
+    def _header_settings(self) -> dict[str, dict]:
+        """The settings in the snapshot's first line (our layout), read without the rest."""
+        if self._unreadable:
+            return {}
+        with contextlib.suppress(OSError, ValueError, StateFileError):
+            fd = os.open(self._file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                files.check_mode(os.fstat(fd).st_mode)
+                head = os.read(fd, 1 << 20).split(b"\n", 1)[0]
+            finally:
+                os.close(fd)
+            if head.endswith(b'"papers": {'):
+                tables = json.loads(head + b"}}")
+                settings = tables.get(snapshot.SETTINGS, {}) if type(tables) is dict else {}
+                return {
+                    name: valid
+                    for name, doc in (settings if type(settings) is dict else {}).items()
+                    if (valid := valid_setting(doc, deep=True)) is not None
+                }
+        return {}
+
     def _run(self) -> None:
+        self._initial_load()
+        self._deliver()
         next_check = time.monotonic() + self.check_interval
         while True:
             self._wake.clear()
@@ -404,6 +435,7 @@ class Persistence:
     _notice_once: Callable[[str], None]
     _deliver: Callable[[], None]
     _mark_dirty_since: Callable[[], None]
+    _initial_load: Callable[[], None]
 
 
 @contextlib.contextmanager

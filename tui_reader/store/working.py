@@ -97,6 +97,7 @@ class StateStore(Persistence):
         self._pending_changes: set[str] = set()
         self._delivery_lock = threading.RLock()  # a callback may call flush()
         self._said: set[str] = set()  # messages about lasting conditions, said once
+        self._loaded = threading.Event()  # set once the files have been read
         self._init_files(path, read_only)
 
     # ------------------------------------------------------------------ life cycle
@@ -112,6 +113,7 @@ class StateStore(Persistence):
         on_external_change: Callable[[set[str]], None] | None = None,
         on_notice: Callable[[str], None] | None = None,
         read_only: bool = False,
+        lazy: bool = False,
     ) -> StateStore:
         """Open the state file at ``path`` (which need not exist yet).
 
@@ -119,7 +121,10 @@ class StateStore(Persistence):
         thread appends it to the journal; ``check_interval`` how often it looks for
         changes made by another copy (one ``stat`` per file). With ``background=False``
         nothing happens until ``flush()``, ``reload()`` or ``close()`` is called. With
-        ``read_only`` nothing on disk is ever created, moved or written.
+        ``read_only`` nothing on disk is ever created, moved or written. With ``lazy``
+        (and ``background``) the files are read by the background thread: ``open``
+        returns at once with the settings read from the snapshot's first line, and every
+        other call waits until the papers are loaded, so answers are always complete.
         """
         store = cls(
             Path(path),
@@ -129,10 +134,10 @@ class StateStore(Persistence):
             on_notice=on_notice,
             read_only=read_only,
         )
-        with store._flush_lock:
-            with contextlib.suppress(SaveError):  # reported; read again later
-                store._refresh()
-            store._pending_changes.clear()
+        if lazy and background:
+            store._settings.update(store._header_settings())
+        else:
+            store._initial_load()
         with _open_stores_lock:
             _open_stores.add(store)
         if background:
@@ -140,10 +145,28 @@ class StateStore(Persistence):
         store._deliver()
         return store
 
+    def _initial_load(self) -> None:
+        """Read the files for the first time (at open, or first thing in the thread)."""
+        if self._loaded.is_set():
+            return
+        try:
+            with self._flush_lock:
+                with contextlib.suppress(SaveError):  # reported; read again later
+                    self._refresh()
+                self._pending_changes.clear()
+        finally:
+            self._loaded.set()
+
+    def _wait_loaded(self) -> None:
+        if not self._loaded.is_set():
+            self._loaded.wait()
+
     def close(self) -> None:
         """Stop the background thread and write what is left. Idempotent."""
         if self._closed:
             return
+        if self._thread is None:
+            self._initial_load()
         self._stopping = True
         self._wake.set()
         thread = self._thread
@@ -183,6 +206,7 @@ class StateStore(Persistence):
     # ------------------------------------------------------------------ reading
 
     def _doc(self, arxiv_id: str) -> dict | None:
+        self._wait_loaded()
         doc = self._docs.get(arxiv_id)
         if doc is None:
             doc = self._docs.get(self._lenient_id(arxiv_id))
@@ -199,7 +223,7 @@ class StateStore(Persistence):
     def snapshot(self, arxiv_id: str) -> Paper | None:
         """The paper as it was when last starred, noted or tagged; None without details."""
         arxiv_id = self._lenient_id(arxiv_id)
-        doc = self._docs.get(arxiv_id)
+        doc = self._doc(arxiv_id)
         snap = doc.get("paper") if doc is not None else None
         if not snap:
             return None
@@ -217,6 +241,7 @@ class StateStore(Persistence):
         tag: str | None = None,
     ) -> list[str]:
         """Sorted ids of known papers matching every filter given (None: any)."""
+        self._wait_loaded()
         with self._lock:
             docs = list(self._docs.items())
         return sorted(
@@ -230,6 +255,7 @@ class StateStore(Persistence):
 
     def tag_counts(self) -> dict[str, int]:
         """Every tag in use with the number of papers carrying it, by tag name."""
+        self._wait_loaded()
         with self._lock:
             docs = list(self._docs.values())
         counts: Counter[str] = Counter()
@@ -239,6 +265,7 @@ class StateStore(Persistence):
 
     def citation_keys(self) -> dict[str, str]:
         """Every assigned citation key, by arXiv id."""
+        self._wait_loaded()
         with self._lock:
             docs = list(self._docs.items())
         return {arxiv_id: doc["citation_key"] for arxiv_id, doc in docs if doc["citation_key"]}
@@ -286,6 +313,7 @@ class StateStore(Persistence):
         The reverted values get a fresh change time, so they win a merge with another
         copy's older changes to the same fields.
         """
+        self._wait_loaded()
         with self._lock:
             self._check_open()
             if not self._undo:
@@ -305,6 +333,7 @@ class StateStore(Persistence):
 
     def set_citation_keys(self, keys: Mapping[str, str]) -> None:
         """Assign citation keys to papers that have none; an assigned key never changes."""
+        self._wait_loaded()
         with self._lock:
             self._check_open()
             for raw_id, key in keys.items():
@@ -336,6 +365,7 @@ class StateStore(Persistence):
         Returns True when every change is on disk (or there was nothing to write), False
         when saving failed; the reason is in ``notices`` and the changes stay in memory.
         """
+        self._wait_loaded()
         with self._flush_lock:
             ok = self._flush_locked()
         self._deliver()
@@ -345,6 +375,7 @@ class StateStore(Persistence):
         """Write everything this copy knows to a new file ``target`` (a way out when the
         state file cannot be written). Never replaces an existing file. Returns (saved,
         a one-line message for the user)."""
+        self._wait_loaded()
         path = Path(target)
         if os.path.lexists(path):
             return False, f"{path} exists; choose a new file name"
@@ -368,6 +399,7 @@ class StateStore(Persistence):
 
         ``on_external_change`` is called with the same ids.
         """
+        self._wait_loaded()
         with self._flush_lock:
             try:
                 changed = self._refresh()
@@ -437,6 +469,7 @@ class StateStore(Persistence):
         *,
         details: bool,
     ) -> set[str]:
+        self._wait_loaded()
         if isinstance(targets, (Paper, str)):
             targets = (targets,)
         wanted: dict[str, Paper | None] = {}
