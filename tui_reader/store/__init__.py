@@ -10,8 +10,10 @@ at once and appended to the journal by a background thread shortly afterwards.
 Files of the package, one concern each: ``records`` (a record's fields, checks and
 repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
 inter-process lock), ``snapshot`` (the TinyDB file, migrations), ``journal`` (the
-append-only change log), ``merge`` (per-field merging), ``persist`` (keeping memory and
-disk in step, the background thread) and ``working`` (``StateStore``'s API).
+append-only change log), ``merge`` (per-field merging), ``loading`` (reading the files
+into memory), ``persist`` (writing, folding, the background thread), ``news`` (notices
+and callbacks), ``changes`` (the changing API) and ``working`` (``StateStore``: life
+cycle, reading API, persistence API).
 
 Public API
 ----------
