@@ -9,13 +9,13 @@ before the lock is taken.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tui_reader.model import Paper
 
+from .fields import StoreFields
 from .records import (
     EMPTY_DOC,
     JUDGEMENTS,
@@ -33,21 +33,8 @@ UNDO_LIMIT = 10_000
 Target = Paper | str
 
 
-class Changes:
+class Changes(StoreFields):
     """The changing half of ``StateStore``'s API."""
-
-    _lock: threading.RLock
-    _docs: dict[str, dict]
-    _settings: dict[str, dict]
-    _dirty: set[str]
-    _dirty_details: set[str]
-    _dirty_settings: set[str]
-    _dirty_since: float | None
-    _undo: list[list[tuple[str, tuple, tuple]]]
-    _last_stamp: float
-    _wake: threading.Event
-    _check_open: Callable[[], None]
-    _wait_loaded: Callable[[], None]
 
     def set_read(self, targets: Iterable[Target] | Target, read: bool) -> set[str]:
         """Mark papers read or unread; one undo step. Returns the ids that changed."""

@@ -16,6 +16,7 @@ import os
 from collections.abc import Iterator
 
 from . import files, snapshot
+from .fields import StoreFields
 from .merge import merge_docs, merge_setting
 from .records import (
     NewerSchemaError,
@@ -27,7 +28,7 @@ from .records import (
 )
 
 
-class Loading:
+class Loading(StoreFields):
     """The reading half of the file side; see ``persist.Persistence``."""
 
     def _load_snapshot(self) -> set[str]:

@@ -8,21 +8,11 @@ queued — never while a store lock is held, from whichever thread found the new
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+from .fields import StoreFields
 
 
-class News:
+class News(StoreFields):
     """Queued notices and changes, delivered to the callbacks outside every lock."""
-
-    notices: list[str]
-    on_external_change: Callable[[set[str]], None] | None
-    on_notice: Callable[[str], None] | None
-    _lock: threading.RLock
-    _delivery_lock: threading.RLock
-    _pending_notices: list[str]
-    _pending_changes: set[str]
-    _said: set[str]
 
     def _notice(self, message: str) -> None:
         with self._lock:

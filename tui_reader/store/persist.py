@@ -16,7 +16,6 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -238,24 +237,6 @@ class Persistence(Loading):
                 self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
                 self._notice(f"Saving reading state failed unexpectedly: {exc!r}")
             self._deliver()
-
-    # Provided by StateStore.
-    _lock: threading.RLock
-    _docs: dict[str, dict]
-    _settings: dict[str, dict]
-    _dirty: set[str]
-    _dirty_details: set[str]
-    _dirty_settings: set[str]
-    _dirty_since: float | None
-    _pending_changes: set[str]
-    _said: set[str]
-    flush_interval: float
-    check_interval: float
-    _notice: Callable[[str], None]
-    _notice_once: Callable[[str], None]
-    _deliver: Callable[[], None]
-    _mark_dirty_since: Callable[[], None]
-    _initial_load: Callable[[], None]
 
 
 def _without_details(doc: dict) -> dict:
