@@ -126,21 +126,21 @@ def _decode_lines(text: str, first_nl: int, body_end: int, loads: Callable[[str]
     header = loads(text[:first_nl] + "}}")
     if type(header) is not dict:
         raise ValueError("header is not an object")
-    body = text[first_nl + 1 : body_end]
     papers: dict[str, Any] = {}
-    if body:
-        if not body.endswith("\n"):
-            raise ValueError("body does not end a line")
-        lines = body[:-1].split("\n")
-        last = len(lines) - 1
-        for index, line in enumerate(lines):
-            if index < last:
-                if not line.endswith(","):
-                    raise ValueError("line does not end with a comma")
-                line = line[:-1]
-            # Each line is a run of complete members, so {line} is an object and the
-            # union of the lines is exactly the object the whole text describes.
-            papers.update(loads("{" + line + "}"))
+    start = first_nl + 1
+    if start < body_end and text[body_end - 1] != "\n":
+        raise ValueError("body does not end a line")
+    # One line at a time (no copy of the whole body: the file may be 200 MB).
+    while start < body_end:
+        end = text.index("\n", start)
+        last = end + 1 >= body_end
+        line_end = end if last else end - 1
+        if not last and text[line_end] != ",":
+            raise ValueError("line does not end with a comma")
+        # Each line is a run of complete members, so {line} is an object and the union
+        # of the lines is exactly the object the whole text describes.
+        papers.update(loads("{" + text[start:line_end] + "}"))
+        start = end + 1
     header[PAPERS] = papers
     return header
 
