@@ -35,7 +35,8 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     ``snapshot(arxiv_id) -> Paper | None`` (the paper as it was when starred, noted or
     tagged), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
     (sorted), ``tag_counts() -> dict[str, int]``, ``citation_keys() -> dict[str, str]``,
-    ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties).
+    ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
+    ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 
 Changing (targets are ``Paper`` objects or id strings; a versioned id is accepted):
     ``set_read(targets, read)``, ``set_starred(targets, starred)``, ``set_note(target,

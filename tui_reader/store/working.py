@@ -150,6 +150,11 @@ class StateStore(Changes, News, Persistence):
         if not self._loaded.is_set():
             self._loaded.wait()
 
+    def wait_loaded(self, timeout: float | None = None) -> bool:
+        """Wait until the files have been read (at once unless opened ``lazy``); for a
+        worker thread, so that the UI thread never waits inside ``state()``."""
+        return self._loaded.wait(timeout)
+
     def close(self) -> None:
         """Stop the background thread and write what is left. Idempotent."""
         if self._closed:

@@ -487,6 +487,7 @@ class DigestApp(App[None]):
 
         def hand_over() -> None:
             nonlocal handed_over, last_handover
+            self.store.wait_loaded()  # here, so the UI thread never waits in state()
             new = builder.papers[handed_over:]
             updated = [(i, builder.papers[i]) for i in sorted(replaced) if i < handed_over]
             handed_over = len(builder.papers)
