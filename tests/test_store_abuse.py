@@ -203,3 +203,17 @@ def test_a_damaged_line_in_the_middle_loses_only_that_line(tmp_path):
     assert {f"2501.{n:05d}" for n in range(3000)} - damaged <= kept
     assert len(kept) < 3000
     store.close()
+
+
+def test_the_bytes_of_a_lone_surrogate_are_repaired_too(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_bytes(
+        (V2 + '"2501.00001": {"read": true, "starred": false, "note": "x').encode()
+        + b"\xed\xa0\x80"
+        + b'", "citation_key": null, "updated_at": 1.0}\n}}\n'
+    )
+    store = StateStore.open(path, background=False)
+    note = store.state("2501.00001").note
+    note.encode("utf-8")  # printable and writable
+    assert store.ids() == ["2501.00001"] and len(store.notices) == 1
+    store.close()

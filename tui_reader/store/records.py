@@ -172,12 +172,12 @@ def repair_value(value: Any) -> tuple[Any, bool]:
 
 
 def suspect(raw: bytes) -> bool:
-    """Whether raw JSON may hold a lone surrogate (only an escape can write one); only
-    then is every value walked. NaN and Infinity are caught by the parser's
-    ``parse_constant`` hook, numbers beyond a float in times by ``valid_paper``, and any
-    other odd value when it is written (``encode_repaired``). One substring search: a
-    regular expression over a 180 MB file took seconds."""
-    return b"\\u" in raw
+    """Whether raw JSON may hold a lone surrogate (an escape, or the bytes of one, which
+    the parser lets through); only then is every value walked. NaN and Infinity are
+    caught by the parser's ``parse_constant`` hook, numbers beyond a float in times by
+    ``valid_paper``, and any other odd value when it is written (``encode_repaired``).
+    Substring searches: a regular expression over a 180 MB file took seconds."""
+    return b"\\u" in raw or b"\xed" in raw  # 0xED starts a surrogate's UTF-8 bytes
 
 
 class ConstantSpotter:

@@ -109,37 +109,52 @@ class Image:
         return cls({}, {}, {}, signature)
 
 
-def decode(text: str, parse_constant: Callable[[str], Any] | None = None) -> Any:
-    """Parse a snapshot; our own line layout is parsed a line at a time."""
-    loads = json.JSONDecoder(parse_constant=parse_constant).decode
-    first_nl = text.find("\n")
-    end = len(text.rstrip())
-    if first_nl > 0 and text.endswith('"papers": {', 0, first_nl) and text[end - 2 : end] == "}}":
+def decode(data: str | bytes, parse_constant: Callable[[str], Any] | None = None) -> Any:
+    """Parse a snapshot (text or UTF-8 bytes); our own line layout a line at a time.
+
+    Given bytes, each line is decoded on its own, so no copy of the whole file as text
+    is ever made (the file may be 200 MB).
+    """
+    b = isinstance(data, bytes)
+
+    def loads(part: str | bytes) -> Any:
+        return json.loads(part, parse_constant=parse_constant)
+
+    first_nl = data.find(b"\n" if b else "\n")  # type: ignore[arg-type]
+    end = len(data.rstrip())
+    marker, closing = (b'"papers": {', b"}}") if b else ('"papers": {', "}}")
+    if first_nl > 0 and data.endswith(marker, 0, first_nl) and data[end - 2 : end] == closing:  # type: ignore[arg-type]
         try:
-            return _decode_lines(text, first_nl, end - 2, loads)
+            return _decode_lines(data, first_nl, end - 2, loads)
+        except UnicodeDecodeError:
+            raise
         except ValueError:
             pass  # not our layout after all: parse it whole
-    return loads(text)
+    return loads(data)
 
 
-def _decode_lines(text: str, first_nl: int, body_end: int, loads: Callable[[str], Any]) -> Any:
-    header = loads(text[:first_nl] + "}}")
+def _decode_lines(
+    data: str | bytes, first_nl: int, body_end: int, loads: Callable[[str | bytes], Any]
+) -> Any:
+    b = isinstance(data, bytes)
+    nl, comma, left, right = (b"\n", b",", b"{", b"}") if b else ("\n", ",", "{", "}")
+    header = loads(data[:first_nl] + right + right)  # type: ignore[operator]
     if type(header) is not dict:
         raise ValueError("header is not an object")
     papers: dict[str, Any] = {}
     start = first_nl + 1
-    if start < body_end and text[body_end - 1] != "\n":
+    if start < body_end and data[body_end - 1 : body_end] != nl:
         raise ValueError("body does not end a line")
     # One line at a time (no copy of the whole body: the file may be 200 MB).
     while start < body_end:
-        end = text.index("\n", start)
+        end = data.index(nl, start)  # type: ignore[arg-type]
         last = end + 1 >= body_end
         line_end = end if last else end - 1
-        if not last and text[line_end] != ",":
+        if not last and data[line_end : line_end + 1] != comma:
             raise ValueError("line does not end with a comma")
         # Each line is a run of complete members, so {line} is an object and the union
         # of the lines is exactly the object the whole text describes.
-        papers.update(loads("{" + text[start:line_end] + "}"))
+        papers.update(loads(left + data[start:line_end] + right))  # type: ignore[operator]
         start = end + 1
     header[PAPERS] = papers
     return header
@@ -204,19 +219,15 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
     salvaged = False
     spotter = ConstantSpotter()
     try:
-        text = raw.decode("utf-8")
+        tables = decode(raw, spotter)
     except UnicodeDecodeError:
         if not lenient:
             raise StateFileError("not UTF-8 text") from None
-        text, salvaged = raw.decode("utf-8", "replace"), True
-    try:
-        if salvaged:
-            raise ValueError("not UTF-8")
-        tables = decode(text, spotter)
+        tables, salvaged = {PAPERS: salvage(raw.decode("utf-8", "replace"))}, True
     except (ValueError, RecursionError):
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
-        tables, salvaged = {PAPERS: salvage(text)}, True
+        tables, salvaged = {PAPERS: salvage(raw.decode("utf-8", "replace"))}, True
     if type(tables) is not dict or any(type(table) is not dict for table in tables.values()):
         raise StateFileError("not a TinyDB database (wrong JSON shape)")
     version = schema_version(tables) if not salvaged else SCHEMA_VERSION
