@@ -156,11 +156,13 @@ class Journal:
             rest = os.pread(fd, max(0, st.st_size - upto), upto)
         finally:
             os.close(fd)
+        # The folder is not fsynced: if the cut is lost in a crash, the whole journal
+        # comes back, and replaying lines the snapshot already holds does nothing. (The
+        # new snapshot's rename was made durable before this is called.)
         if not rest:
             os.unlink(self.path)
-            files.fsync_dir(self.path.parent)
             self.ident, self.offset = None, 0
             return
-        files.install(files.write_temp(self.path, [rest]), self.path)
+        os.replace(files.write_temp(self.path, [rest]), self.path)
         st = os.stat(self.path)
         self.ident, self.offset = (st.st_dev, st.st_ino), st.st_size
