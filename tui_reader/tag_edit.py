@@ -60,9 +60,7 @@ def complete_last(text: str, tags: Sequence[str]) -> str | None:
 
 
 def tags_on(states: Iterable[Any]) -> Counter[str]:
-    from .query.evaluate import tags_of
-
     counts: Counter[str] = Counter()
     for state in states:
-        counts.update(tags_of(state))
+        counts.update(state.tags)
     return counts

@@ -172,15 +172,16 @@ class TriageScreen(OrganiseActions, Screen[None]):
         parts.append(f"{counts.starred:,} starred")
         if counts.noted:
             parts.append(f"{counts.noted:,} noted")
+        if self.triage.selection:  # early: what r, s, t and b act on must stay in sight
+            parts.append(f"{len(self.triage.selection):,} selected")
         if self.triage.filter != "all":
             parts.append(f"filter: {FILTER_NAMES[self.triage.filter]}")
         if self.triage.search_hits is not None:
             parts.append(f"search: {self._search_query} ({len(self.triage.view):,})")
         elif self.triage.filter != "all":
             parts.append(f"{len(self.triage.view):,} shown")
-        organised = self.selection_summary()
-        if organised:
-            parts.append(organised)
+        if self.triage.sort != "digest":
+            parts.append(f"sort: {self.triage.sort_label()}")
         if self.reading_digests:
             parts.append("loading…")
         self.query_one(SummaryBar).show(" · ".join(parts))

@@ -136,15 +136,6 @@ class OrganiseActions:
         else:
             self.action_clear_selection()
 
-    def selection_summary(self) -> str | None:
-        """The header's part about sort and selection (None: nothing to say)."""
-        parts = []
-        if self.triage.sort != "digest":
-            parts.append(f"sort: {self.triage.sort_label()}")
-        if self.triage.selection:
-            parts.append(f"{len(self.triage.selection):,} selected")
-        return " · ".join(parts) or None
-
     def act_on_selection(self, verb: str) -> bool:
         """``r``/``s`` with a selection: act on all of it; False when nothing is selected."""
         papers = self.triage.targets(None)

@@ -30,7 +30,6 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..model import Paper
-from ..query.evaluate import tags_of
 from ..sanitize import printable
 from ..store import PaperState
 from .rendering import abstract_text, title_text
@@ -131,7 +130,7 @@ class PaperDetail(ScrollView, can_focus=False):
             blank = [Strip.blank(width, base)]
             lines = self._block(("title", key), lambda: [self._title(model)], base, measure, width)
             lines = lines + blank
-            lines += self._block(("meta", key, state.read, state.starred, tags_of(state),
+            lines += self._block(("meta", key, state.read, state.starred, state.tags,
                                   compact),
                                  lambda: self._metadata(model, compact), base, width, width,
                                  crop=compact)  # fmt: skip
@@ -227,7 +226,7 @@ class PaperDetail(ScrollView, can_focus=False):
         flags = "read" if state.read else "unread"
         if state.starred:
             flags += " · ★ starred"
-        tags = " ".join(f"#{printable(tag)}" for tag in tags_of(state))
+        tags = " ".join(f"#{printable(tag)}" for tag in state.tags)
         if compact and tags:
             flags += f" · {tags}"
         keywords = Text()

@@ -21,7 +21,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..query.evaluate import tags_of
 from ..sanitize import printable
 from ..triage import Triage
 
@@ -170,8 +169,13 @@ class PaperList(ScrollView, can_focus=True):
         component = self.get_component_rich_style
         blank = Segment(" ", base)
 
+        def ink(component_class: str) -> Style:
+            # The component's colour over this row's background (selected, cursor).
+            style = component(component_class)
+            return base + Style(color=style.color, bold=style.bold, italic=style.italic)
+
         def mark(shown: bool, symbol: str, component_class: str) -> Segment:
-            return Segment(symbol, base + component(component_class)) if shown else blank
+            return Segment(symbol, ink(component_class)) if shown else blank
 
         segments = [
             mark(selected, SELECTED_MARK, "paper-list--selected-mark"),
@@ -181,15 +185,15 @@ class PaperList(ScrollView, can_focus=True):
             blank,
         ]
         title = self.render_title(paper.title)
-        tags = tags_label(tags_of(state), max(0, width // 3))
+        tags = tags_label(state.tags, max(0, width // 3))
         room = max(0, width - 5 - (cell_len(tags) + 1 if tags else 0))
         if cell_len(title) > room:
             title = set_cell_size(title, max(0, room - 1)) + "…"
-        text_style = base + component("paper-list--read") if state.read else base
+        text_style = ink("paper-list--read") if state.read else base
         segments.append(Segment(title, text_style))
         if tags:
             segments.append(Segment(" " * (room - cell_len(title) + 1), base))
-            segments.append(Segment(tags, base + component("paper-list--tags")))
+            segments.append(Segment(tags, ink("paper-list--tags")))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _base_style(self) -> Style:
