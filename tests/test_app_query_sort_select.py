@@ -251,3 +251,24 @@ async def test_export_without_a_selection_takes_the_starred_papers(tmp_path):
         await pilot.pause()
     text = target.read_text(encoding="utf-8")
     assert "Read section 3" in text and app.triage.papers[1].title.split()[0] in text
+
+
+async def test_help_and_palette_name_the_new_keys(tmp_path):
+    from rich.console import Console
+
+    from tui_reader.ui.screens.help import HelpScreen
+
+    app = new_app(tmp_path)
+    async with app.run_test(size=(130, 50)) as pilot:
+        screen = await loaded(pilot)
+        commands = {command.title for command in app.get_system_commands(screen)}
+        for name in ("Tags", "Sort", "Select", "Select all in view", "Clear selection"):
+            assert name in commands
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=130, record=True)
+        console.print(app.screen.keys_table())
+        text = console.export_text()
+        for key, name in (("t", "Tags"), ("O", "Sort"), ("x", "Select"), ("A", "Select all")):
+            assert any(key in line and name in line for line in text.splitlines()), name
