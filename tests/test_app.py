@@ -63,23 +63,81 @@ async def test_moving_in_the_list(tmp_path, keys, expected):
         assert detail_text(app).startswith(paper.title.replace("$^3$", "³"))
 
 
-async def test_moving_on_marks_the_paper_read(tmp_path):
-    app = new_app(tmp_path)
+async def test_held_j_and_jumps_mark_nothing(tmp_path):
+    app = new_app(tmp_path, read_after=1.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press(*["j"] * 12, "G", "g", "f", "f", "f", "f", "k")
+        await pilot.press("slash", *"spars", "escape", "escape")
+        assert screen.triage.counts().unread == 30
+        assert "30 unread" in summary(app)
+
+
+async def test_a_paper_on_screen_for_the_dwell_time_becomes_read(tmp_path):
+    app = new_app(tmp_path, read_after=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j")
-        assert state(app, FIRST).read
-        assert not state(app, SECOND).read  # shown, not yet moved on from
+        assert not state(app, SECOND).read  # not yet
+        await pilot.pause(1.3)
+        assert state(app, SECOND).read
+        assert not state(app, FIRST).read  # left before its time was up
         assert "29 unread" in summary(app)
-        assert "●" not in row_text(app, 0)
+        assert "●" not in row_text(app, 1) and "●" in row_text(app, 0)
+
+
+async def test_read_after_zero_marks_at_once(tmp_path):
+    app = new_app(tmp_path, read_after=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j")
+        assert state(app, FIRST).read and state(app, SECOND).read
 
 
 async def test_no_auto_read(tmp_path):
-    app = new_app(tmp_path, auto_read=False)
+    app = new_app(tmp_path, auto_read=False, read_after=0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
+        await pilot.pause(0.1)
         assert not state(app, FIRST).read and "30 unread" in summary(app)
+
+
+async def test_space_at_the_end_marks_read_and_goes_on(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:  # every abstract fits: one page
+        screen = await loaded(pilot)
+        await pilot.press("space")
+        assert state(app, FIRST).read
+        assert screen.paper_list.cursor == 1
+        assert not state(app, SECOND).read
+
+
+async def test_space_on_the_last_unread_paper_says_all_read(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot)
+        for _ in range(30):
+            await pilot.press("space")
+        assert screen.triage.counts().unread == 0
+        assert "0 unread" in summary(app)
+        assert app.notifications_seen[-1] == "All 30 read."
+
+
+async def test_space_and_J_wrap_round_to_unread_papers_above(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("G")
+        await pilot.press("space")  # the last paper read; the only unread are above
+        assert state(app, screen.triage.papers[29].arxiv_id).read
+        assert screen.paper_list.cursor == 0
+        assert "round to the top" in app.notifications_seen[-1]
+        await pilot.press("K")  # and back round the other way
+        assert screen.paper_list.cursor == 28
+        assert "round to the bottom" in app.notifications_seen[-1]
+        await pilot.press("J")
+        assert screen.paper_list.cursor == 0
 
 
 async def test_r_toggles_read_and_an_explicit_choice_sticks(tmp_path):
@@ -169,10 +227,11 @@ async def test_undo_is_repeatable_and_undoes_mark_all(tmp_path):
     app = new_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("s", "j")  # star the first; moving on reads it
+        await pilot.press("s", "r")
         assert state(app, FIRST).read and state(app, FIRST).starred
         await pilot.press("u")
         assert not state(app, FIRST).read and state(app, FIRST).starred
+        assert app.notifications_seen[-1] == "Undone: “Sparse chaos in cortical circuits”."
         await pilot.press("u")
         assert not state(app, FIRST).starred
         await pilot.press("R")
@@ -181,6 +240,8 @@ async def test_undo_is_repeatable_and_undoes_mark_all(tmp_path):
         await pilot.press("u")
         assert not any(state(app, p.arxiv_id).read for p in app.triage.papers)
         assert "30 unread" in summary(app)
+        assert app.notifications_seen[-1].startswith("Undone: “Sparse chaos in cortical")
+        assert app.notifications_seen[-1].endswith(", 28 more papers.")
         await pilot.press("u")
         assert "Nothing to undo." in app.notifications_seen
 
@@ -236,14 +297,35 @@ async def test_f_cycles_the_filter(tmp_path):
         assert screen.triage.filter == "all" and len(screen.triage.view) == 30
 
 
-async def test_o_and_p_open_arxiv_urls_built_from_the_id(tmp_path):
+async def test_o_and_p_open_arxiv_urls_built_from_the_id(tmp_path, monkeypatch):
     app = new_app(tmp_path)
     opened = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: opened.append(url) or True)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("o", "p")
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert opened == ["https://arxiv.org/abs/2412.21188", "https://arxiv.org/pdf/2412.21188"]
+        assert "Opened https://arxiv.org/pdf/2412.21188 in the browser." in app.notifications_seen
+
+
+async def test_o_without_a_browser_says_so_and_copies_the_link(tmp_path, monkeypatch):
+    app = new_app(tmp_path)
+    copied = []
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: False)
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert copied == ["https://arxiv.org/abs/2412.21188"]
+        message = app.notifications_seen[-1]
+        assert message.startswith("No browser could be started.")
+        assert message.endswith("https://arxiv.org/abs/2412.21188")
 
 
 async def test_c_copies_the_bibtex_entry(tmp_path):
@@ -320,11 +402,11 @@ async def test_shift_j_and_k_jump_between_unread(tmp_path):
         screen = await loaded(pilot)
         await pilot.press("J")
         assert screen.paper_list.cursor == 3
-        await pilot.press("K")  # the first paper was read on the way: nothing above
-        assert screen.paper_list.cursor == 3
-        assert "No unread papers above." in app.notifications_seen
-        await pilot.press("u", "K")  # undo that auto-read, then jump back to it
+        await pilot.press("K")  # passing the first paper did not read it
         assert screen.paper_list.cursor == 0
+        await pilot.press("r", "K")  # nothing unread above: round to the bottom
+        assert screen.paper_list.cursor == 29
+        assert "round to the bottom" in app.notifications_seen[-1]
 
 
 async def test_brackets_move_between_digests(tmp_path):
@@ -338,9 +420,19 @@ async def test_brackets_move_between_digests(tmp_path):
     app = new_app(tmp_path, [SEED_DIGEST, later])
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        assert "2025-01-03 – 2025-01-04 · 32 papers" in summary(app)
+        assert summary(app).startswith(
+            "2025-01-03 1/2 (30 unread) · of 2025-01-03 – 2025-01-04 · 32 papers"
+        )
         await pilot.press("right_square_bracket")
         assert screen.paper_list.cursor == 30
+        assert summary(app).startswith("2025-01-04 2/2 (2 unread) · of")
+        # A divider row per digest, which the cursor never rests on.
+        assert row_text(app, 0).startswith("── 2025-01-03 · 30 papers · 30 unread ──")
+        assert row_text(app, 31).startswith("── 2025-01-04 · 2 papers · 2 unread ──")
+        assert "A later paper" in row_text(app, 32)
+        await pilot.press("k")
+        assert screen.paper_list.cursor == 29 and "Latent" not in row_text(app, 31)
+        await pilot.press("j")
         await pilot.press("j", "left_square_bracket")
         assert screen.paper_list.cursor == 30
         await pilot.press("left_square_bracket")
@@ -411,7 +503,7 @@ async def test_q_quits(tmp_path):
     assert StateStore.open(tmp_path / "state.json", background=False).state(FIRST).starred
 
 
-async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
+async def test_digest_text_is_never_markup_or_escape_codes(tmp_path, monkeypatch):
     hostile = tmp_path / "hostile.md"
     hostile.write_text(
         "# 2025-02-01\n\n## [bold red]Boo[/] \x1b[2J\x1b]0;pwned\x07 title\n\n"
@@ -422,7 +514,7 @@ async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
     )
     app = new_app(tmp_path, [hostile])
     opened = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: opened.append(url))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         row = row_text(app, 0)
@@ -431,6 +523,7 @@ async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
         assert "[link=https://evil.example]Eve[/link]" in text
         assert "[b]markup[/b]" in text and "\x1b" not in text
         await pilot.press("o")
+        await app.workers.wait_for_complete()
         assert opened == ["https://arxiv.org/abs/2501.00001"]
 
 

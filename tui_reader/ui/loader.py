@@ -1,0 +1,62 @@
+"""Reading digests off the UI thread and handing papers over as they are read.
+
+``read_digests(paths, worker, hand_over, finished)`` runs in a worker thread: it reads
+each path with ``DigestReader``, merges papers with ``LibraryBuilder``, and calls
+``hand_over(new_papers, replaced)`` at once with the first papers, then at most every
+``HANDOVER_INTERVAL`` seconds (each call waits for the UI thread), and finally
+``finished(warnings, errors)``. A cancelled worker stops between batches.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from textual.worker import Worker
+
+from ..digest import DigestError, DigestReader, LibraryBuilder
+from ..model import Paper
+
+HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
+
+
+def read_digests(
+    paths: Sequence[Path],
+    worker: Worker,
+    hand_over: Callable[[list[Paper], list[tuple[int, Paper]]], None],
+    finished: Callable[[list[str], list[str]], None],
+) -> None:
+    builder = LibraryBuilder()
+    warnings: list[str] = []
+    errors: list[str] = []
+    handed_over = 0  # papers the screen already has
+    replaced: set[int] = set()
+    last_handover = 0.0
+
+    def send() -> None:
+        nonlocal handed_over, last_handover
+        new = builder.papers[handed_over:]
+        updated = [(i, builder.papers[i]) for i in sorted(replaced) if i < handed_over]
+        handed_over = len(builder.papers)
+        replaced.clear()
+        hand_over(new, updated)
+        last_handover = time.monotonic()
+
+    for path in paths:
+        reader = DigestReader(path)
+        try:
+            for batch in reader.batches():
+                if worker.is_cancelled:
+                    return
+                replaced.update(builder.add(batch))
+                # The first papers go to the screen at once; after that, every
+                # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
+                if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
+                    send()
+        except DigestError as error:
+            errors.append(str(error))
+        warnings.extend(reader.warnings)
+    send()
+    warnings.extend(builder.warnings)
+    finished(warnings, errors)
