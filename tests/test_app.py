@@ -9,6 +9,7 @@ from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
 from tests.conftest import SEED_DIGEST
 from tui_reader.ui.app import TriageScreen
 from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.screens.digest_picker import DigestPickerScreen
 from tui_reader.ui.screens.export_path import ExportPathScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.note import NoteScreen
@@ -465,6 +466,9 @@ async def test_every_triage_action_is_in_the_command_palette(tmp_path):
         for binding in TriageScreen.BINDINGS:
             assert binding.description in titles
         assert "Theme" in titles
+        helps = {command.title: command.help for command in app.get_system_commands(screen)}
+        assert helps["Next digest"] == "key: ]" and helps["Search"] == "key: /"
+        assert "square" not in " ".join(helps.values())
 
 
 async def test_theme_choice_is_remembered(tmp_path):
@@ -607,3 +611,80 @@ async def test_wide_terminal_keeps_the_panes_side_by_side(tmp_path):
         assert papers.y == detail.y and detail.x >= papers.right
         assert "Sparse chaos in cortical circuits" in row_text(app, 0)
         assert detail_text(app).startswith("Sparse chaos in cortical circuits")
+
+
+async def test_shift_s_stars_reads_and_moves_on_as_one_undo(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("S")
+        assert state(app, FIRST).starred and state(app, FIRST).read
+        assert screen.paper_list.cursor == 1
+        assert "29 unread" in summary(app) and "1 starred" in summary(app)
+        await pilot.press("u")
+        assert not state(app, FIRST).starred and not state(app, FIRST).read
+
+
+async def test_the_same_toast_is_not_stacked(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        for _ in range(3):
+            await pilot.press("u")
+            await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Nothing to undo.") == 1
+
+
+async def test_session_comes_back_on_the_same_paths(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("f", "slash", *"neural", "enter", "j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        paper = screen.current_paper()
+        assert paper is not None and screen.triage.filter == "unread"
+    app.store.close()
+
+    again = new_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.current_paper().arxiv_id == paper.arxiv_id
+        assert screen.triage.filter == "unread"
+        assert screen.query_one("#search").value == "neural"
+        assert "search: neural" in summary(again)
+    again.store.close()
+
+    fresh = new_app(tmp_path, restore=False)
+    async with fresh.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.paper_list.cursor == 0 and screen.triage.filter == "all"
+        assert screen.triage.search_hits is None
+
+
+async def test_digest_picker_lists_digests_and_jumps(tmp_path):
+    later = tmp_path / "2025-01-04.md"
+    later.write_text(
+        "# 2025-01-04\n\n## A later paper\n\n>Authors: A. Author\n\n>2025-01-02\n\n"
+        "> http://arxiv.org/abs/2501.00001v1\n\nText.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [SEED_DIGEST, later])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, DigestPickerScreen)
+        options = app.screen.query_one("OptionList")
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert lines[0].startswith("2025-01-03") and "30 papers" in lines[0]
+        assert "you are here" in lines[0]
+        assert "1 paper " in lines[1] and "1 unread" in lines[1]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert screen.current_paper().arxiv_id == "2501.00001"
+        assert summary(app).startswith("2025-01-04 2/2 (1 unread)")

@@ -339,7 +339,8 @@ class Triage:
     def digest_line(self, digest: int) -> str:
         """A divider's text: the digest's label, its papers and how many are unread."""
         papers, unread = self._home_papers[digest], self._home_unread[digest]
-        return f"{self.digests[digest].label} · {papers:,} papers · {unread:,} unread"
+        noun = "paper" if papers == 1 else "papers"
+        return f"{self.digests[digest].label} · {papers:,} {noun} · {unread:,} unread"
 
     def digest_table(self) -> list[tuple[DigestRef, int, int]]:
         """Every digest with its papers and unread papers (counted where they first appeared)."""

@@ -35,7 +35,7 @@ class DigestPickerScreen(ModalScreen[int | None]):
         options = []
         for index, (ref, papers, unread) in enumerate(self.rows):
             line = Text(printable(ref.label).ljust(width), style="bold")
-            line.append(f"  {papers:>6,} papers  ")
+            line.append(f"  {papers:>6,} {'paper ' if papers == 1 else 'papers'}  ")
             line.append(f"{unread:>6,} unread", style="" if unread else "dim")
             if index == self.current:
                 line.append("  ← you are here", style="italic")
