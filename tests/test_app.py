@@ -464,7 +464,7 @@ async def test_every_triage_action_is_in_the_command_palette(tmp_path):
         screen = await loaded(pilot)
         titles = {command.title for command in app.get_system_commands(screen)}
         for binding in TriageScreen.BINDINGS:
-            assert binding.description in titles
+            assert (binding.tooltip or binding.description) in titles
         assert "Theme" in titles
         helps = {command.title: command.help for command in app.get_system_commands(screen)}
         assert helps["Next digest"] == "key: ]" and helps["Search"] == "key: /"
@@ -688,3 +688,17 @@ async def test_digest_picker_lists_digests_and_jumps(tmp_path):
         assert isinstance(app.screen, TriageScreen)
         assert screen.current_paper().arxiv_id == "2501.00001"
         assert summary(app).startswith("2025-01-04 2/2 (1 unread)")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_footer_shows_q_and_help_first_and_never_cuts_a_label(tmp_path, width):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        keys = list(app.screen.query("KeysFooter FooterKey"))
+        assert [key.key for key in keys[:2]] == ["q", "question_mark"]
+        right = max(key.region.right for key in keys)
+        assert right <= width
+        for key in keys:  # each label whole on screen
+            assert key.region.width >= len(key.key_display) + len(key.description) + 1

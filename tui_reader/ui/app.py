@@ -20,7 +20,7 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ..export import bibtex_entry, export_bibtex, write_export
@@ -30,6 +30,7 @@ from ..search import SearchIndex, query_terms
 from ..store import StateStore
 from ..triage import Triage
 from . import browser
+from .footer import KeysFooter
 from .loader import read_digests
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
@@ -59,7 +60,8 @@ class TriageScreen(Screen[None]):
         Binding("K", "previous_unread", "Previous unread", show=False, id="triage.prev_unread"),
         Binding("r", "toggle_read", "Read", id="triage.read"),
         Binding("s", "toggle_star", "Star", id="triage.star"),
-        Binding("S", "star_and_next", "Star, read, next", id="triage.star_next"),
+        Binding("S", "star_and_next", "Star+next", tooltip="Star, mark read, go to next unread",
+                id="triage.star_next"),  # fmt: skip
         Binding("n", "edit_note", "Note", id="triage.note"),
         Binding("u", "undo", "Undo", show=False, id="triage.undo"),
         Binding("R", "mark_view_read", "Mark all in view read", show=False, id="triage.all_read"),
@@ -69,7 +71,8 @@ class TriageScreen(Screen[None]):
         Binding("o", "open_abstract", "Open arXiv page", show=False, id="triage.open"),
         Binding("p", "open_pdf", "Open PDF", show=False, id="triage.pdf"),
         Binding("c", "copy_bibtex", "Copy BibTeX entry", show=False, id="triage.copy"),
-        Binding("b", "export_bibtex", "Export starred", id="triage.export"),
+        Binding("b", "export_bibtex", "Export", tooltip="Export starred papers as BibTeX",
+                id="triage.export"),  # fmt: skip
         Binding(
             "left_square_bracket",
             "previous_digest",
@@ -119,7 +122,7 @@ class TriageScreen(Screen[None]):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
         yield Input(placeholder=SEARCH_HINT, id="search")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # Choose the layout before the first frame, so the list is never laid out twice.
@@ -136,7 +139,7 @@ class TriageScreen(Screen[None]):
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
         # A compact footer fits the main keys into 80 columns.
-        self.query_one(Footer).compact = narrow
+        self.query_one(KeysFooter).compact = narrow
 
     @property
     def paper_list(self) -> PaperList:
@@ -681,7 +684,7 @@ class DigestApp(App[None]):
                     for key in binding.key.split(",")
                 )
                 yield SystemCommand(
-                    binding.description,
+                    binding.tooltip or binding.description,
                     f"key: {keys}",
                     lambda action=binding.action: screen.run_action(action),
                 )
