@@ -60,8 +60,13 @@ class TriageScreen(Screen[None]):
         Binding("K", "previous_unread", "Previous unread", show=False, id="triage.prev_unread"),
         Binding("r", "toggle_read", "Read", id="triage.read"),
         Binding("s", "toggle_star", "Star", id="triage.star"),
-        Binding("S", "star_and_next", "Star+next", tooltip="Star, mark read, go to next unread",
-                id="triage.star_next"),  # fmt: skip
+        Binding(
+            "S",
+            "star_and_next",
+            "Star+next",
+            tooltip="Star, mark read, go to next unread",
+            id="triage.star_next",
+        ),
         Binding("n", "edit_note", "Note", id="triage.note"),
         Binding("u", "undo", "Undo", show=False, id="triage.undo"),
         Binding("R", "mark_view_read", "Mark all in view read", show=False, id="triage.all_read"),
@@ -71,8 +76,13 @@ class TriageScreen(Screen[None]):
         Binding("o", "open_abstract", "Open arXiv page", show=False, id="triage.open"),
         Binding("p", "open_pdf", "Open PDF", show=False, id="triage.pdf"),
         Binding("c", "copy_bibtex", "Copy BibTeX entry", show=False, id="triage.copy"),
-        Binding("b", "export_bibtex", "Export", tooltip="Export starred papers as BibTeX",
-                id="triage.export"),  # fmt: skip
+        Binding(
+            "b",
+            "export_bibtex",
+            "Export",
+            tooltip="Export starred papers as BibTeX",
+            id="triage.export",
+        ),
         Binding(
             "left_square_bracket",
             "previous_digest",
