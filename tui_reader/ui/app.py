@@ -7,8 +7,6 @@ widgets draw and post messages.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -23,23 +21,21 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from ..export import bibtex_entry, export_bibtex, write_export
 from ..model import Paper
 from ..sanitize import printable
-from ..search import SearchIndex, query_terms
+from ..search import SearchIndex
 from ..store import StateStore
 from ..triage import Triage
-from . import browser
 from .footer import KeysFooter
 from .loader import read_digests
+from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
 from .rendering import display_title
-from .screens.confirm import ConfirmScreen
 from .screens.digest_picker import DigestPickerScreen
-from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .searching import SearchActions
 from .session import Session, load_session, save_session
 
 NARROW_WIDTH = 100
@@ -47,11 +43,10 @@ SEARCH_HINT = (
     'words match where a word starts: song han → Song Han, not Qingsong · "a phrase" in quotes'
 )
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
-SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers runs
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(SearchActions, OutsideActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -459,96 +454,6 @@ class TriageScreen(Screen[None]):
         self.update_summary()
         self.remember_session()
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
-
-    def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
-        had_search = self.triage.search_hits is not None
-        search.display = False
-        self.workers.cancel_group(self, "search")
-        self._search_query = ""
-        if search.value:
-            with search.prevent(Input.Changed):
-                search.value = ""
-        self.paper_list.focus()
-        if had_search:
-            current = self.current_paper()
-            self.triage.set_search(None)
-            self._view_rebuilt(current)
-
-    @on(Input.Changed, "#search")
-    def search_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        self.paper_list.focus()
-
-    def on_descendant_blur(self) -> None:
-        search = self.query_one("#search", Input)
-        if not search.has_focus and not search.value:
-            search.display = False
-
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str) -> None:
-        worker = get_current_worker()
-        papers = self.triage.papers
-        if len(papers) > 2000:
-            # Let a fast typist finish a word before searching 100,000 abstracts.
-            time.sleep(SEARCH_DELAY)
-            if worker.is_cancelled:
-                return
-        index, size = self._search_index
-        if index is None or size != len(papers):
-            # Papers are still arriving: index what is here now.
-            index = SearchIndex(list(papers))
-            self._search_index = (index, len(papers))
-        terms = query_terms(query)
-        hits = index.search(query) if terms else None
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.apply_search, query, hits, terms)
-
-    def apply_search(self, query: str, hits: list[int] | None, terms: list[str]) -> None:
-        current = self.current_paper()
-        self._search_query = query.strip()
-        self.triage.set_search(hits, terms)
-        self._view_rebuilt(current)
-        self.show_current()
-        if self._restore_paper:
-            self._move_to_paper(self._restore_paper)
-            self._restore_paper = ""
-            self.paper_list.focus()
-
-    # -- out of the app ---------------------------------------------------------------
-
-    def action_open_abstract(self) -> None:
-        self._open(lambda paper: paper.abs_url)
-
-    def action_open_pdf(self) -> None:
-        self._open(lambda paper: paper.pdf_url)
-
-    def _open(self, url_of: Callable[[Paper], str]) -> None:
-        paper = self.current_paper()
-        if paper is not None:
-            # Built from the arXiv id, never a string from the digest.
-            self._open_url(url_of(paper))
-
-    @work(thread=True, group="open")
-    def _open_url(self, url: str) -> None:
-        opened = browser.open_link(url)
-        self.app.call_from_thread(self._opened, url, opened)
-
-    def _opened(self, url: str, opened: bool) -> None:
-        if opened:
-            self.notify(f"Opened {url} in the browser.", timeout=2)
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"No browser could be started. The link, sent to the clipboard:\n{url}",
-                    severity="warning", timeout=8)  # fmt: skip
-
     # -- digests ----------------------------------------------------------------------
 
     @work(exclusive=True, group="digests")
@@ -566,45 +471,6 @@ class TriageScreen(Screen[None]):
             self.notify(f"No paper of {label} is in this view.", timeout=3)
             return
         self.paper_list.move_to(position)
-
-    def action_copy_bibtex(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        entry, key = bibtex_entry(self.triage.store, paper)
-        self.app.copy_to_clipboard(entry)
-        self.notify(f"Copied the BibTeX entry {key} to the clipboard.", timeout=3)
-
-    @work(exclusive=True, group="export")
-    async def action_export_bibtex(self) -> None:
-        store = self.triage.store
-        starred = store.ids(starred=True)
-        if not starred:
-            self.notify("No starred papers to export yet: star papers with s.",
-                        severity="warning")  # fmt: skip
-            return
-        suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
-        answer = await self.app.push_screen_wait(ExportPathScreen(suggestion, len(starred)))
-        if answer is None:
-            return
-        path = Path(answer).expanduser()
-        if path.is_dir():
-            self.notify(f"{path} is a folder; give a file name.", severity="error")
-            return
-        if path.exists() and not await self.app.push_screen_wait(
-            ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
-        ):
-            return
-        try:
-            export = await asyncio.to_thread(export_bibtex, store, None, "starred")
-            await asyncio.to_thread(write_export, path, export.text, overwrite=True)
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
-            return
-        store.set_setting("export_path", str(path))
-        count = len(export.papers)
-        noun = "paper" if count == 1 else "papers"
-        self.notify(f"Exported {count} starred {noun} to {path}.", timeout=4)
 
     # -- another copy of the app changed the state file ------------------------------
 
