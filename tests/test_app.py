@@ -702,3 +702,17 @@ async def test_footer_shows_q_and_help_first_and_never_cuts_a_label(tmp_path, wi
         assert right <= width
         for key in keys:  # each label whole on screen
             assert key.region.width >= len(key.key_display) + len(key.description) + 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)])
+async def test_toasts_never_cover_the_abstract(tmp_path, size):
+    app = new_app(tmp_path)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("s", "f", "u")  # three different toasts
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 3
+        text = screen.detail.content_region
+        for toast in toasts:
+            assert not toast.region.overlaps(text), (toast.region, text)
