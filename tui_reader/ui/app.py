@@ -112,6 +112,9 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
         self._shown: Paper | None = None
         self._dwell: Timer | None = None
         self._restore = session or Session()
+        if self._restore.filter in FILTER_NAMES:
+            # Now, before any paper arrives (the loader may finish before on_mount).
+            triage.set_filter(self._restore.filter)
         self._on_session = on_session
         self._restore_paper = ""
         self._user_moved = False
@@ -133,8 +136,6 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
         # Choose the layout before the first frame, so the list is never laid out twice.
         self._fit_layout(self.app.size.width)
         self.query_one(PaperList).focus()
-        if self._restore.filter in FILTER_NAMES and self._restore.filter != "all":
-            self.triage.set_filter(self._restore.filter)
         self.update_summary()
 
     def on_resize(self) -> None:
