@@ -39,9 +39,7 @@ from .searching import SearchActions
 from .session import Session, load_session, save_session
 
 NARROW_WIDTH = 100
-SEARCH_HINT = (
-    'words match where a word starts: song han → Song Han, not Qingsong · "a phrase" in quotes'
-)
+SEARCH_HINT = 'words match from their start: song han ≠ Qingsong · "a phrase" in quotes'
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
