@@ -73,6 +73,7 @@ class Triage:
         """Append newly loaded papers, and put in newer records of earlier ones."""
         state = self.store.state
         last_source = None
+        shown = len(self.view)
         for paper in papers:
             index = len(self.papers)
             self.papers.append(paper)
@@ -85,7 +86,7 @@ class Triage:
             self._count(paper, state(paper.arxiv_id), +1)
             if self._passes(index):
                 self.view.append(index)
-                self._extend_rows(len(self.view) - 1)
+        self._extend_rows(shown)
         for index, paper in replaced:
             self.papers[index] = paper
             self._add_digests(paper.digests)
