@@ -716,3 +716,27 @@ async def test_toasts_never_cover_the_abstract(tmp_path, size):
         text = screen.detail.content_region
         for toast in toasts:
             assert not toast.region.overlaps(text), (toast.region, text)
+
+
+async def test_space_pages_a_long_paper_before_it_counts_as_read(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert not screen.detail.at_end()  # at 80x24 the first abstract needs pages
+        await pilot.press("space")
+        assert not state(app, FIRST).read and screen.paper_list.cursor == 0
+        presses = 1
+        while screen.paper_list.cursor == 0 and presses < 20:
+            await pilot.press("space")
+            presses += 1
+        assert state(app, FIRST).read and screen.paper_list.cursor == 1
+        assert presses >= 3
+
+
+async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):
+    app = new_app(tmp_path, read_after=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r", "r")
+        await pilot.pause(0.8)
+        assert not state(app, FIRST).read
