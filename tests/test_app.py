@@ -734,9 +734,9 @@ async def test_space_pages_a_long_paper_before_it_counts_as_read(tmp_path):
 
 
 async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):
-    app = new_app(tmp_path, read_after=0.5)
+    app = new_app(tmp_path, read_after=1.5)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r", "r")
-        await pilot.pause(0.8)
+        await pilot.pause(2.0)
         assert not state(app, FIRST).read

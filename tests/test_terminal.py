@@ -66,6 +66,12 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
+    def wait_for_change(self, before: str, timeout: float = 10) -> None:
+        """Until the screen differs from ``before``."""
+        deadline = time.monotonic() + timeout
+        while self.screen() == before and time.monotonic() < deadline:
+            time.sleep(0.02)
+
     def press(self, *keys: str) -> None:
         for key in keys:
             self.tmux("send-keys", "-t", "app", key)
@@ -198,7 +204,9 @@ def test_relaunch_comes_back_on_the_same_paper_filter_and_search(terminal):
     term.wait_for("30 unread")
     term.press("f")
     term.wait_for("filter: unread")
-    term.press("/", *"neural", "Enter", "j", "j")
+    term.press("/")
+    term.wait_for("words match from their start")  # the search box has the keys now
+    term.press(*"neural", "Enter", "j", "j")
     before = term.wait_for("search: neural")
     time.sleep(0.5)
     before = term.screen().splitlines()
@@ -244,10 +252,10 @@ def test_triage_of_the_sample_takes_at_most_45_keys(terminal):
             term.press("S")
             keys += 1
         else:
-            while unread_in(term.screen()) == unread and keys < 200:
+            while unread_in(before := term.screen()) == unread and keys < 200:
                 term.press("Space")
                 keys += 1
-                time.sleep(0.15)
+                term.wait_for_change(before)  # the page turned or the paper changed
         deadline = time.monotonic() + 10
         while unread_in(screen := term.screen()) != unread - 1 and time.monotonic() < deadline:
             time.sleep(0.05)
