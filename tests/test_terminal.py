@@ -66,11 +66,32 @@ class Terminal:
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
 
+    @staticmethod
+    def paper_view(screen: str) -> list[str]:
+        """The header and the detail pane (right of column 50 at 120 columns, where
+        toasts never go)."""
+        lines = screen.splitlines()
+        return lines[:1] + [line[50:] for line in lines[1:-1]]
+
     def wait_for_change(self, before: str, timeout: float = 10) -> None:
-        """Until the screen differs from ``before``."""
+        """Until the header or the detail pane differs from ``before``."""
         deadline = time.monotonic() + timeout
-        while self.screen() == before and time.monotonic() < deadline:
+        while self.paper_view(self.screen()) == self.paper_view(before):
+            if time.monotonic() > deadline:
+                return
             time.sleep(0.02)
+
+    def wait_until_still(self, quiet: float = 0.3, timeout: float = 10) -> str:
+        """Until the header and detail pane have not changed for ``quiet`` seconds."""
+        screen = self.screen()
+        last, since = self.paper_view(screen), time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.05)
+            screen = self.screen()
+            if self.paper_view(screen) != last:
+                last, since = self.paper_view(screen), time.monotonic()
+        return screen
 
     def press(self, *keys: str) -> None:
         for key in keys:
@@ -240,6 +261,7 @@ def test_triage_of_the_sample_takes_at_most_45_keys(terminal):
     screen = term.wait_for("30 papers · 30 unread")
     keys = 0
     for paper in range(30):
+        screen = term.wait_until_still()
         unread = unread_in(screen)
         if paper == NOTE_AT:
             term.press("n")
@@ -248,6 +270,7 @@ def test_triage_of_the_sample_takes_at_most_45_keys(terminal):
             term.press("C-s")
             keys += 2
             term.wait_for("1 noted")
+            term.wait_until_still()
         if paper in STARRED_AT:
             term.press("S")
             keys += 1
@@ -256,6 +279,7 @@ def test_triage_of_the_sample_takes_at_most_45_keys(terminal):
                 term.press("Space")
                 keys += 1
                 term.wait_for_change(before)  # the page turned or the paper changed
+                term.wait_until_still()
         deadline = time.monotonic() + 10
         while unread_in(screen := term.screen()) != unread - 1 and time.monotonic() < deadline:
             time.sleep(0.05)
