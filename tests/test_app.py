@@ -65,7 +65,9 @@ async def test_moving_in_the_list(tmp_path, keys, expected):
 
 
 async def test_held_j_and_jumps_mark_nothing(tmp_path):
-    app = new_app(tmp_path, read_after=1.0)
+    # A paper stays read-proof for 5 s: each key here comes well within that, even on a
+    # loaded machine, and the old rule (moving on marks the paper left) fails at once.
+    app = new_app(tmp_path, read_after=5.0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press(*["j"] * 12, "G", "g", "f", "f", "f", "f", "k")
