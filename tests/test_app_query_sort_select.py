@@ -219,7 +219,7 @@ async def test_export_takes_the_selection_in_the_chosen_format(tmp_path):
         await pilot.press("x", "j", "x", "b")
         await pilot.pause()
         assert str(app.screen.query_one("#export-title").render()) == (
-            "Export the 2 selected papers to:"
+            "Export 2 selected papers to:"
         )
         app.screen.query_one("#export-path").value = str(target)
         await pilot.press("tab", "down", "enter")  # RIS: the path follows
@@ -262,7 +262,9 @@ async def test_help_and_palette_name_the_new_keys(tmp_path):
     async with app.run_test(size=(130, 50)) as pilot:
         screen = await loaded(pilot)
         commands = {command.title for command in app.get_system_commands(screen)}
-        for name in ("Tags", "Sort", "Select", "Select all in view", "Clear selection"):
+        for name in ("Add or remove tags (on the selection)", "Select all in view",
+                     "Clear selection", "Select this paper, go to the next",
+                     "Order: digest, date, title, first author, for you"):  # fmt: skip
             assert name in commands
         await pilot.press("question_mark")
         await pilot.pause()
@@ -270,5 +272,6 @@ async def test_help_and_palette_name_the_new_keys(tmp_path):
         console = Console(width=130, record=True)
         console.print(app.screen.keys_table())
         text = console.export_text()
-        for key, name in (("t", "Tags"), ("O", "Sort"), ("x", "Select"), ("A", "Select all")):
+        for key, name in (("t", "Add or remove tags"), ("O", "Order: digest"),
+                          ("x", "Select this paper"), ("A", "Select all")):  # fmt: skip
             assert any(key in line and name in line for line in text.splitlines()), name

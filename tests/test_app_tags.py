@@ -23,7 +23,7 @@ async def edit_tags(pilot, typed: str) -> None:
 
 async def test_t_tags_the_current_paper_shown_in_the_row_and_the_detail(tmp_path):
     app = new_app(tmp_path, auto_read=False)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(160, 36)) as pilot:  # a list wide enough for both tags
         await loaded(pilot)
         await edit_tags(pilot, "to-read theory")
         assert tags(app, FIRST) == ("theory", "to-read")
@@ -32,6 +32,10 @@ async def test_t_tags_the_current_paper_shown_in_the_row_and_the_detail(tmp_path
         assert "#theory #to-read" in detail_text(app)
         await edit_tags(pilot, "-theory")
         assert tags(app, FIRST) == ("to-read",)
+        await pilot.resize_terminal(90, 36)
+        await pilot.pause()
+        row = row_text(app, 0).rstrip()
+        assert row.endswith("#to-read") and "Sparse" in row  # tags keep their room
         assert any("Tags -theory on 1 paper" in n for n in app.notifications_seen)
 
 

@@ -77,7 +77,7 @@ async def test_the_export_dialog_picks_a_format_and_says_which_papers():
     app = Host(ExportPathScreen("/tmp/starred.bib", 2, "selected"))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
-        assert label(app, "#export-title") == "Export the 2 selected papers to:"
+        assert label(app, "#export-title") == "Export 2 selected papers to:"
         path = app.screen.query_one("#export-path")
         await pilot.press("tab", "down")  # to the formats, one down: RIS
         await pilot.pause()
@@ -96,7 +96,7 @@ async def test_typing_a_known_suffix_chooses_its_format():
         await pilot.pause()
         path = app.screen.query_one("#export-path")
         assert path.value == "/tmp/out.md"
-        assert label(app, "#export-title") == "Export the 1 starred paper to:"
+        assert label(app, "#export-title") == "Export 1 starred paper to:"
         path.value = "/tmp/refs.json"
         await pilot.pause()
         assert app.screen.query_one("#export-format").highlighted == 2

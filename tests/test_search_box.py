@@ -58,7 +58,15 @@ def test_highlighted_terms_leave_out_negations_and_non_text_fields():
 
 
 def test_the_placeholder_names_what_works():
-    for form in ("word starts", '"a phrase"', "author:", "tag:", " OR ", "-word", "is:unread"):
+    for form in (
+        "words match from their start",
+        '"a phrase"',
+        "author:",
+        "tag:",
+        " OR ",
+        "-word",
+        "is:unread",
+    ):
         assert form in PLACEHOLDER
 
 

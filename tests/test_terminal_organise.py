@@ -45,13 +45,14 @@ def test_tag_three_query_select_two_export_ris(tmp_path):
         term.press("g", "r")  # the first paper is read now
         term.wait_for("29 unread")
         term.press("/")
+        term.wait_for("words match from their start")  # the search box has the keys now
         for key in "tag:x -is:read":
             term.press(key if key != " " else "Space")
         term.wait_for("search: tag:x -is:read (2)")
         term.press("Enter", "g", "x", "x")  # select both
         term.wait_for("2 selected")
         term.press("b")
-        term.wait_for("Export the 2 selected papers to:")
+        term.wait_for("Export 2 selected papers to:")
         term.press("C-u")  # empty the path field
         for key in str(target):
             term.press(key)

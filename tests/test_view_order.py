@@ -137,3 +137,19 @@ def test_starred_papers_come_from_the_digests_else_the_stores_snapshot(triage, t
     assert [p.arxiv_id for p in papers] == [gone.arxiv_id, triage.papers[7].arxiv_id]
     assert missing == ["2401.00001"]
     store.close()
+
+
+def test_digest_dividers_show_only_in_digest_order(tmp_path, triage):
+    two = test_triage.two_digest_triage(tmp_path, triage.store)
+    assert two.row_count() == 33  # 31 papers and a divider per digest
+    for name in ("date", "title", "author"):
+        two.set_sort(name)
+        assert two.row_count() == 31 and all(two.row(y) >= 0 for y in range(31)), name
+        assert two.row_of(5) == 5
+    two.set_sort("for you")
+    two.set_scores([float(i % 3) for i in range(31)])
+    assert two.row_count() == 31
+    two.set_filter("unread")  # a rebuilt view under a sort: still no dividers
+    assert two.row_count() == 31
+    two.set_sort("digest")
+    assert two.row_count() == 33 and two.row(0) == -1 and two.row(31) == -2

@@ -67,7 +67,7 @@ formats (detected per file; --format NAME forces one):
 config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
           digests = "~/arxiv-digests"   # opened when no PATH is given
           highlight = ["sparse"]        # extra words to highlight
-          auto_read = true              # moving on from a paper marks it read
+          read_after = 2                # seconds on screen before a paper is read
 """
 
 
@@ -145,7 +145,12 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd.add_argument(
         "--no-auto-read",
         action="store_true",
-        help="do not mark a paper read when you move on from it",
+        help="never mark a paper read on its own (only r and space at its end do)",
+    )
+    open_cmd.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start at the top, without the last session's paper, filter and search",
     )
 
     list_cmd = commands.add_parser(
@@ -397,7 +402,8 @@ def run_open(args: argparse.Namespace) -> int:
 
     store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
     try:
-        app = make_app(files, store, words=words, auto_read=auto_read)
+        app = make_app(files, store, words=words, auto_read=auto_read,
+                       read_after=config.read_after, restore=not args.fresh)  # fmt: skip
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store):
             app.run()

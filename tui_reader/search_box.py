@@ -28,8 +28,8 @@ from .search import SearchIndex, query_terms
 __all__ = ["PLACEHOLDER", "Found", "SearchBox", "highlight_terms"]
 
 PLACEHOLDER = (
-    'search: words match at word starts · "a phrase" · author: title: abs: kw: tag: '
-    "cat: id: date:2025-01..2025-03 is:unread · a OR b · -word"
+    'words match from their start · "a phrase" · author: title: abs: kw: tag: cat: id: '
+    "date:2025-01..2025-03 is:unread · a OR b · -word"
 )
 _HIGHLIGHTED_FIELDS = frozenset({None, "title", "abs", "author", "kw"})
 

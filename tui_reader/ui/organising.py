@@ -109,7 +109,7 @@ class OrganiseActions:
         if not 0 <= position < len(self.triage.view):
             return
         self.triage.selection.toggle(self.triage.view[position])
-        self.paper_list.refresh_line(position)
+        self.paper_list.refresh_line(self.triage.row_of(position))
         self.update_summary()
         self.paper_list.move_to(position + 1)
 

@@ -68,7 +68,7 @@ class ExportPathScreen(ModalScreen[ExportChoice | None]):
     def compose(self) -> ComposeResult:
         noun = "paper" if self.count == 1 else "papers"
         with Vertical(classes="dialog export-dialog"):
-            yield Label(f"Export the {self.count:,} {self.what} {noun} to:",
+            yield Label(f"Export {self.count:,} {self.what} {noun} to:",
                         id="export-title", classes="dialog-title")  # fmt: skip
             yield Input(self.suggestion, id="export-path")
             yield OptionList(
