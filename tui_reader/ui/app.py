@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
 from ..digest import DigestLoader, LibraryBuilder
@@ -35,6 +35,7 @@ from .screens.confirm import ConfirmScreen
 from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
 HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
@@ -93,7 +94,7 @@ class TriageScreen(Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="summary", markup=False)
+        yield SummaryBar(id="summary")
         with Horizontal(id="body"):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
@@ -174,7 +175,7 @@ class TriageScreen(Screen[None]):
             parts.append(f"{len(self.triage.view):,} shown")
         if self.reading_digests:
             parts.append("loading…")
-        self.query_one("#summary", Static).update(" · ".join(parts))
+        self.query_one(SummaryBar).show(" · ".join(parts))
 
     def current_paper(self) -> Paper | None:
         return self.triage.paper_at(self.paper_list.cursor)
@@ -203,7 +204,7 @@ class TriageScreen(Screen[None]):
         previous = self._shown
         if previous is not None and (paper is None or paper.arxiv_id != previous.arxiv_id):
             if self.auto_read and not self._read_chosen and self.triage.mark_read([previous]):
-                self.paper_list.refresh()
+                self.paper_list.refresh_line(message.previous)
                 self.update_summary()
             self._read_chosen = False
         self._shown = paper

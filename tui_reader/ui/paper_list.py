@@ -48,14 +48,16 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--note-mark",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of the whole list on a move: watch_cursor repaints the two lines that changed.
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     @dataclass
     class CursorMoved(Message):
-        """The cursor now rests on another position of the view."""
+        """The cursor now rests on another position of the view (``previous`` before)."""
 
         paper_list: PaperList
         position: int
+        previous: int
 
     def __init__(
         self,
@@ -67,6 +69,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.triage = triage
         self.render_title = render_title
+        self._base: Style | None = None
 
     # -- the data changed ----------------------------------------------------------------
 
@@ -82,7 +85,7 @@ class PaperList(ScrollView, can_focus=True):
     def move_to(self, position: int, *, force: bool = False) -> None:
         target = self._clamp(position)
         if target == self.cursor and force:
-            self.post_message(self.CursorMoved(self, target))
+            self.post_message(self.CursorMoved(self, target, target))
             self._scroll_to_cursor()
         self.cursor = target
 
@@ -95,7 +98,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self, new))
+        self.post_message(self.CursorMoved(self, new, old))
 
     def _scroll_to_cursor(self) -> None:
         if not self.scrollable_content_region.height:
@@ -135,7 +138,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style()
         position = self.scroll_offset.y + y
         paper = self.triage.paper_at(position)
         if paper is None:
@@ -165,6 +168,16 @@ class PaperList(ScrollView, can_focus=True):
         text_style = base + component("paper-list--read") if state.read else base
         segments.append(Segment(title, text_style))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _base_style(self) -> Style:
+        # Textual computes rich_style afresh on each call, walking up the ancestors.
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)
