@@ -40,9 +40,7 @@ from ..model import Paper
 from ..sanitize import printable
 
 NO_ABSTRACT = "This digest gives no abstract."
-REPLACEMENT_NO_ABSTRACT = (
-    "Replacement: no abstract in this listing (arXiv lists a revised paper without one)."
-)
+REPLACEMENT_NO_ABSTRACT = "Replacement: no abstract in this listing."
 CROSS_LIST_MARK = "cross-listed here"
 
 _NO_STYLE = Style()
