@@ -35,6 +35,7 @@ from .screens.confirm import ConfirmScreen
 from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .screens.unsaved import UnsavedGuard
 from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
@@ -453,8 +454,13 @@ class DigestApp(App[None]):
         self.store = store
         self.triage = Triage(store)
         self.triage_screen = TriageScreen(self.triage, words=words, auto_read=auto_read)
+        self.unsaved_guard = UnsavedGuard(self, store)
+
+    async def action_quit(self) -> None:
+        self.unsaved_guard.request_quit()  # saves first; asks when that fails
 
     def on_mount(self) -> None:
+        self.unsaved_guard.start()
         theme = self.store.get_setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -480,6 +486,7 @@ class DigestApp(App[None]):
 
         def hand_over() -> None:
             nonlocal handed_over, last_handover
+            self.store.wait_loaded()  # here, so the UI thread never waits in state()
             new = builder.papers[handed_over:]
             updated = [(i, builder.papers[i]) for i in sorted(replaced) if i < handed_over]
             handed_over = len(builder.papers)
