@@ -120,6 +120,11 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="list every digest warning (default: one summary line)",
         )
+        layout_argument(command, flags)
+
+    def layout_argument(
+        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
+    ) -> None:
         command.add_argument(
             *flags,
             dest="layout",
@@ -134,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app (the default command)",
         description="Open digests in the app. This is what `digest-reader [PATH ...]` runs.",
     )
-    paths_argument(open_cmd, layouts=False)  # the app detects layouts itself
+    paths_argument(open_cmd, layouts=False)
+    layout_argument(open_cmd)  # no --verbose: the app lists its warnings (W)
     open_cmd.add_argument(
         "--highlight",
         action="append",
@@ -397,7 +403,7 @@ def run_open(args: argparse.Namespace) -> int:
 
     store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
     try:
-        app = make_app(files, store, words=words, auto_read=auto_read)
+        app = make_app(files, store, words=words, auto_read=auto_read, layout=args.layout)
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store):
             app.run()

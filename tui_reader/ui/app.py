@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from ..digest import DigestLoader, LibraryBuilder
+from ..digest import DigestLoader, DigestWarning, LibraryBuilder
 from ..export import bibtex_entry, export_bibtex, write_export
 from ..model import Paper
 from ..sanitize import printable
@@ -36,6 +36,7 @@ from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
 from .screens.unsaved import UnsavedGuard
+from .screens.warnings import WarningsScreen, loading_report
 from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
@@ -77,6 +78,7 @@ class TriageScreen(Screen[None]):
             id="triage.next_digest",
         ),
         Binding("escape", "clear_search", "Clear search", show=False, id="triage.clear"),
+        Binding("W", "show_warnings", "Digest warnings", show=False, id="triage.warnings"),
     ]
 
     def __init__(self, triage: Triage, *, words: Sequence[str], auto_read: bool) -> None:
@@ -91,6 +93,8 @@ class TriageScreen(Screen[None]):
         self._awaiting_unread = True  # no unread paper has been loaded yet
         self._search_index: tuple[SearchIndex | None, int] = (None, 0)
         self._search_query = ""
+        self.skipped_files: list[DigestWarning] = []
+        self.digest_warnings: list[DigestWarning] = []
 
     # -- layout ---------------------------------------------------------------------
 
@@ -145,15 +149,14 @@ class TriageScreen(Screen[None]):
             self.show_current()
         self.update_summary()
 
-    def loading_finished(self, warnings: list[str], errors: list[str]) -> None:
+    def loading_finished(self, warnings: list[DigestWarning], skipped: list[DigestWarning]) -> None:
+        """Every digest is read: ``skipped`` files gave no paper, ``warnings`` are the
+        rest. One toast says how many; W lists them."""
         self.reading_digests = False
-        for error in errors:
-            self.notify(error, title="Digest skipped", severity="error", timeout=10)
-        if warnings:
-            shown = "\n".join(warnings[:3])
-            more = f"\n… and {len(warnings) - 3} more" if len(warnings) > 3 else ""
-            self.notify(f"{shown}{more}", title=f"{len(warnings)} digest warnings",
-                        severity="warning", timeout=8)  # fmt: skip
+        self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
+        report = loading_report(self.skipped_files, self.digest_warnings)
+        if report:
+            self.notify(report, title="Digests", severity="warning", timeout=10)
         if not self.triage.papers:
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
@@ -250,6 +253,8 @@ class TriageScreen(Screen[None]):
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
                       "mark_view_read"):  # fmt: skip
             return self.current_paper() is not None or None
+        if action == "show_warnings":
+            return not self.reading_digests or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
         return True
@@ -375,6 +380,9 @@ class TriageScreen(Screen[None]):
         self._view_rebuilt(current)
         self.show_current()
 
+    def action_show_warnings(self) -> None:
+        self.app.push_screen(WarningsScreen(self.skipped_files, self.digest_warnings))
+
     # -- out of the app ---------------------------------------------------------------
 
     def action_open_abstract(self) -> None:
@@ -447,10 +455,11 @@ class DigestApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, paths: Sequence[Path], store: StateStore, *,
-                 words: Sequence[str] = (), auto_read: bool = True) -> None:  # fmt: skip
+    def __init__(self, paths: Sequence[Path], store: StateStore, *, words: Sequence[str] = (),
+                 auto_read: bool = True, layout: str | None = None) -> None:  # fmt: skip
         super().__init__()
         self.paths = list(paths)
+        self.layout = layout  # a digest layout's NAME read into every file; None: detect
         self.store = store
         self.triage = Triage(store)
         self.triage_screen = TriageScreen(self.triage, words=words, auto_read=auto_read)
@@ -495,7 +504,7 @@ class DigestApp(App[None]):
             last_handover = time.monotonic()
 
         # The CLI's loader: a file that is not a digest is skipped with a warning.
-        loader = DigestLoader(self.paths)
+        loader = DigestLoader(self.paths, self.layout)
         for batch in loader.batches():
             if worker.is_cancelled:
                 return
@@ -506,9 +515,8 @@ class DigestApp(App[None]):
                 hand_over()
         hand_over()
         skipped = set(loader.skipped)
-        errors = [str(warning) for warning in loader.skipped]
-        warnings = [str(w) for w in [*loader.warnings, *builder.warnings] if w not in skipped]
-        self.call_from_thread(self.triage_screen.loading_finished, warnings, errors)
+        warnings = [w for w in [*loader.warnings, *builder.warnings] if w not in skipped]
+        self.call_from_thread(self.triage_screen.loading_finished, warnings, loader.skipped)
 
     def action_help(self) -> None:
         self.push_screen(
@@ -557,6 +565,7 @@ class DigestApp(App[None]):
 
 
 def make_app(paths: Sequence[Path], store: StateStore, *, words: Sequence[str] = (),
-             auto_read: bool = True) -> DigestApp:  # fmt: skip
-    """The app on ``paths`` (digest files, oldest first) over ``store``."""
-    return DigestApp(paths, store, words=words, auto_read=auto_read)
+             auto_read: bool = True, layout: str | None = None) -> DigestApp:  # fmt: skip
+    """The app on ``paths`` (digest files, oldest first) over ``store``; ``layout``
+    names the digest layout of every file (``formats``), None detects it per file."""
+    return DigestApp(paths, store, words=words, auto_read=auto_read, layout=layout)

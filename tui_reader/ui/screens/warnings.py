@@ -1,6 +1,7 @@
 """Every digest warning of the last load, with its file and line.
 
-``WarningsScreen(skipped, warnings)`` is a modal over the triage screen: the files
+``loading_report(skipped, warnings)`` is the one toast after loading, pointing at the
+screen. ``WarningsScreen(skipped, warnings)`` is a modal over the triage screen: the files
 that were skipped first (they cost the user papers), then every other warning in
 reading order. Escape (or ``W`` again) closes it.
 
@@ -47,6 +48,20 @@ def warnings_summary(skipped: int, warnings: int) -> str:
     if warnings:
         parts.append(plural(warnings, "warning"))
     return ", ".join(parts) or "no warnings"
+
+
+def loading_report(skipped: Sequence[DigestWarning], warnings: Sequence[DigestWarning]) -> str:
+    """The one toast after loading: ``"3 files skipped (a.md, b.md, c.md), 2 warnings —
+    W lists them"``; the files are named when there are three or fewer. Empty when
+    there is nothing to say."""
+    if not skipped and not warnings:
+        return ""
+    summary = warnings_summary(len(skipped), len(warnings))
+    if 0 < len(skipped) <= 3:
+        names = ", ".join(warning.path.name for warning in skipped)
+        head, _, rest = summary.partition(" skipped")
+        summary = f"{head} skipped ({names}){rest}"
+    return f"{summary} — W lists them"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +117,6 @@ class WarningList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     WarningList {
         height: 1fr;
-        scrollbar-gutter: stable;
     }
     WarningList > .warning-list--heading {
         text-style: bold;
