@@ -4,7 +4,8 @@ API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`
 ``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
 (digests, with one warning summary line unless --verbose); ``chosen_state_path`` and
 ``open_store`` (the state file for a scripting command); ``flags``, ``paper_json`` and
-``write_json`` (a paper as text flags or a JSON row).
+``write_json`` (a paper as text flags or a JSON row); ``write_json_rows`` and
+``write_json_indented`` (JSON on standard output).
 
 Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
 read-only creates, moves and writes nothing; a change that did not reach the disk is
@@ -16,7 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -137,10 +138,7 @@ def flags(state: PaperState) -> str:
 def write_json(
     papers: Sequence[Paper], store: StateStore, scores: Mapping[str, float] | None = None
 ) -> None:
-    """A JSON array, one paper per line (``scores``, by id, add a ``score`` key).
-
-    ``json.dumps`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``)
-    would run the pure-Python one, several times slower on a year of papers."""
+    """A JSON array, one paper per line (``scores``, by id, add a ``score`` key)."""
     state = store.state
 
     def row(paper: Paper) -> dict[str, object]:
@@ -149,8 +147,23 @@ def write_json(
             fields["score"] = scores[paper.arxiv_id]
         return fields
 
-    rows = [json.dumps(row(paper), ensure_ascii=False) for paper in papers]
-    sys.stdout.write("[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n")
+    write_json_rows(row(paper) for paper in papers)
+
+
+def write_json_rows(rows: Iterable[Mapping[str, object]]) -> None:
+    """A JSON array, one row per line; ``[]`` when there is none.
+
+    ``encode`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``) would
+    run the pure-Python one, several times slower on a year of papers."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [encode(row) for row in rows]
+    sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
+
+
+def write_json_indented(value: object) -> None:
+    """``value`` as indented JSON (the pure-Python encoder: for short outputs only)."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
 
 
 def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:

@@ -10,8 +10,6 @@ list from the state file alone (papers marked by id only show as ``(details unkn
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
 from ..export import filter_papers
 from ..model import Paper
@@ -25,6 +23,8 @@ from .common import (
     paper_json,
     warn,
     write_json,
+    write_json_indented,
+    write_json_rows,
 )
 from .similar_cmd import sort_by_relevance
 
@@ -77,8 +77,7 @@ def queried(
 def list_tags(store: StateStore, args: argparse.Namespace) -> int:
     counts = store.tag_counts()
     if args.json:
-        json.dump(counts, sys.stdout, ensure_ascii=False, indent=1)
-        sys.stdout.write("\n")
+        write_json_indented(counts)
     else:
         for tag, count in counts.items():
             print(f"{tag}\t{count}")
@@ -101,9 +100,8 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
             print(f"{paper.versioned_id}\t{flags(state)}\t{paper.title}")
         else:
             print(f"{arxiv_id}\t{flags(state)}\t(details unknown)")
-    if args.json:  # one paper per line: the C encoder, 20 times faster than indent=1
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        sys.stdout.write("[\n" + ",\n".join(map(encode, rows)) + "\n]\n" if rows else "[]\n")
+    if args.json:
+        write_json_rows(rows)
     if unknown:
         warn(
             f"{unknown} of these papers were marked by id without a digest; their details "

@@ -9,7 +9,6 @@ only when a command needs it, never when the CLI starts.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 
@@ -17,7 +16,14 @@ from ..config import load_config
 from ..locations import config_path
 from ..model import Paper, parse_arxiv_id
 from ..store import StateStore
-from .common import CommandError, flags, load_given_or_default, open_store, paper_json
+from .common import (
+    CommandError,
+    flags,
+    load_given_or_default,
+    open_store,
+    paper_json,
+    write_json_indented,
+)
 
 
 def sort_by_relevance(
@@ -67,8 +73,7 @@ def run_similar(args: argparse.Namespace) -> int:
                 paper_json(papers[i], store.state(papers[i].arxiv_id)) | {"similarity": round(s, 4)}
                 for i, s in nearest
             ]
-            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
+            write_json_indented(rows)
             return 0
         for i, similarity in nearest:
             paper = papers[i]
