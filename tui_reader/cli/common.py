@@ -3,9 +3,9 @@
 API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`` and
 ``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
 (digests, with one warning summary line unless --verbose); ``chosen_state_path`` and
-``open_store`` (the state file for a scripting command); ``flags``, ``paper_json`` and
-``write_json`` (a paper as text flags or a JSON row); ``write_json_rows`` and
-``write_json_indented`` (JSON on standard output).
+``open_store`` (the state file for a scripting command); ``flags``, ``print_row``,
+``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row);
+``write_json_rows`` and ``write_json_indented`` (JSON on standard output).
 
 Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
 read-only creates, moves and writes nothing; a change that did not reach the disk is
@@ -133,6 +133,11 @@ def flags(state: PaperState) -> str:
             "+" if state.note else ".",
         )
     )
+
+
+def print_row(label: str, state: PaperState, *columns: str) -> None:
+    """A line of text output: the paper's id, its state ``flags``, then ``columns``, by tabs."""
+    print("\t".join((label, flags(state), *columns)))
 
 
 def write_json(

@@ -17,10 +17,10 @@ from ..query import QueryError
 from ..store import PaperState, StateStore
 from .common import (
     CommandError,
-    flags,
     load_given_or_default,
     open_store,
     paper_json,
+    print_row,
     warn,
     write_json,
     write_json_indented,
@@ -54,9 +54,8 @@ def run_list(args: argparse.Namespace) -> int:
             write_json(papers, store, scores)
         else:
             for paper in papers:
-                score = f"\t{scores[paper.arxiv_id]:+.3f}" if scores else ""
-                print(f"{paper.versioned_id}\t{flags(store.state(paper.arxiv_id))}"
-                      f"{score}\t{paper.title}")  # fmt: skip
+                score = (f"{scores[paper.arxiv_id]:+.3f}",) if scores else ()
+                print_row(paper.versioned_id, store.state(paper.arxiv_id), *score, paper.title)
     return 0
 
 
@@ -97,9 +96,9 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
         if args.json:
             rows.append(paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state))
         elif paper is not None:
-            print(f"{paper.versioned_id}\t{flags(state)}\t{paper.title}")
+            print_row(paper.versioned_id, state, paper.title)
         else:
-            print(f"{arxiv_id}\t{flags(state)}\t(details unknown)")
+            print_row(arxiv_id, state, "(details unknown)")
     if args.json:
         write_json_rows(rows)
     if unknown:

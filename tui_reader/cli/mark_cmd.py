@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from ..model import Paper, parse_arxiv_id
-from .common import CommandError, NotSavedError, flags, load, open_store
+from .common import CommandError, NotSavedError, load, open_store, print_row
 
 
 def note_text(args: argparse.Namespace) -> str | None:
@@ -84,5 +84,5 @@ def run_mark(args: argparse.Namespace) -> int:
                 store.notices[-1] if store.notices else f"cannot write {store.path}"
             )
         for arxiv_id in ids:
-            print(f"{arxiv_id}\t{flags(store.state(arxiv_id))}")
+            print_row(arxiv_id, store.state(arxiv_id))
     return 0

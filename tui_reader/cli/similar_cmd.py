@@ -18,10 +18,10 @@ from ..model import Paper, parse_arxiv_id
 from ..store import StateStore
 from .common import (
     CommandError,
-    flags,
     load_given_or_default,
     open_store,
     paper_json,
+    print_row,
     write_json_indented,
 )
 
@@ -77,6 +77,7 @@ def run_similar(args: argparse.Namespace) -> int:
             return 0
         for i, similarity in nearest:
             paper = papers[i]
-            print(f"{paper.versioned_id}\t{flags(store.state(paper.arxiv_id))}"
-                  f"\t{similarity:.3f}\t{paper.source.label}\t{paper.title}")  # fmt: skip
+            score = f"{similarity:.3f}"
+            print_row(paper.versioned_id, store.state(paper.arxiv_id), score, paper.source.label,
+                      paper.title)  # fmt: skip
     return 0
