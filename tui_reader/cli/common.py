@@ -2,8 +2,9 @@
 
 API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`` and
 ``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
-(digests, with one warning summary line unless --verbose); ``chosen_state_path`` and
-``open_store`` (the state file for a scripting command); ``flags``, ``print_row``,
+(digests, with one warning summary line unless --verbose); ``chosen_state_path``,
+``open_store`` and ``save`` (the state file for a scripting command);
+``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
 ``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row);
 ``write_json_rows`` and ``write_json_indented`` (JSON on standard output).
 
@@ -24,7 +25,7 @@ from pathlib import Path
 from ..config import Config, load_config
 from ..digest import DigestWarning, Library, load_library
 from ..locations import config_path, sample_digest_path, state_path
-from ..model import Paper
+from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
 
 EXIT_USAGE = 2
@@ -111,10 +112,8 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator
     said: str | None = None
     try:
         yield store
-        if not read_only and not store.flush():
-            raise NotSavedError(
-                store.notices[-1] if store.notices else f"cannot write {store.path}"
-            )
+        if not read_only:
+            save(store)
     except NotSavedError as error:
         said = str(error)
         raise
@@ -123,6 +122,20 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator
         for notice in store.notices:
             if notice != said:
                 warn(notice)
+
+
+def save(store: StateStore) -> None:
+    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not."""
+    if not store.flush():
+        raise NotSavedError(store.notices[-1] if store.notices else f"cannot write {store.path}")
+
+
+def arxiv_id_argument(text: str) -> str:
+    """The arXiv id in ``text`` (an id, a versioned id or an arXiv URL); else exit 2."""
+    try:
+        return parse_arxiv_id(text)[0]
+    except ValueError as error:
+        raise CommandError(str(error)) from None
 
 
 def flags(state: PaperState) -> str:

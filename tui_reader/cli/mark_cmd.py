@@ -14,8 +14,8 @@ import os
 import sys
 from pathlib import Path
 
-from ..model import Paper, parse_arxiv_id
-from .common import CommandError, NotSavedError, load, open_store, print_row
+from ..model import Paper
+from .common import CommandError, arxiv_id_argument, load, open_store, print_row, save
 
 
 def note_text(args: argparse.Namespace) -> str | None:
@@ -54,12 +54,7 @@ def run_mark(args: argparse.Namespace) -> int:
             "mark needs something to do: --read, --unread, --star, --unstar, --note, "
             "--note-file, --clear-note, --tag or --untag"
         )
-    ids = []
-    for text in args.ids:
-        try:
-            ids.append(parse_arxiv_id(text)[0])
-        except ValueError as error:
-            raise CommandError(str(error)) from None
+    ids = [arxiv_id_argument(text) for text in args.ids]
     known: dict[str, Paper] = {}
     if args.digest:
         known = {paper.arxiv_id: paper for paper in load(args.digest, args).papers}
@@ -79,10 +74,7 @@ def run_mark(args: argparse.Namespace) -> int:
                 store.set_note(target, note)
         if args.tag or args.untag:
             store.set_tags(targets, add=args.tag, remove=args.untag)
-        if not store.flush():  # on disk before "done" is printed
-            raise NotSavedError(
-                store.notices[-1] if store.notices else f"cannot write {store.path}"
-            )
+        save(store)  # on disk before "done" is printed
         for arxiv_id in ids:
             print_row(arxiv_id, store.state(arxiv_id))
     return 0

@@ -14,10 +14,11 @@ from collections.abc import Sequence
 
 from ..config import load_config
 from ..locations import config_path
-from ..model import Paper, parse_arxiv_id
+from ..model import Paper
 from ..store import StateStore
 from .common import (
     CommandError,
+    arxiv_id_argument,
     load_given_or_default,
     open_store,
     paper_json,
@@ -54,10 +55,7 @@ def sort_by_relevance(
 
 
 def run_similar(args: argparse.Namespace) -> int:
-    try:
-        arxiv_id = parse_arxiv_id(args.id)[0]
-    except ValueError as error:
-        raise CommandError(str(error)) from None
+    arxiv_id = arxiv_id_argument(args.id)
     if args.n < 1:
         raise CommandError(f"-n must be 1 or more, not {args.n}")
     papers = load_given_or_default(args.paths, args)
