@@ -3,7 +3,8 @@
     # ~/.config/digest-reader/config.toml
     digests = "~/arxiv-digests"        # a folder or file, or a list of them
     highlight = ["sparse", "pruning"]  # extra words to highlight in abstracts
-    auto_read = true                   # a paper becomes read when you move on from it
+    auto_read = true                   # false: a paper becomes read only by r or space
+    read_after = 2                     # seconds on screen before a paper is read (0: at once)
 
 Relative paths are taken from the config file's folder. A missing file means the
 defaults; a broken one (not a regular file, not UTF-8, anything the TOML parser rejects,
@@ -29,9 +30,10 @@ class Config:
     digests: tuple[Path, ...] = ()
     highlight: tuple[str, ...] = ()
     auto_read: bool = True
+    read_after: float = 2.0
 
 
-KNOWN_KEYS = ("digests", "highlight", "auto_read")
+KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after")
 MAX_BYTES = 1 << 20  # a config is a few lines; anything this large is not one
 
 
@@ -92,11 +94,20 @@ def load_config(path: Path) -> Config:
     if not isinstance(auto_read, bool):
         raise ConfigError(f"config {path}: 'auto_read' must be true or false")
 
+    read_after = data.get("read_after", 2.0)
+    if (
+        isinstance(read_after, bool)
+        or not isinstance(read_after, (int, float))
+        or not (0 <= read_after <= 3600)
+    ):
+        raise ConfigError(f"config {path}: 'read_after' must be seconds from 0 to 3600")
+
     base = path.parent
     return Config(
         digests=tuple(base / Path(d).expanduser() for d in digests),
         highlight=tuple(w.strip() for w in highlight if w.strip()),
         auto_read=auto_read,
+        read_after=float(read_after),
     )
 
 
