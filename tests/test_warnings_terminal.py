@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 def test_w_lists_the_skipped_files(terminal, mixed_folder):  # noqa: F811
-    term = terminal(str(mixed_folder))
+    term = terminal(str(mixed_folder), size=(200, 40))  # room for a long temporary path
     term.wait_for("45 papers")
     term.wait_for("W lists them")
     term.press("W")
