@@ -16,7 +16,7 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 def test_w_lists_the_skipped_files(terminal, mixed_folder):  # noqa: F811
     term = terminal(str(mixed_folder), size=(200, 40))  # room for a long temporary path
     term.wait_for("45 papers")
-    term.wait_for("W lists them")
+    term.wait_for("3 files skipped (README.md, binary.md, empty.md)")  # the toast
     term.press("W")
     screen = term.wait_for("Skipped files (3)")
     assert "Digest warnings — 3 files skipped" in screen
