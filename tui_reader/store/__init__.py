@@ -82,8 +82,9 @@ from typing import Any
 
 from . import working
 from .lock import LOCK_TIMEOUT
+from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
-from .snapshot import MIGRATIONS, SCHEMA_VERSION, AtomicJSONStorage, open_tinydb
+from .snapshot import SCHEMA_VERSION, AtomicJSONStorage, open_tinydb
 from .working import StateStore, close_open_stores
 
 __all__ = [
