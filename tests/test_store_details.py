@@ -220,3 +220,41 @@ def test_the_merge_never_reads_details_still_in_a_file(path, monkeypatch):
     assert all(b.snapshot(p.arxiv_id) == p for p in PAPERS)
     a.close()
     b.close()
+
+
+def test_odd_values_in_a_details_line_are_repaired_when_read(path):
+    starred_file(path)
+    lines = path.read_bytes().split(b"\n")
+    number = details_line(lines, "2501.00001")
+    lines[number] = (
+        b'"2501.00001": {"version": 1, "title": "bad \\udfff", "line": NaN, '
+        b'"source": {"date": null, "path": "/d.md"}},'
+    )
+    path.write_bytes(b"\n".join(lines))
+    store = StateStore.open(path, background=False)
+    paper = store.snapshot("2501.00001")
+    assert paper is not None and paper.title == "bad \ufffd"
+    store.set_note(paper, "refreshed")  # details given again: written, repaired
+    assert store.flush()
+    store.close()
+    json.loads(path.read_bytes())  # writable and valid
+
+
+def test_a_file_cut_short_in_its_details_keeps_every_judgement_and_intact_details(path):
+    starred_file(path)
+    raw = path.read_bytes()
+    lines = raw.split(b"\n")
+    number = details_line(lines, "2501.00003")
+    cut = len(b"\n".join(lines[:number])) + 50  # in the middle of 2501.00003's details
+    path.write_bytes(raw[:cut])
+    store = StateStore.open(path, background=False)
+    assert "5 intact paper records were kept" in store.notices[0]
+    assert store.ids(starred=True) == [p.arxiv_id for p in PAPERS]
+    assert store.snapshot("2501.00003") is None
+    before = {p.arxiv_id for p in PAPERS if details_line(lines, p.arxiv_id) < number}
+    for paper in PAPERS:  # every details line wholly before the cut is intact
+        wanted = paper if paper.arxiv_id in before else None
+        assert store.snapshot(paper.arxiv_id) == wanted
+    store.close()
+    assert len(list(path.parent.glob("state.json.corrupt-*"))) == 1
+    json.loads(path.read_bytes())

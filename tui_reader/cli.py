@@ -567,21 +567,25 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     """Starred / noted papers from the state file alone; those without details by id."""
     ids = store.ids(starred=args.starred or None, noted=args.noted or None)
     unknown = 0
-    rows: list[dict[str, object]] = []
-    for arxiv_id in ids:
+    encode = json.JSONEncoder(ensure_ascii=False).encode  # the C encoder, one paper a line
+    rows: list[str] = []  # written a batch at a time: memory stays flat
+    for number, arxiv_id in enumerate(ids):
         state = store.state(arxiv_id)
         paper = store.snapshot(arxiv_id)
         if paper is None:
             unknown += 1
         if args.json:
-            rows.append(paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state))
+            row = paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state)
+            rows.append(encode(row))
+            if len(rows) == 1000 or number == len(ids) - 1:
+                sys.stdout.write(("[\n" if number < 1000 else ",\n") + ",\n".join(rows))
+                rows.clear()
         elif paper is not None:
             print(f"{paper.versioned_id}\t{flags(state)}\t{paper.title}")
         else:
             print(f"{arxiv_id}\t{flags(state)}\t(details unknown)")
-    if args.json:  # one paper per line: the C encoder, 20 times faster than indent=1
-        encode = json.JSONEncoder(ensure_ascii=False).encode
-        sys.stdout.write("[\n" + ",\n".join(map(encode, rows)) + "\n]\n" if rows else "[]\n")
+    if args.json:
+        sys.stdout.write("\n]\n" if ids else "[]\n")
     if unknown:
         warn(
             f"{unknown} of these papers were marked by id without a digest; their details "

@@ -84,7 +84,8 @@ from . import working
 from .lock import LOCK_TIMEOUT
 from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
-from .snapshot import SCHEMA_VERSION, AtomicJSONStorage, open_tinydb
+from .snapshot import SCHEMA_VERSION
+from .tinydb_file import AtomicJSONStorage, open_tinydb
 from .working import StateStore, close_open_stores
 
 __all__ = [

@@ -21,7 +21,7 @@ import json
 import os
 from typing import Any
 
-from .records import ConstantSpotter, repair_value, suspect
+from .records import repair_value
 
 
 class DamagedDetails(ValueError):
@@ -79,17 +79,35 @@ def resolve(value: Any, arxiv_id: str) -> dict | None:
 
 def parse_line(raw: bytes, arxiv_id: str) -> dict:
     """One details line (``"id": {...}``) -> the details dict, repaired if odd."""
-    spotter = ConstantSpotter()
+    careful = False
     try:
-        member = json.loads(b"{" + raw + b"}", parse_constant=spotter)
+        try:  # the usual case: strict UTF-8, no escapes, no NaN; one shared decoder
+            text = raw.decode()
+            if "\\u" in text:
+                raise _Odd
+            member = _DECODER.decode("{" + text + "}")
+        except (_Odd, UnicodeDecodeError):  # maybe a lone surrogate, NaN or Infinity
+            careful = True
+            member = json.loads(b"{" + raw + b"}")
     except (ValueError, RecursionError):
         raise DamagedDetails(arxiv_id) from None
     value = member.get(arxiv_id) if len(member) == 1 else None
     if type(value) is not dict:
         raise DamagedDetails(arxiv_id)
-    if spotter.seen or suspect(raw):
+    if careful:
         value = repair_value(value)[0]
     return value
+
+
+class _Odd(Exception):
+    """A value that needs the careful path (never a ValueError: that means damaged)."""
+
+
+def _odd_constant(name: str) -> float:
+    raise _Odd
+
+
+_DECODER = json.JSONDecoder(parse_constant=_odd_constant)
 
 
 def index_lines(data: bytes, start: int, end: int) -> tuple[dict[str, tuple[int, int]], int]:

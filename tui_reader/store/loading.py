@@ -68,7 +68,7 @@ class Loading(StoreFields):
             if any(arxiv_id not in image.papers for arxiv_id in known):
                 self._needs_fold = True  # replaced by a file that lacks what we know
                 self._mark_dirty_since()
-        return self._merge_in(image.papers.items(), image.settings.items())
+        return self._merge_in(image.papers.items(), image.settings.items(), distinct=True)
 
     def _damaged(self, error: StateFileError) -> snapshot.Image | None:
         """Keep the records still intact, move the damaged file aside (never overwrite)."""
@@ -153,10 +153,19 @@ class Loading(StoreFields):
         entries = self._journal.read_new()
         return self._merge_in(entries.papers, entries.settings)
 
-    def _merge_in(self, papers, settings) -> set[str]:
-        """Merge records read from a file into the working copy; ids visibly changed."""
+    def _merge_in(self, papers, settings, *, distinct: bool = False) -> set[str]:
+        """Merge records read from a file into the working copy; ids visibly changed.
+
+        ``distinct``: every id comes once (a snapshot's table; a journal may repeat one).
+        """
         changed: set[str] = set()
         papers = list(papers)
+        with self._lock:
+            if distinct and not self._docs:  # the first read: nothing to merge with
+                self._docs.update(papers)
+                unknown = visible(None)
+                changed = {i for i, doc in papers if visible(doc) != unknown}
+                papers = []
         for start in range(0, len(papers), 2000):  # let the UI thread in between batches
             with self._lock:
                 docs = self._docs

@@ -34,10 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
-
 from . import files
 from .details import Backing, DamagedDetails, Details, index_lines, parse_line
 from .migrations import DETAILS, META, MIGRATIONS, PAPERS, SETTINGS, schema_version, upgrade_doc
@@ -51,10 +47,11 @@ from .records import (
     valid_paper,
     valid_setting,
 )
+from .salvage import SEPARATOR_TEXT, salvage_tables
 
 SCHEMA_VERSION = 3
 _BUCKETS = 256
-SEPARATOR = b'\n}, "details": {\n'  # ends the hot table, opens the details table
+SEPARATOR = SEPARATOR_TEXT.encode()  # ends the hot table, opens the details table
 
 
 class PaperTable:
@@ -142,7 +139,7 @@ def decode(data: str | bytes, parse_constant: Callable[[str], Any] | None = None
         return json.loads(part, parse_constant=parse_constant)
 
     first_nl = data.find(b"\n" if b else "\n")  # type: ignore[arg-type]
-    end = len(data.rstrip())
+    end = _content_end(data)
     marker, closing = (b'"papers": {', b"}}") if b else ('"papers": {', "}}")
     if first_nl > 0 and data.endswith(marker, 0, first_nl) and data[end - 2 : end] == closing:  # type: ignore[arg-type]
         try:
@@ -181,41 +178,6 @@ def _decode_lines(
     return header
 
 
-def salvage(text: str, table: str = PAPERS) -> dict[str, Any]:
-    """Every member of ``table`` still intact in a damaged snapshot (maybe none)."""
-    start = text.find(f'"{table}"')
-    if start < 0:
-        return {}
-    start = text.find("{", start)
-    if start < 0:
-        return {}
-    decoder = json.JSONDecoder()
-    papers: dict[str, Any] = {}
-    pos, end = start + 1, len(text)
-    while pos < end:
-        while pos < end and text[pos] in " \t\r\n,":
-            pos += 1
-        try:
-            key, pos = decoder.raw_decode(text, pos)
-            while pos < end and text[pos] in " \t\r\n":
-                pos += 1
-            if type(key) is not str or text[pos : pos + 1] != ":":
-                raise ValueError("not a member")
-            pos += 1
-            while pos < end and text[pos] in " \t\r\n":
-                pos += 1
-            value, pos = decoder.raw_decode(text, pos)
-        except (ValueError, RecursionError):
-            # Skip to the next line (the writer puts members on lines): maybe more intact.
-            newline = text.find("\n", pos + 1)
-            if newline < 0:
-                break
-            pos = newline + 1
-            continue
-        papers[key] = value
-    return papers
-
-
 def parse(raw: bytes, signature: tuple, *, lenient: bool = False, fd: int | None = None) -> Image:
     """Bytes of a snapshot -> validated, migrated image. Raises StateFileError.
 
@@ -241,21 +203,21 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
     salvaged = False
     spotter = ConstantSpotter()
     index: dict[str, tuple[int, int]] = {}
-    bad_lines = 0
+    bad_lines, hot_end = 0, None
     try:
         found = _decode_layout(raw, spotter)
         if found is None:
             tables = decode(raw, spotter)
         else:
-            tables, index, bad_lines = found
+            tables, index, bad_lines, hot_end = found
     except UnicodeDecodeError:
         if not lenient:
             raise StateFileError("not UTF-8 text") from None
-        tables, salvaged = _salvage_tables(raw), True
+        tables, salvaged = salvage_tables(raw), True
     except (ValueError, RecursionError):
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
-        tables, salvaged = _salvage_tables(raw), True
+        tables, salvaged = salvage_tables(raw), True
     if type(tables) is not dict or any(type(table) is not dict for table in tables.values()):
         raise StateFileError("not a TinyDB database (wrong JSON shape)")
     version = schema_version(tables) if not salvaged else SCHEMA_VERSION
@@ -272,7 +234,8 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StateFileError(f"not upgradable from format {version} ({exc})") from None
         version += 1
-    deep = spotter.seen or suspect(raw)
+    # Details lines are checked when they are read (details.parse_line).
+    deep = spotter.seen or suspect(raw, hot_end)
     damaged, repaired = bad_lines, 0
     papers: dict[str, dict] = {}
     for key, doc in tables.get(PAPERS, {}).items():
@@ -395,14 +358,15 @@ def _attach(papers: dict[str, dict], arxiv_id: str, details: dict | Details) -> 
     doc["paper"] = details  # a record just parsed: nobody else holds it yet
 
 
-def _decode_layout(raw: bytes, spotter: ConstantSpotter) -> tuple[dict, dict, int] | None:
-    """Our format-3 layout: (tables without details, details index, damaged lines), or
-    None when ``raw`` is laid out otherwise. Raises ValueError when it is damaged."""
+def _decode_layout(raw: bytes, spotter: ConstantSpotter) -> tuple[dict, dict, int, int] | None:
+    """Our format-3 layout: (tables without details, details index, damaged lines, where
+    the details start), or None when ``raw`` is laid out otherwise. Raises ValueError
+    when it is damaged."""
     first_nl = raw.find(b"\n")
     if first_nl <= 0 or not raw.endswith(b'"papers": {', 0, first_nl):
         return None
     separator = raw.find(SEPARATOR, first_nl)
-    end = len(raw.rstrip())
+    end = _content_end(raw)
     if separator < 0 or raw[end - 2 : end] != b"}}":
         return None
 
@@ -414,17 +378,15 @@ def _decode_layout(raw: bytes, spotter: ConstantSpotter) -> tuple[dict, dict, in
     if start > end - 2:
         raise ValueError("no details table")
     index, damaged = index_lines(raw, start, end - 2)
-    return tables, index, damaged
+    return tables, index, damaged, start
 
 
-def _salvage_tables(raw: bytes) -> dict[str, Any]:
-    text = raw.decode("utf-8", "replace")
-    cut = text.find(SEPARATOR.decode())
-    if cut < 0:
-        return {PAPERS: salvage(text)}
-    hot = salvage(text[:cut])
-    details = salvage(text[cut:], table=DETAILS)
-    return {PAPERS: hot, DETAILS: details}
+def _content_end(data: str | bytes) -> int:
+    """``len(data.rstrip())`` without copying a 200 MB file."""
+    end = len(data)
+    while end and data[end - 1 : end].isspace():
+        end -= 1
+    return end
 
 
 def header(settings: Mapping[str, dict], other_tables: Mapping[str, Any]) -> dict[str, Any]:
@@ -432,60 +394,3 @@ def header(settings: Mapping[str, dict], other_tables: Mapping[str, Any]) -> dic
     result[META] = {"schema": {"version": SCHEMA_VERSION}}
     result[SETTINGS] = dict(settings)
     return result
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that never leaves a half-written file behind.
-
-    ``write`` puts the whole database in a temporary file in the same folder, fsyncs it,
-    renames it over the old file and fsyncs the folder. ``read`` raises
-    :class:`StateFileError` for a file it cannot use, instead of guessing. It reads and
-    writes the snapshot only: a running store's newest changes may still be in its
-    journal. Do not write through it while a store has the file open.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], create_dirs: bool = True) -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.create_dirs = create_dirs
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        found = files.read_bytes(self.path)
-        if found is None:
-            return None
-        image = parse(*found)  # without a descriptor: details parsed into the records
-        tables: dict[str, dict[str, Any]] = dict(image.other_tables)
-        tables[META] = {"schema": {"version": SCHEMA_VERSION}}
-        tables[SETTINGS] = dict(image.settings)
-        tables[PAPERS] = dict(image.papers)
-        return tables
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.create_dirs:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        head = {name: table for name, table in data.items() if name != PAPERS}
-        head.setdefault(META, {"schema": {"version": SCHEMA_VERSION}})
-        papers = PaperTable.from_docs(data.get(PAPERS, {}))
-        files.install(write(self.path, head, papers).temp, self.path)
-
-
-class _KeyedTable(Table):
-    """A TinyDB table whose document ids are strings (arXiv ids, setting names)."""
-
-    document_id_class = str  # type: ignore[assignment]
-
-    def _get_next_id(self):  # type: ignore[override]
-        raise TypeError("documents here are keyed: insert Document(fields, doc_id=key)")
-
-
-class _StateDB(TinyDB):
-    table_class = _KeyedTable
-
-
-def open_tinydb(path: str | os.PathLike[str]) -> TinyDB:
-    """Open a state file's snapshot with TinyDB itself (for tools and tests).
-
-    ``db.table("papers").get(doc_id="2501.01234")`` reads one paper. Do not write through
-    it while a store has the file open.
-    """
-    return _StateDB(path, storage=AtomicJSONStorage)
