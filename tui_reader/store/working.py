@@ -217,8 +217,11 @@ class StateStore(Changes, News, Persistence):
 
     def snapshot(self, arxiv_id: str) -> Paper | None:
         """The paper as it was when last starred, noted or tagged; None without details."""
-        arxiv_id = self._lenient_id(arxiv_id)
-        doc = self._doc(arxiv_id)
+        self._wait_loaded()
+        doc = self._docs.get(arxiv_id)
+        if doc is None:  # a versioned or odd id: normalised only when needed
+            arxiv_id = self._lenient_id(arxiv_id)
+            doc = self._docs.get(arxiv_id)
         kept = doc.get("paper") if doc is not None else None
         try:
             snap = resolve(kept, arxiv_id)  # read from the snapshot file when still there
