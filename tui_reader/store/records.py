@@ -339,7 +339,8 @@ def paper_from_snapshot(arxiv_id: str, snap: Mapping[str, Any]) -> Paper:
     digests = tuple(_ref_from_json(ref) for ref in snap.get("digests", ()))
     return Paper(
         arxiv_id=arxiv_id,
-        version=int(snap["version"]),
+        # null: the digest gave no version (arXiv's e-mail, a bare link).
+        version=None if snap.get("version") is None else int(snap["version"]),
         title=str(snap["title"]),
         authors=tuple(map(str, snap.get("authors", ()))),
         date=dt.date.fromisoformat(date) if date else None,
