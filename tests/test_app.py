@@ -455,7 +455,7 @@ async def test_question_mark_lists_every_key(tmp_path):
         console = Console(width=100, record=True)
         console.print(app.screen.keys_table())
         text = console.export_text()
-        for description in ("Star", "Undo", "Mark all in view read", "Export starred",
+        for description in ("Star", "Undo", "Mark all in view read", "Export the selection",
                             "Previous digest", "Next paper", "Quit"):  # fmt: skip
             assert description in text
         await pilot.press("escape")

@@ -70,15 +70,6 @@ class FakeState:
     tags: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class OldState:
-    """A store state from before tags: no ``tags`` attribute at all."""
-
-    read: bool = False
-    starred: bool = False
-    note: str = ""
-
-
 class FakeStore:
     def __init__(self, states: dict[str, object]) -> None:
         self._states = states
@@ -169,13 +160,6 @@ def ids(query: str, store=STORE) -> list[int]:
 )
 def test_query(query, expected):
     assert ids(query) == expected
-
-
-def test_tags_of_a_store_without_tags_is_no_tags():
-    old = FakeStore({"2501.00001": OldState(read=True)})
-    assert ids("tag:x", old) == []
-    assert ids("is:read", old) == ["1"]
-    assert ids("-tag:x", old) == ["1", "2", "3", "4"]
 
 
 def test_without_a_store_every_paper_is_unread_and_untagged():

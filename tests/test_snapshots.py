@@ -111,3 +111,18 @@ def test_digest_picker(snap_compare, tmp_path):
 
     assert snap_compare(many_digests_app(tmp_path), terminal_size=(120, 36),
                         run_before=run_before)  # fmt: skip
+
+
+def test_tags_selection_and_sort(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+        pilot.app.store.set_tags(["2412.21140", "2412.20891"], add=["to-cite"])
+        pilot.app.store.set_tags(["2412.20891"], add=["tensors"])
+        await pilot.press("O", "O")  # by title
+        await settle(pilot)
+        await pilot.press("x", "x", "j", "x")
+        await pilot.press("g", *"jjjjj")  # a tagged paper: its tags in the detail pane
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(judged_app(tmp_path), terminal_size=(130, 36), run_before=run_before)

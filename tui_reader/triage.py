@@ -17,11 +17,13 @@ and read``), so ``undo()`` reverts it whole and returns the ids it touched.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .model import DigestRef, Paper
+from .view_order import ViewOrder
 
 if TYPE_CHECKING:
     from .store import PaperState, StateStore
@@ -37,7 +39,7 @@ class Counts:
     noted: int
 
 
-class Triage:
+class Triage(ViewOrder):
     """Papers, their view and their counts, over a state store.
 
     ``view`` holds indices into ``papers``. Positions (``0 .. len(view) - 1``) are what
@@ -64,6 +66,7 @@ class Triage:
         self._rows: list[int] | None = None  # None: one digest, a row is a position
         self._row_of: list[int] = []
         self._undo_steps: list[int] = []  # store undo steps per verb
+        self._init_view_order()
 
     # -- loading --------------------------------------------------------------------
 
@@ -116,6 +119,21 @@ class Triage:
         except ValueError:
             return None
 
+    def starred_papers(self) -> tuple[list[Paper], list[str]]:
+        """Every starred paper: as loaded, else as the store last saw it (oldest first);
+        and the starred ids with no details anywhere."""
+        papers: list[tuple[int, Paper]] = []
+        missing: list[str] = []
+        for arxiv_id in self.store.ids(starred=True):
+            index = self._index_of.get(arxiv_id)
+            paper = self.papers[index] if index is not None else self.store.snapshot(arxiv_id)
+            if paper is None:
+                missing.append(arxiv_id)
+            else:
+                papers.append((-1 if index is None else index, paper))
+        papers.sort(key=lambda item: (item[0], item[1].date or dt.date.min))
+        return [paper for _, paper in papers], missing
+
     def counts(self) -> Counts:
         return Counts(len(self.papers), self._unread, self._starred, self._noted)
 
@@ -167,6 +185,31 @@ class Triage:
             return steps + bool(self.store.set_read([paper], True))
 
         self._change(apply, [paper])
+
+    def toggle_read_many(self, papers: Sequence[Paper]) -> bool:
+        """All read, unless all are read already: then all unread. One undo step."""
+        read = not all(self.store.state(p.arxiv_id).read for p in papers)
+        self._change(lambda: self.store.set_read(papers, read), papers)
+        return read
+
+    def toggle_star_many(self, papers: Sequence[Paper]) -> bool:
+        """All starred, unless all are starred already: then none. One undo step."""
+        starred = not all(self.store.state(p.arxiv_id).starred for p in papers)
+        self._change(lambda: self.store.set_starred(papers, starred), papers)
+        return starred
+
+    def set_tags(
+        self, papers: Sequence[Paper], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> int:
+        """Add and remove tags on ``papers``, one undo step; returns how many changed."""
+        changed: set[str] = set()
+
+        def apply() -> set[str]:
+            changed.update(self.store.set_tags(papers, add=tuple(add), remove=tuple(remove)))
+            return changed
+
+        self._change(apply, papers)
+        return len(changed)
 
     def set_note(self, paper: Paper, note: str) -> None:
         self._change(lambda: self.store.set_note(paper, note), [paper])
@@ -235,11 +278,14 @@ class Triage:
         self.search_terms = tuple(terms) if hits is not None else ()
         self._rebuild_view()
 
-    def _rebuild_view(self) -> None:
-        self.view = [index for index in range(len(self.papers)) if self._passes(index)]
+    def _view_reordered(self) -> None:
         self._rows = None
         self._row_of = []
         self._extend_rows(0)
+
+    def _rebuild_view(self) -> None:
+        self.view = self.ordered([i for i in range(len(self.papers)) if self._passes(i)])
+        self._view_reordered()
 
     def _passes(self, index: int) -> bool:
         if self.search_hits is not None and index not in self.search_hits:
@@ -304,7 +350,10 @@ class Triage:
     # -- digests and their divider rows -------------------------------------------------
 
     def _extend_rows(self, start: int) -> None:
-        """Rows for the view positions from ``start`` on (dividers once two digests show)."""
+        """Rows for the view positions from ``start`` on (dividers once two digests show,
+        and only in digest order: sorted otherwise, a digest's papers are scattered)."""
+        if self.sort != "digest":
+            return
         if self._rows is None:
             if sum(1 for count in self._home_papers if count) < 2:
                 return

@@ -12,7 +12,7 @@ into ``papers`` in paper order and raises ``QueryError`` for a malformed query.
   query that is all negation pays for the set of every paper.
 * State terms (``is:``, ``tag:``, ``note:``) read ``states``: any object with
   ``ids()`` (the arXiv ids it knows) and ``state(arxiv_id)`` (an object with ``read``,
-  ``starred``, ``note`` and, when the store has tags, ``tags``). Only known ids are
+  ``starred``, ``note`` and ``tags``). Only known ids are
   looked at: a paper the store does not know is unread, unstarred, without note or
   tags. Without ``states`` every paper is in that default state.
 
@@ -53,8 +53,8 @@ class StateSource(Protocol):
 
 
 def tags_of(state: Any) -> tuple[str, ...]:
-    """A state's tags. The one place that tolerates a state without tags (older stores)."""
-    return tuple(getattr(state, "tags", ()))
+    """A state's tags (``PaperState.tags``: sorted, distinct)."""
+    return state.tags
 
 
 def _field_index(papers: Sequence[Paper], field: str):

@@ -18,17 +18,18 @@ from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ..digest import DigestWarning
 from ..model import Paper
 from ..sanitize import printable
-from ..search import SearchIndex
+from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
 from .footer import KeysFooter
 from .loader import read_digests
+from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
@@ -43,12 +44,11 @@ from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
-SEARCH_HINT = 'words match from their start: song han ≠ Qingsong · "a phrase" in quotes'
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(SearchActions, OutsideActions, Screen[None]):
+class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -77,7 +77,7 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
             "b",
             "export_bibtex",
             "Export",
-            tooltip="Export starred papers as BibTeX",
+            tooltip="Export the selection, else the starred papers",
             id="triage.export",
         ),
         Binding(
@@ -94,8 +94,9 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
             show=False,
             id="triage.next_digest",
         ),
-        Binding("escape", "clear_search", "Clear search", show=False, id="triage.clear"),
+        Binding("escape", "escape", "Clear search, then selection", show=False, id="triage.clear"),
         Binding("W", "show_warnings", "Digest warnings", show=False, id="triage.warnings"),
+        *ORGANISE_BINDINGS,
     ]
 
     def __init__(
@@ -122,7 +123,7 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
         self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
-        self._search_index: tuple[SearchIndex | None, int] = (None, 0)
+        self._search_box = SearchBox()
         self._search_query = ""
         self.skipped_files: list[DigestWarning] = []
         self.digest_warnings: list[DigestWarning] = []
@@ -134,7 +135,8 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
         with Horizontal(id="body"):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
-        yield Input(placeholder=SEARCH_HINT, id="search")
+        yield Static(id="search-error", markup=False)
+        yield Input(placeholder=PLACEHOLDER, id="search")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -191,6 +193,7 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
         self._restore_session()
+        self.resort_after_loading()
 
     def _restore_session(self) -> None:
         """Back where the last session on these digests ended, unless the user moved."""
@@ -231,12 +234,16 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
         parts.append(f"{counts.starred:,} starred")
         if counts.noted:
             parts.append(f"{counts.noted:,} noted")
+        if self.triage.selection:  # early: what r, s, t and b act on must stay in sight
+            parts.append(f"{len(self.triage.selection):,} selected")
         if self.triage.filter != "all":
             parts.append(f"filter: {FILTER_NAMES[self.triage.filter]}")
         if self.triage.search_hits is not None:
             parts.append(f"search: {self._search_query} ({len(self.triage.view):,})")
         elif self.triage.filter != "all":
             parts.append(f"{len(self.triage.view):,} shown")
+        if self.triage.sort != "digest":
+            parts.append(f"sort: {self.triage.sort_label()}")
         if self.reading_digests:
             parts.append("loading…")
         self.query_one(SummaryBar).show(" · ".join(parts))
@@ -369,19 +376,22 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
             return len(self.triage.digests) > 1 or None
         if action in ("toggle_read", "toggle_star", "edit_note", "open_abstract", "open_pdf",
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
-                      "star_and_next", "mark_view_read"):  # fmt: skip
+                      "star_and_next", "mark_view_read", "edit_tags",
+                      "toggle_selected"):  # fmt: skip
             return self.current_paper() is not None or None
         if action == "show_warnings":
             return not self.reading_digests or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
+        if action == "clear_selection":
+            return bool(self.triage.selection) or None
         return True
 
     # -- judging --------------------------------------------------------------------
 
     def action_toggle_read(self) -> None:
         paper = self.current_paper()
-        if paper is None:
+        if paper is None or self.act_on_selection("read"):
             return
         self._stop_dwell()  # the user chose; the clock must not undo an "unread"
         self.triage.toggle_read(paper)
@@ -399,7 +409,7 @@ class TriageScreen(SearchActions, OutsideActions, Screen[None]):
 
     def action_toggle_star(self) -> None:
         paper = self.current_paper()
-        if paper is None:
+        if paper is None or self.act_on_selection("star"):
             return
         starred = self.triage.toggle_star(paper)
         self.refresh_all()

@@ -1,4 +1,5 @@
-"""What leaves the app: opening arXiv links, copying BibTeX, exporting starred papers.
+"""What leaves the app: opening arXiv links, copying BibTeX, exporting the selection or
+the starred papers in a format the user picks.
 
 ``OutsideActions`` is mixed into ``TriageScreen`` (which provides ``triage`` and
 ``current_paper``). Links are built from the arXiv id, never taken from the digest;
@@ -11,15 +12,16 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from textual import work
 
-from ..export import bibtex_entry, export_bibtex, write_export
+from ..export import bibtex_entry, export_papers, write_export
 from ..model import Paper
 from . import browser
 from .screens.confirm import ConfirmScreen
-from .screens.export_path import ExportPathScreen
+from .screens.export_path import ExportChoice, ExportPathScreen
 
 
 class OutsideActions:
@@ -60,17 +62,23 @@ class OutsideActions:
 
     @work(exclusive=True, group="export")
     async def action_export_bibtex(self) -> None:
+        """Export the selection, else the starred papers, in a format the user picks."""
         store = self.triage.store
-        starred = store.ids(starred=True)
-        if not starred:
-            self.notify("No starred papers to export yet: star papers with s.",
-                        severity="warning")  # fmt: skip
+        selected = self.triage.targets(None)
+        count = len(selected) if selected else len(store.ids(starred=True))
+        if not count:
+            self.notify("No starred papers to export yet: star papers with s "
+                        "(or select some with x).", severity="warning")  # fmt: skip
             return
+        what = "selected" if selected else "starred"
         suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
-        answer = await self.app.push_screen_wait(ExportPathScreen(suggestion, len(starred)))
+        fmt = store.get_setting("export_format")
+        answer: ExportChoice | None = await self.app.push_screen_wait(
+            ExportPathScreen(suggestion, count, what, fmt if isinstance(fmt, str) else "bibtex")
+        )
         if answer is None:
             return
-        path = Path(answer).expanduser()
+        path = Path(answer.path).expanduser()
         if path.is_dir():
             self.notify(f"{path} is a folder; give a file name.", severity="error")
             return
@@ -78,13 +86,20 @@ class OutsideActions:
             ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
         ):
             return
+        missing: list[str] = []
+        if not selected:
+            selected, missing = self.triage.starred_papers()
         try:
-            export = await asyncio.to_thread(export_bibtex, store, None, "starred")
+            export = await asyncio.to_thread(
+                partial(export_papers, store, selected, "all", fmt=answer.fmt)
+            )
             await asyncio.to_thread(write_export, path, export.text, overwrite=True)
         except OSError as error:
             self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
             return
         store.set_setting("export_path", str(path))
+        store.set_setting("export_format", answer.fmt)
         count = len(export.papers)
         noun = "paper" if count == 1 else "papers"
-        self.notify(f"Exported {count} starred {noun} to {path}.", timeout=4)
+        lost = f" {len(missing)} starred without details (not in these digests)." if missing else ""
+        self.notify(f"Exported {count} {what} {noun} to {path}.{lost}", timeout=4)

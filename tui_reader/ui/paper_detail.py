@@ -135,7 +135,8 @@ class PaperDetail(ScrollView, can_focus=False):
             blank = [Strip.blank(width, base)]
             lines = self._block(("title", key), lambda: [self._title(model)], base, measure, width)
             lines = lines + blank
-            lines += self._block(("meta", key, state.read, state.starred, compact),
+            lines += self._block(("meta", key, state.read, state.starred, state.tags,
+                                  compact),
                                  lambda: self._metadata(model, compact), base, width, width,
                                  crop=compact)  # fmt: skip
             if state.note:
@@ -230,6 +231,9 @@ class PaperDetail(ScrollView, can_focus=False):
         flags = "read" if state.read else "unread"
         if state.starred:
             flags += " · ★ starred"
+        tags = " ".join(f"#{printable(tag)}" for tag in state.tags)
+        if compact and tags:
+            flags += f" · {tags}"
         keywords = Text()
         for number, keyword in enumerate(paper.keywords):
             if number:
@@ -254,6 +258,8 @@ class PaperDetail(ScrollView, can_focus=False):
             fields.append((paper_fields.keywords_label(paper), keywords))
         fields.extend(paper_fields.extra_fields(paper, {"label": label}))
         fields.append(("State", Text(flags, flag)))
+        if tags:
+            fields.append(("Tags", Text(tags, flag)))
         lines = []
         for name, value in fields:
             line = Text(f"{name:<10}", label)

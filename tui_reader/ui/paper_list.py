@@ -27,6 +27,17 @@ from ..triage import Triage
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 NOTE_MARK = "✎"
+SELECTED_MARK = "▌"
+
+
+def tags_label(tags: tuple[str, ...], room: int) -> str:
+    """``#a #b`` in at most ``room`` cells (cut with …); "" without tags or room."""
+    if not tags or room < 3:
+        return ""
+    label = " ".join(f"#{printable(tag)}" for tag in tags)
+    if cell_len(label) > room:
+        label = set_cell_size(label, room - 1) + "…"
+    return label
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -47,6 +58,9 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--unread-mark",
         "paper-list--star-mark",
         "paper-list--note-mark",
+        "paper-list--selected",
+        "paper-list--selected-mark",
+        "paper-list--tags",
         "paper-list--divider",
     }
 
@@ -152,6 +166,9 @@ class PaperList(ScrollView, can_focus=True):
         paper = self.triage.paper_at(position) if position is not None else None
         if paper is None:
             return Strip.blank(width, base)
+        selected = self.triage.view[position] in self.triage.selection
+        if selected:
+            base = base + self.get_component_rich_style("paper-list--selected")
         if position == self.cursor:
             base = base + self.get_component_rich_style("paper-list--cursor")
             if not self.has_focus:
@@ -160,22 +177,31 @@ class PaperList(ScrollView, can_focus=True):
         component = self.get_component_rich_style
         blank = Segment(" ", base)
 
+        def ink(component_class: str) -> Style:
+            # The component's colour over this row's background (selected, cursor).
+            style = component(component_class)
+            return base + Style(color=style.color, bold=style.bold, italic=style.italic)
+
         def mark(shown: bool, symbol: str, component_class: str) -> Segment:
-            return Segment(symbol, base + component(component_class)) if shown else blank
+            return Segment(symbol, ink(component_class)) if shown else blank
 
         segments = [
-            blank,
+            mark(selected, SELECTED_MARK, "paper-list--selected-mark"),
             mark(not state.read, UNREAD_MARK, "paper-list--unread-mark"),
             mark(state.starred, STAR_MARK, "paper-list--star-mark"),
             mark(bool(state.note), NOTE_MARK, "paper-list--note-mark"),
             blank,
         ]
         title = self.render_title(paper.title)
-        room = max(0, width - 5)
+        tags = tags_label(state.tags, max(0, width // 3))
+        room = max(0, width - 5 - (cell_len(tags) + 1 if tags else 0))
         if cell_len(title) > room:
             title = set_cell_size(title, max(0, room - 1)) + "…"
-        text_style = base + component("paper-list--read") if state.read else base
+        text_style = ink("paper-list--read") if state.read else base
         segments.append(Segment(title, text_style))
+        if tags:
+            segments.append(Segment(" " * (room - cell_len(title) + 1), base))
+            segments.append(Segment(tags, ink("paper-list--tags")))
         return Strip(segments).adjust_cell_length(width, base)
 
     def _base_style(self) -> Style:

@@ -5,6 +5,10 @@
 ``#search`` Input). Typing runs ``run_search`` in a worker thread (after a short
 pause above ``SLOW_SEARCH`` papers, so a fast typist finishes a word); its result is
 applied on the UI thread by ``apply_search``. ``escape`` clears the search.
+
+The box takes the query language (``search_box.SearchBox`` over ``query``): a query
+that cannot be read shows its one-line message in ``#search-error`` above the box,
+the box turns red (``-invalid``) and the list keeps the last result.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from textual import work
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from ..search import SearchIndex, query_terms
+from ..search_box import Found, SearchBox
 
 SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers runs
 SLOW_SEARCH = 2000  # papers
@@ -24,7 +28,7 @@ SLOW_SEARCH = 2000  # papers
 class SearchActions:
     """The search half of ``TriageScreen``."""
 
-    _search_index: tuple[SearchIndex | None, int]
+    _search_box: SearchBox
     _search_query: str
     _restore_paper: str
 
@@ -37,6 +41,7 @@ class SearchActions:
         search = self.query_one("#search", Input)
         had_search = self.triage.search_hits is not None
         search.display = False
+        self._show_search_error("")
         self.workers.cancel_group(self, "search")
         self._search_query = ""
         if search.value:
@@ -70,20 +75,23 @@ class SearchActions:
             time.sleep(SEARCH_DELAY)
             if worker.is_cancelled:
                 return
-        index, size = self._search_index
-        if index is None or size != len(papers):
-            # Papers are still arriving: index what is here now.
-            index = SearchIndex(list(papers))
-            self._search_index = (index, len(papers))
-        terms = query_terms(query)
-        hits = index.search(query) if terms else None
+        found = self._search_box.run(papers, query, self.triage.store)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.apply_search, query, hits, terms)
+            self.app.call_from_thread(self.apply_search, query, found)
 
-    def apply_search(self, query: str, hits: list[int] | None, terms: list[str]) -> None:
+    def _show_search_error(self, message: str) -> None:
+        error = self.query_one("#search-error")
+        error.update(f"⚠ {message}" if message else "")
+        error.display = bool(message)
+        self.query_one("#search", Input).set_class(bool(message), "-invalid")
+
+    def apply_search(self, query: str, found: Found) -> None:
+        self._show_search_error(found.error)
+        if found.error:
+            return  # the last view stays while the query is being fixed
         current = self.current_paper()
         self._search_query = query.strip()
-        self.triage.set_search(hits, terms)
+        self.triage.set_search(found.hits, found.terms)
         self._view_rebuilt(current)
         self.show_current()
         if self._restore_paper:

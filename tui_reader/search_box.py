@@ -1,0 +1,86 @@
+"""What the app's search box does, without the app: query text -> a result to show.
+
+``SearchBox(papers)`` keeps one ``QueryIndex`` (with its ``SearchIndex``) over the
+papers loaded so far, rebuilt only when more papers have arrived, so the field indexes
+and result caches serve every keystroke. ``run(query, states) -> Found``:
+
+* ``Found.hits``: matching paper indices (paper order), or None for an empty query
+  (no search: every paper);
+* ``Found.terms``: the words to highlight in the detail pane -- bare words and
+  phrases, and the values of ``title:``, ``abs:``, ``author:`` and ``kw:`` terms, but
+  nothing under a NOT;
+* ``Found.error``: the ``QueryError``'s one-line message when the query cannot be
+  read (``hits`` is then None and the screen keeps its last view).
+
+It runs in a worker thread: the store is read through ``states`` (its ``ids`` and
+``state`` take its lock). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .model import Paper
+from .query import QueryError, QueryIndex, StateSource, is_plain
+from .search import SearchIndex, query_terms
+
+__all__ = ["PLACEHOLDER", "Found", "SearchBox", "highlight_terms"]
+
+PLACEHOLDER = (
+    'words match from their start · "a phrase" · author: title: abs: kw: tag: cat: id: '
+    "date:2025-01..2025-03 is:unread · a OR b · -word"
+)
+_HIGHLIGHTED_FIELDS = frozenset({None, "title", "abs", "author", "kw"})
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    hits: list[int] | None
+    terms: tuple[str, ...] = ()
+    error: str = ""
+
+
+def highlight_terms(query: str) -> tuple[str, ...]:
+    """The words of ``query`` worth highlighting in a paper (raises QueryError)."""
+    if is_plain(query):
+        return tuple(query_terms(query))
+    from .query.parse import And, Not, Or, Term, parse
+
+    found: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, Term):
+            value = node.value.rstrip("*").strip()
+            if node.field in _HIGHLIGHTED_FIELDS and value and value not in found:
+                found.append(value)
+        elif isinstance(node, (And, Or)):
+            for child in node.children:
+                walk(child)
+        elif not isinstance(node, Not):
+            raise AssertionError(node)
+
+    walk(parse(query))
+    return tuple(found)
+
+
+class SearchBox:
+    """The search box's engine over the papers loaded so far."""
+
+    def __init__(self) -> None:
+        self._index: QueryIndex | None = None
+
+    def run(self, papers: Sequence[Paper], query: str, states: StateSource | None) -> Found:
+        if not query.strip():
+            return Found(None)
+        index = self._index
+        if index is None or len(index) != len(papers):
+            # Papers are still arriving: index what is here now.
+            snapshot = list(papers)
+            index = self._index = QueryIndex(snapshot, SearchIndex(snapshot))
+        try:
+            hits = index.search(query, states)
+            terms = highlight_terms(query)
+        except QueryError as error:
+            return Found(None, error=str(error))
+        return Found(hits, terms)
