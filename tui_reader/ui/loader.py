@@ -1,8 +1,9 @@
 """Reading digests off the UI thread and handing papers over as they are read.
 
 ``read_digests(paths, worker, hand_over, finished, *, before_hand_over=None,
-layout=None)`` runs in a worker thread: it reads the files with the CLI's ``DigestLoader`` (a file that is not
-a digest is skipped with a warning, never an error for the whole set), merges papers
+layout=None)`` runs in a worker thread: it reads the files with the CLI's
+``DigestLoader`` (a file that is not a digest is skipped with a warning, never an
+error for the whole set), merges papers
 with ``LibraryBuilder``, and calls ``hand_over(new_papers, replaced)`` at once with the
 first papers, then at most every ``HANDOVER_INTERVAL`` seconds (each call waits for the
 UI thread), and finally ``finished(warnings, skipped)``: the ``DigestWarning`` values
