@@ -164,3 +164,21 @@ def test_cancelled_stops_the_worker_while_idle():
     cancelled.set()
     thread.join(2)
     assert not thread.is_alive()
+
+
+def test_run_until_idle_returns_and_a_request_asks_for_a_new_run():
+    papers, _ = topic_corpus(per_topic=2)
+    results: queue.Queue = queue.Queue()
+    service = RankingService(States(), publish=results.put, count_pause=0)
+    assert service.add_papers(papers) is True  # nobody runs: start one
+    assert service.request_fit() is False  # one is (about to be) running
+    service.run(until_idle=True)  # counts, fits, then returns: nothing left
+    assert next_result(results, RankedPapers, timeout=0.1).papers == len(papers)
+    assert service.request_similar(0, k=2) is True
+    service.run(until_idle=True)
+    assert next_result(results, SimilarPapers, timeout=0.1).index == 0
+    assert service.request_fit(delay=0.2) is True
+    asked = time.monotonic()
+    service.run(until_idle=True)  # a pending fit keeps the run alive until it is done
+    assert time.monotonic() - asked >= 0.15
+    assert next_result(results, RankedPapers, timeout=0.1).papers == len(papers)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from .store import PaperState, StateStore
 
 FILTERS = ("all", "unread", "starred", "noted")
+SORTS = ("digest", "for you")  # "for you": by ``set_scores``, best first
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,8 @@ class Triage:
         self.filter = "all"
         self.search_hits: set[int] | None = None
         self.search_terms: tuple[str, ...] = ()
+        self.sort = "digest"
+        self.scores: list[float] | None = None  # per paper index, from the ranking
         self._unread = 0
         self._starred = 0
         self._noted = 0
@@ -181,6 +184,35 @@ class Triage:
 
     def _rebuild_view(self) -> None:
         self.view = [index for index in range(len(self.papers)) if self._passes(index)]
+        if self.sort == "for you" and self.scores is not None:
+            self.view.sort(key=self._for_you_key)
+
+    # -- the "for you" order ------------------------------------------------------------
+
+    def set_sort(self, name: str) -> None:
+        if name not in SORTS:
+            raise ValueError(f"unknown sort {name!r}")
+        self.sort = name
+        self._rebuild_view()
+
+    def set_scores(self, scores: Sequence[float] | None) -> None:
+        """One score per paper index (higher: likelier to be starred), or None.
+
+        Under the "for you" sort the view is sorted again at once (ties keep digest
+        order; papers loaded after the scores come last); the caller keeps its cursor
+        on its paper with ``position_of``.
+        """
+        self.scores = None if scores is None else list(scores)
+        if self.sort == "for you":
+            self._rebuild_view()
+
+    def score_of(self, index: int) -> float | None:
+        scores = self.scores
+        return scores[index] if scores is not None and index < len(scores) else None
+
+    def _for_you_key(self, index: int) -> tuple[float, int]:
+        scores = self.scores or ()
+        return (-scores[index] if index < len(scores) else float("inf"), index)
 
     def _passes(self, index: int) -> bool:
         if self.search_hits is not None and index not in self.search_hits:

@@ -93,15 +93,19 @@ class RankingService:
         self._fit_at: float | None = None  # monotonic deadline of the next fit
         self._similar: tuple[int, int] | None = None  # (index, k) asked for
         self._stopped = False
+        self._running = False  # a ``run`` is serving requests
         # Worker-thread state (never touched by other threads):
         self._chunks: list[tuple[int, Any]] = []  # (first paper, its term counts)
         self._features: TextFeatures | None = None
 
     # -- any thread -------------------------------------------------------------------
 
+    # Each request returns True when no ``run`` is serving requests: the caller that
+    # runs the service only while there is work (``run(until_idle=True)``) starts one.
+
     def add_papers(
         self, papers: Sequence[Paper], replaced: Iterable[tuple[int, Paper]] = ()
-    ) -> None:
+    ) -> bool:
         """Papers appended to the app's list, and newer records of earlier ones."""
         with self._lock:
             self._papers.extend(papers)
@@ -109,19 +113,27 @@ class RankingService:
                 self._papers[index] = paper
                 if index < self._taken:
                     self._replaced.add(index)
-            self._lock.notify()
+            return self._wake()
 
-    def request_fit(self, delay: float = 0.0) -> None:
+    def request_fit(self, delay: float = 0.0) -> bool:
         """Fit ``delay`` seconds from now; a later request replaces an earlier one."""
         with self._lock:
             self._fit_at = time.monotonic() + delay
-            self._lock.notify()
+            return self._wake()
 
-    def request_similar(self, index: int, k: int = 20) -> None:
+    def request_similar(self, index: int, k: int = 20) -> bool:
         """Find the ``k`` papers nearest to paper ``index`` (replaces an unanswered ask)."""
         with self._lock:
             self._similar = (index, k)
-            self._lock.notify()
+            return self._wake()
+
+    def _wake(self) -> bool:
+        """Under ``_lock``: wake the runner; True when there is none (start one)."""
+        self._lock.notify()
+        if self._running:
+            return False
+        self._running = True
+        return True
 
     def stop(self) -> None:
         with self._lock:
@@ -136,15 +148,24 @@ class RankingService:
 
     # -- the worker thread ------------------------------------------------------------
 
-    def run(self, cancelled: Callable[[], bool] = lambda: False) -> None:
-        """Serve requests until ``stop()`` or ``cancelled()``; call in one thread only."""
-        while True:
-            job = self._next_job(cancelled)
-            if job is None:
-                return
-            job()
+    def run(
+        self, cancelled: Callable[[], bool] = lambda: False, *, until_idle: bool = False
+    ) -> None:
+        """Serve requests until ``stop()`` or ``cancelled()`` (or, ``until_idle``, until
+        nothing is left to do); one ``run`` at a time (see the requests' return value)."""
+        with self._lock:
+            self._running = True
+        try:
+            while (job := self._next_job(cancelled, until_idle)) is not None:
+                job()
+        except BaseException:
+            with self._lock:
+                self._running = False
+            raise
 
-    def _next_job(self, cancelled: Callable[[], bool]) -> Callable[[], None] | None:
+    def _next_job(
+        self, cancelled: Callable[[], bool], until_idle: bool
+    ) -> Callable[[], None] | None:
         with self._lock:
             while not (self._stopped or cancelled()):
                 if self._replaced:
@@ -163,12 +184,18 @@ class RankingService:
                         return lambda: self._find_similar(snapshot, index, k)
                     continue
                 now = time.monotonic()
-                if self._fit_at is not None and now >= self._fit_at and self._papers:
+                if until_idle and self._fit_at is None:
+                    self._running = False  # under the lock: the next request starts a run
+                    return None
+                if self._fit_at is not None and now >= self._fit_at:
                     self._fit_at = None
-                    snapshot = list(self._papers)
-                    return lambda: self._fit(snapshot)
+                    if self._papers:
+                        snapshot = list(self._papers)
+                        return lambda: self._fit(snapshot)
+                    continue
                 wait = POLL if self._fit_at is None else min(POLL, self._fit_at - now)
                 self._lock.wait(max(wait, 0.001))
+            self._running = False
             return None
 
     def _count(self, start: int, papers: list[Paper]) -> None:
