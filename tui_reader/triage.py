@@ -88,6 +88,10 @@ class Triage:
             return self.papers[self.view[position]]
         return None
 
+    def index_of(self, arxiv_id: str) -> int | None:
+        """The paper's index in ``papers`` (None: not loaded)."""
+        return self._index_of.get(arxiv_id)
+
     def position_of(self, arxiv_id: str) -> int | None:
         index = self._index_of.get(arxiv_id)
         if index is None:

@@ -28,6 +28,7 @@ from ..sanitize import printable
 from ..search import SearchIndex, query_terms
 from ..store import StateStore
 from ..triage import Triage
+from .for_you import ForYouActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
 from .rendering import display_title
@@ -42,7 +43,7 @@ SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers 
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(Screen[None]):
+class TriageScreen(ForYouActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -56,6 +57,14 @@ class TriageScreen(Screen[None]):
         Binding("R", "mark_view_read", "Mark all in view read", show=False, id="triage.all_read"),
         Binding("slash", "search", "Search", id="triage.search"),
         Binding("f", "cycle_filter", "Filter", id="triage.filter"),
+        Binding(
+            "y",
+            "sort_for_you",
+            "For you",
+            tooltip="Sort by what you starred (again: digest order)",
+            id="triage.for_you",
+        ),
+        Binding("L", "like_this", "Papers like this", show=False, id="triage.like_this"),
         Binding("o", "open_abstract", "Open arXiv page", show=False, id="triage.open"),
         Binding("p", "open_pdf", "Open PDF", show=False, id="triage.pdf"),
         Binding("c", "copy_bibtex", "Copy BibTeX entry", show=False, id="triage.copy"),
@@ -110,6 +119,9 @@ class TriageScreen(Screen[None]):
     def on_resize(self) -> None:
         self._fit_layout(self.size.width)
 
+    def on_unmount(self) -> None:
+        self.ranking.stop()
+
     def _fit_layout(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
@@ -131,6 +143,9 @@ class TriageScreen(Screen[None]):
         first = not self.triage.papers
         seen = len(self.triage.view)
         self.triage.add_papers(papers, replaced)
+        self.ranking_papers_added(papers, replaced)
+        if first:
+            self.call_after_refresh(self.ranking_start)  # counting starts after first paint
         cursor = None
         if first or (self._awaiting_unread and not self._user_moved):
             # Until the user moves, the cursor waits on the first unread paper.
@@ -189,6 +204,7 @@ class TriageScreen(Screen[None]):
             state=self.triage.store.state(paper.arxiv_id),
             words=self.words,
             search=self.triage.search_terms,
+            why=self.why_line(paper),
         )
 
     def refresh_all(self) -> None:
@@ -246,7 +262,7 @@ class TriageScreen(Screen[None]):
             return len(self.triage.digests) > 1 or None
         if action in ("toggle_read", "toggle_star", "edit_note", "open_abstract", "open_pdf",
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
-                      "mark_view_read"):  # fmt: skip
+                      "mark_view_read", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
@@ -268,6 +284,7 @@ class TriageScreen(Screen[None]):
             return
         starred = self.triage.toggle_star(paper)
         self.refresh_all()
+        self.ranking_judged()
         self.notify("Starred." if starred else "Star removed.", timeout=1.5)
 
     @work(exclusive=True, group="note")
@@ -289,6 +306,7 @@ class TriageScreen(Screen[None]):
             self.notify("Nothing to undo.", timeout=2)
             return
         self.refresh_all()
+        self.ranking_judged()
         noun = "paper" if len(changed) == 1 else "papers"
         self.notify(f"Undone ({len(changed)} {noun}).", timeout=2)
 
@@ -433,6 +451,7 @@ class TriageScreen(Screen[None]):
     def state_changed_elsewhere(self, ids: set[str]) -> None:
         self.triage.recount()
         self.refresh_all()
+        self.ranking_judged()
 
 
 class DigestApp(App[None]):

@@ -29,6 +29,7 @@ class DetailModel:
     state: PaperState
     words: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
+    why: str = ""  # the "for you" order's reason for this paper ('' when not sorted so)
 
 
 class PaperDetail(VerticalScroll, can_focus=False):
@@ -98,6 +99,8 @@ class PaperDetail(VerticalScroll, can_focus=False):
         if state.starred:
             flags.append("★ starred")
         field("State", Text(" · ".join(flags), style("paper-detail--flag")))
+        if model.why:
+            field("For you", Text(printable(model.why), style("paper-detail--flag")))
         text.append("\n")
         text.append_text(
             abstract_text(

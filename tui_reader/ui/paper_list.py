@@ -26,6 +26,15 @@ from ..triage import Triage
 UNREAD_MARK = "●"
 STAR_MARK = "★"
 NOTE_MARK = "✎"
+SCORE_BARS = "▁▂▃▄▅▆▇█"  # the "for you" score, lowest to highest of the scores
+
+
+def score_bar(score: float, low: float, high: float) -> str:
+    """One cell showing where ``score`` lies between ``low`` and ``high``."""
+    if high <= low:
+        return SCORE_BARS[0]
+    level = int((score - low) / (high - low) * len(SCORE_BARS))
+    return SCORE_BARS[max(0, min(level, len(SCORE_BARS) - 1))]
 
 
 class PaperList(ScrollView, can_focus=True):
@@ -46,6 +55,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--unread-mark",
         "paper-list--star-mark",
         "paper-list--note-mark",
+        "paper-list--score",
     }
 
     cursor: reactive[int] = reactive(0, always_update=False, init=False)
@@ -67,6 +77,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.triage = triage
         self.render_title = render_title
+        self.score_range: tuple[float, float] | None = None  # set with the scores
 
     # -- the data changed ----------------------------------------------------------------
 
@@ -158,13 +169,25 @@ class PaperList(ScrollView, can_focus=True):
             mark(bool(state.note), NOTE_MARK, "paper-list--note-mark"),
             blank,
         ]
+        bar = self._score_bar(position)
         title = self.render_title(paper.title)
-        room = max(0, width - 5)
+        room = max(0, width - 5 - (2 if bar else 0))
         if cell_len(title) > room:
             title = set_cell_size(title, max(0, room - 1)) + "…"
         text_style = base + component("paper-list--read") if state.read else base
         segments.append(Segment(title, text_style))
-        return Strip(segments).adjust_cell_length(width, base)
+        strip = Strip(segments)
+        if not bar:
+            return strip.adjust_cell_length(width, base)
+        mark = Strip([blank, Segment(bar, base + component("paper-list--score"))])
+        return Strip.join([strip.adjust_cell_length(max(0, width - 2), base), mark])
+
+    def _score_bar(self, position: int) -> str:
+        """The score mark at the row's right end, only in the "for you" order."""
+        if self.triage.sort != "for you" or self.score_range is None:
+            return ""
+        score = self.triage.score_of(self.triage.view[position])
+        return "" if score is None else score_bar(score, *self.score_range)
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)

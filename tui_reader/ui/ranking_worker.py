@@ -60,8 +60,8 @@ class RankingWorker:
         from ..ranking.service import RankingService
 
         self._service = RankingService(self.triage.store.state, self.words, publish=self._publish)
-        self._service.add_papers(list(self.triage.papers))
-        self._run_if(self._service.request_fit())
+        needed = self._service.add_papers(list(self.triage.papers))
+        self._run_if(self._service.request_fit() or needed)
 
     def papers_added(self, papers: Sequence[Paper], replaced: Sequence[tuple[int, Paper]]) -> None:
         if self._service is not None:
