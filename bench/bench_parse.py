@@ -2,11 +2,18 @@
 
     python bench/bench_parse.py            # both sizes
     python bench/bench_parse.py 10000      # one size
+    python bench/bench_parse.py --mixed 25000   # 250 files of every layout vs the main one
 
 Each measurement runs in a fresh subprocess, so one size's memory does not count
-against the next. Time is the best of --repeat runs of ``parse_digest`` (wall clock);
-peak memory is the traced Python heap (tracemalloc) of one more run, and the
-process's peak RSS, which also counts the interpreter itself.
+against the next. Time is the best of --repeat runs of ``parse_digest``, as wall clock
+and as CPU time (user + system, steadier on a shared machine); peak memory is the
+traced Python heap (tracemalloc) of one more run, and the process's peak RSS, which
+also counts the interpreter itself.
+
+``--mixed N`` loads a folder of 250 generated files in every layout
+(``bench.synthetic_layouts``) with ``load_library``, and a folder of 250 main-layout
+files with the same number of papers, and prints the CPU time per paper of each, and
+of each layout's files alone.
 """
 
 from __future__ import annotations
@@ -25,11 +32,12 @@ import gc, json, resource, sys, time, tracemalloc
 from pathlib import Path
 from tui_reader.digest import parse_digest
 path, repeat = Path(sys.argv[1]), int(sys.argv[2])
-times = []
+times, cpu = [], []
 for _ in range(repeat):
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     papers = parse_digest(path).papers
     times.append(time.perf_counter() - start)
+    cpu.append(time.process_time() - start_cpu)
     count = len(papers)
     del papers
     gc.collect()
@@ -38,6 +46,7 @@ parsed = parse_digest(path)
 peak = tracemalloc.get_traced_memory()[1]
 tracemalloc.stop()
 print(json.dumps({"count": count, "best": min(times), "median": sorted(times)[len(times) // 2],
+                  "cpu": min(cpu),
                   "peak": peak, "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -58,23 +67,79 @@ def measure(count: int, folder: Path, repeat: int) -> dict:
     return figures
 
 
+MIXED_CHILD = """
+import gc, json, sys, time
+from pathlib import Path
+from tui_reader.digest import load_library
+folders, repeat = [Path(p) for p in sys.argv[2:]], int(sys.argv[1])
+result = {}
+for folder in folders:
+    groups = {"all": [folder]}
+    for path in sorted(folder.iterdir()):
+        if path.stem[11:]:  # 2025-01-03-LAYOUT.md: the mixed folder, by layout
+            groups.setdefault(path.stem[11:], []).append(path)
+    for name, paths in groups.items():
+        best = float("inf")
+        for _ in range(repeat):
+            start = time.process_time()
+            library = load_library(paths)
+            best = min(best, time.process_time() - start)
+            count = len(library.papers)
+            assert not library.warnings, library.warnings[:3]
+            del library
+            gc.collect()
+        result[f"{folder.name}/{name}"] = {"count": count, "cpu": best}
+print(json.dumps(result))
+"""
+
+
+def mixed(count: int, folder: Path, repeat: int) -> None:
+    sys.path.insert(0, str(REPO))
+    from bench.synthetic import write_digests
+    from bench.synthetic_layouts import write_mixed
+
+    mixed_folder, main_folder = folder / f"mixed-{count}", folder / f"main-{count}"
+    if not mixed_folder.exists():
+        write_mixed(count, mixed_folder, files=250)
+    if not main_folder.exists():
+        write_digests(count, main_folder, days=250)
+    result = subprocess.run(
+        [sys.executable, "-c", MIXED_CHILD, str(repeat), str(main_folder), str(mixed_folder)],
+        check=True, capture_output=True, text=True, cwd=REPO,
+    )  # fmt: skip
+    figures = json.loads(result.stdout)
+    base = figures[f"{main_folder.name}/all"]
+    per_paper = base["cpu"] / base["count"] * 1e6
+    print(f"{'files':<28} {'papers':>7} {'CPU s':>7} {'us/paper':>9} {'x main':>7}")
+    for name, f in figures.items():
+        us = f["cpu"] / f["count"] * 1e6
+        print(f"{name:<28} {f['count']:>7} {f['cpu']:>7.3f} {us:>9.1f} {us / per_paper:>7.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("counts", nargs="*", type=int, default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--keep", type=Path, help="keep generated digests in this folder")
+    parser.add_argument(
+        "--mixed", type=int, metavar="N", help="N papers in 250 files of every layout"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.keep or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
-        print(f"{'papers':>8} {'file MB':>8} {'best s':>7} {'median s':>9} "
+        if args.mixed:
+            mixed(args.mixed, folder, args.repeat)
+            return
+        print(f"{'papers':>8} {'file MB':>8} {'best s':>7} {'median s':>9} {'CPU s':>6} "
               f"{'heap peak MB':>13} {'x file':>7} {'RSS MB':>7}")  # fmt: skip
         for count in args.counts:
             repeat = args.repeat if count <= 20_000 else max(2, args.repeat // 2)
             f = measure(count, folder, repeat)
             size_mb, peak_mb = f["size"] / 1e6, f["peak"] / 1e6
             print(f"{f['count']:>8} {size_mb:>8.1f} {f['best']:>7.2f} {f['median']:>9.2f} "
-                  f"{peak_mb:>13.0f} {peak_mb / size_mb:>7.2f} {f['rss'] / 1e6:>7.0f}")  # fmt: skip
+                  f"{f['cpu']:>6.2f} {peak_mb:>13.0f} {peak_mb / size_mb:>7.2f} "
+                  f"{f['rss'] / 1e6:>7.0f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
     python -m bench.synthetic 10000 -o /tmp/digest-10k.md
     python -m bench.synthetic 100000 --days 250 -o /tmp/year/   # one file per day
     python -m bench.synthetic 2000 --topics 8 -o /tmp/topics.md  # papers in 8 topics
+    python -m bench.synthetic 25000 --mixed 250 -o /tmp/mixed/  # 250 files, every layout
 
 Papers carry what the real ones do: LaTeX math (``$\\alpha$``, ``ST$^3$``), ``%`` and
 ``\\%``, non-ASCII author names, bold keywords inside words (``**quantize**d``),
@@ -326,10 +327,17 @@ def main() -> None:
     parser.add_argument(
         "--topics", type=int, default=0, help=f"papers in this many topics (0-{len(TOPICS)})"
     )
+    parser.add_argument("--mixed", type=int, metavar="FILES",
+                        help="FILES files in every layout (bench.synthetic_layouts)")  # fmt: skip
     args = parser.parse_args()
-    paths = write_digests(
-        args.count, args.output, days=args.days, seed=args.seed, topics=args.topics
-    )
+    if args.mixed:
+        from bench.synthetic_layouts import write_mixed
+
+        paths = write_mixed(args.count, args.output, files=args.mixed, seed=args.seed)
+    else:
+        paths = write_digests(
+            args.count, args.output, days=args.days, seed=args.seed, topics=args.topics
+        )
     size = sum(path.stat().st_size for path in paths)
     print(f"wrote {args.count} papers in {len(paths)} file(s), {size / 1e6:.1f} MB")
 

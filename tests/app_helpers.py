@@ -44,7 +44,7 @@ def summary(app: DigestApp) -> str:
 
 
 def detail_text(app: DigestApp) -> str:
-    return str(app.screen.query_one("#detail-body").render())
+    return app.screen.query_one("#detail").text
 
 
 def row_text(app: DigestApp, y: int) -> str:

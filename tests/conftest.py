@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 SEED_DIGEST = Path(__file__).resolve().parents[1] / "tui_reader" / "data" / "sample-2025-01-03.md"
-SHARED_DIGESTS = Path(__file__).resolve().parents[2] / "shared" / "digests"
+# ../shared/digests next to the checkout (or next to a folder of worktrees).
+SHARED_DIGESTS = next(
+    (p / "shared" / "digests" for p in Path(__file__).resolve().parents[1:4]
+     if (p / "shared" / "digests").is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "digests",
+)  # fmt: skip
 
 
 @pytest.fixture(autouse=True)

@@ -438,12 +438,13 @@ async def test_user_words_are_highlighted(tmp_path):
     app = new_app(tmp_path, words=("LYAPUNOV",))
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        rendered = screen.detail.render_model(screen.detail.model)
-        word_style = screen.detail.get_component_rich_style("paper-detail--word")
-        plain = rendered.plain
-        start = plain.index("Lyapunov spectra")
-        styles = [span.style for span in rendered.spans if span.start <= start < span.end]
-        assert word_style in styles
+        detail = screen.detail
+        word_style = detail.get_component_rich_style("paper-detail--word")
+        lines = [detail.render_line(y) for y in range(detail.scrollable_content_region.height)]
+        segments = [seg for line in lines for seg in line if "Lyapunov" in seg.text]
+        assert segments, "the word is on screen"
+        assert all(seg.style.color == word_style.color and seg.style.underline
+                   for seg in segments)  # fmt: skip
 
 
 async def test_a_corrupt_state_file_is_kept_and_the_user_told(tmp_path):

@@ -85,6 +85,9 @@ def test_malformed_entry_is_a_warning_on_stderr(tmp_path, capsys):
     assert main(["list", str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.out == "2501.00001v1\tN..\tGood\n"
+    assert captured.err == "digest-reader: warning: 1 warning in digests; --verbose lists them\n"
+    assert main(["list", "--verbose", str(path)]) == 0
+    captured = capsys.readouterr()
     assert captured.err == (
         f"digest-reader: warning: {path}:13: 'Broken' has no arXiv URL line and was skipped\n"
     )
@@ -96,7 +99,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     (empty_folder / "readme.txt").write_text("x")
     cases = {
         "missing": (tmp_path / "missing.md", "no such file or folder"),
-        "folder without md": (empty_folder, "holds no .md digest files"),
+        "folder without md": (empty_folder, "no papers found"),
         "empty": (tmp_path / "empty.md", "the file is empty"),
         "binary": (tmp_path / "binary.md", "is a binary file"),
         "not utf-8": (tmp_path / "latin1.md", "is not UTF-8 text"),

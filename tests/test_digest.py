@@ -154,10 +154,12 @@ def entry(title, arxiv="2501.00001v1", authors="A. Author, B. Author", date="202
 def test_old_style_ids_and_missing_version():
     text = DIGEST_HEAD + entry("Old", arxiv="hep-th/9901001v3") + entry("New", arxiv="2501.12345")
     parsed = parse_digest_text(text, Path("x.md"))
+    # A URL without a version does not say which version it is.
     assert [(p.arxiv_id, p.version) for p in parsed.papers] == [
         ("hep-th/9901001", 3),
-        ("2501.12345", 1),
+        ("2501.12345", None),
     ]
+    assert [p.versioned_id for p in parsed.papers] == ["hep-th/9901001v3", "2501.12345"]
 
 
 def test_malformed_entries_are_reported_and_the_rest_load():
@@ -177,7 +179,7 @@ def test_malformed_entries_are_reported_and_the_rest_load():
     assert no_authors.authors == () and no_authors.abstract == "Some text wrapped here."
     assert parsed.papers[2].abstract == ""
     assert parsed.papers[3].date is None
-    joined = "\n".join(parsed.warnings)
+    joined = "\n".join(map(str, parsed.warnings))
     assert "bad.md:" in joined
     assert "'No url' has no arXiv URL line and was skipped" in joined
     assert "'No authors' has no authors" in joined
@@ -195,8 +197,11 @@ def test_toc_mismatch_is_a_warning_not_an_error():
     )
     parsed = parse_digest_text(text, Path("t.md"))
     assert len(parsed.papers) == 2
-    assert any("'Listed only', which has no section" in w for w in parsed.warnings)
-    assert any("'Section only' is missing from the table of contents" in w for w in parsed.warnings)
+    messages = [w.message for w in parsed.warnings]
+    assert "the table of contents lists 'Listed only', which has no section" in messages
+    assert "section 'Section only' is missing from the table of contents" in messages
+    listed = next(w for w in parsed.warnings if "Listed only" in w.message)
+    assert (listed.path, listed.line) == (Path("t.md"), 4)
 
 
 def test_unpaired_bold_markers_stay_as_written():
@@ -221,9 +226,9 @@ def test_digest_date_falls_back_to_the_file_name(tmp_path):
 
 
 def test_large_file_streams_across_blocks(tmp_path, monkeypatch):
-    import tui_reader.digest as digest_module
+    import tui_reader.digest_files as digest_files
 
-    monkeypatch.setattr(digest_module, "_BLOCK_SIZE", 64)
+    monkeypatch.setattr(digest_files, "BLOCK_SIZE", 64)
     body = "".join(entry(f"Paper {i}", arxiv=f"2501.{i:05d}v1") for i in range(50))
     path = tmp_path / "d.md"
     path.write_text("# 2025-02-01\n\n# Table of Contents\n"
@@ -255,14 +260,18 @@ def test_files_that_are_not_digests(tmp_path, content, message):
     assert message in str(caught.value)
 
 
-def test_missing_and_folder_paths(tmp_path):
-    with pytest.raises(DigestError, match="no such file"):
-        find_digest_files([tmp_path / "nope.md"])
+def test_missing_and_folder_paths_are_warnings(tmp_path):
     (tmp_path / "empty").mkdir()
-    with pytest.raises(DigestError, match=r"holds no \.md digest files"):
-        find_digest_files([tmp_path / "empty"])
+    files, warnings = find_digest_files([tmp_path / "nope.md", tmp_path / "empty"])
+    assert files == []
+    assert [str(w) for w in warnings] == [
+        f"{tmp_path / 'nope.md'}: no such file or folder",
+        f"{tmp_path / 'empty'}: the folder holds no digest files (.md, .markdown, .txt, .eml)",
+    ]
     with pytest.raises(DigestError, match="is a folder"):
         parse_digest(tmp_path / "empty")
+    with pytest.raises(DigestError, match="no such file or folder"):
+        load_library([tmp_path / "nope.md"])
 
 
 def test_library_merges_digests_newest_version_wins(tmp_path):
@@ -290,7 +299,14 @@ def test_folder_finds_nested_markdown(tmp_path):
     path = tmp_path / "2025" / "01" / "d.md"
     path.write_text(DIGEST_HEAD + entry("T"), encoding="utf-8")
     (tmp_path / "notes.txt").write_text("not a digest")
-    assert find_digest_files([tmp_path]) == [path]
+    (tmp_path / "mail.EML").write_text("x")
+    (tmp_path / "photo.png").write_bytes(b"\x89PNG")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD.md").write_text("x")
+    (tmp_path / ".hidden.md").write_text("x")
+    files, warnings = find_digest_files([tmp_path])
+    assert files == [path, tmp_path / "mail.EML", tmp_path / "notes.txt"]
+    assert warnings == []
 
 
 def test_real_shared_digests_parse_cleanly():

@@ -39,7 +39,7 @@ def reference(papers: Sequence[Paper], query: str) -> list[int]:
     found = []
     for index, paper in enumerate(papers):
         fields = [
-            f"{paper.arxiv_id}v{paper.version}",
+            paper.versioned_id,
             paper.title,
             ", ".join(paper.authors),
             paper.abstract,

@@ -50,7 +50,8 @@ Rules worth knowing:
   the id's year is used. ``eprint``/``url``/``doi`` carry no version. ``primaryClass`` is,
   for old-style ids, the archive in the id (``hep-th/9901001``, ``math.GT/0309136`` ->
   eprint ``math/0309136``, primaryClass ``math.GT``), else the paper's first category
-  when the digest lists categories (``cs.LG``), as arXiv's own export writes it.
+  when the digest lists categories (``cs.LG``), as arXiv's own export writes it; a
+  category that is not of arXiv's shape is not written.
 * Text is plain text except ``$...$`` (and ``$$...$$``, written inline): a ``$`` pair
   whose opener is followed by a non-space, whose closer follows a non-space and is not
   followed by a digit, and whose content has balanced braces, is copied verbatim
@@ -276,8 +277,8 @@ def _year(paper: Paper) -> int | None:
     return paper.date.year
 
 
-_CATEGORY_RE = re.compile(r"[a-z][a-z-]*(?:\.[A-Za-z-]+)?")
 _BAD_KEY_RE = re.compile(r"[\s,{}()=\"#%'~\\]")
+_CATEGORY_RE = re.compile(r"[a-z][a-z\-]*(?:\.[A-Za-z][A-Za-z\-]*)?")
 _FIELD_WIDTH = len("archivePrefix")
 
 

@@ -13,15 +13,25 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
 from .config import Config, ConfigError, load_config
-from .digest import DigestError, Library, check_digest_file, load_library, ordered_digest_files
+from .digest import (
+    DigestError,
+    DigestWarning,
+    Library,
+    check_digest_file,
+    find_digest_files,
+    load_library,
+    no_papers_error,
+    ordered_digest_files,
+)
 from .export import export_papers, filter_papers, write_export
-from .exporters import FORMATS
+from .exporters import FORMATS as EXPORT_FORMATS
+from .formats import FORMATS as LAYOUTS
 from .locations import config_path, sample_digest_path, state_path
 from .model import Paper, parse_arxiv_id
 from .query import SORTS, QueryError
@@ -34,7 +44,8 @@ EPILOG = """\
 examples:
   digest-reader                          open the configured digests (or the sample)
   digest-reader ~/digests/2025-01-03.md  open one digest
-  digest-reader ~/digests                open every *.md below a folder
+  digest-reader ~/digests                open every digest below a folder
+  digest-reader list ~/mail -v           list, naming every file skipped
   digest-reader list ~/digests --json    list papers as JSON
   digest-reader list --starred --json    starred papers, from the state file alone
   digest-reader list --unread --sort relevance   unread papers, likeliest to be starred first
@@ -49,6 +60,8 @@ query:  words as in the app's search, field:value (author: title: abs: kw: id: c
         AND (implicit), OR, NOT or -term, (groups), "phrases"
 
 state:  --db PATH, or $DIGEST_READER_DB, else state.json in your user data folder
+formats (detected per file; --format NAME forces one):
+{formats}
 config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
           digests = "~/arxiv-digests"   # opened when no PATH is given
           highlight = ["sparse"]        # extra words to highlight
@@ -73,16 +86,40 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest-reader",
         description="Triage arXiv Markdown digests: read, star, note, export BibTeX.",
-        epilog=EPILOG,
+        epilog=EPILOG.format(formats=format_list()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    def paths_argument(command: argparse.ArgumentParser) -> None:
+    def paths_argument(
+        command: argparse.ArgumentParser,
+        *,
+        layouts: bool = True,
+        layout_flags: tuple[str, ...] = ("--format", "--layout"),
+    ) -> None:
         command.add_argument(
             "paths", nargs="*", type=Path, metavar="PATH", help="digest file or folder"
+        )
+        if layouts:
+            format_argument(command, layout_flags)
+
+    def format_argument(
+        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
+    ) -> None:
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every digest warning (default: one summary line)",
+        )
+        command.add_argument(
+            *flags,
+            dest="layout",
+            choices=[module.NAME for module in LAYOUTS],
+            metavar="NAME",
+            help="read every digest as this layout instead of detecting it",
         )
 
     open_cmd = commands.add_parser(
@@ -91,7 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app (the default command)",
         description="Open digests in the app. This is what `digest-reader [PATH ...]` runs.",
     )
-    paths_argument(open_cmd)
+    paths_argument(open_cmd, layouts=False)  # the app detects layouts itself
     open_cmd.add_argument(
         "--highlight",
         action="append",
@@ -145,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="digest file or folder that supplies the papers' metadata (repeatable)",
     )
+    format_argument(mark_cmd)
 
     export_cmd = commands.add_parser(
         "export",
@@ -156,7 +194,8 @@ def build_parser() -> argparse.ArgumentParser:
         "exported. With --query alone, the papers of the digests (PATH, else the configured "
         "ones) that match it are exported.",
     )
-    paths_argument(export_cmd)
+    # On export, --format names the output format: the digest layout is --layout there.
+    paths_argument(export_cmd, layout_flags=("--layout",))
     which = export_cmd.add_mutually_exclusive_group()
     which.add_argument("--starred", dest="which", action="store_const", const="starred")
     which.add_argument("--noted", dest="which", action="store_const", const="noted")
@@ -168,7 +207,7 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--utf8", action="store_true",
                             help="BibTeX: keep non-ASCII characters instead of LaTeX commands "
                             "(for biber with XeLaTeX or LuaLaTeX)")  # fmt: skip
-    export_cmd.add_argument("-f", "--format", choices=tuple(FORMATS), default="bibtex",
+    export_cmd.add_argument("-f", "--format", choices=tuple(EXPORT_FORMATS), default="bibtex",
                             help="output format (default: bibtex)")  # fmt: skip
     query_and_sort_arguments(export_cmd)
     return parser
@@ -237,17 +276,47 @@ def digest_paths(paths: Sequence[Path], config: Config) -> list[Path]:
     return [sample_digest_path()]
 
 
-def load(paths: Sequence[Path]) -> Library:
-    """Every digest below ``paths`` (load_library finds and orders them), warnings shown."""
-    library = load_library(paths)
-    for warning in library.warnings:
-        warn(warning)
+def format_list() -> str:
+    return "\n".join(f"  {module.NAME:<16}{module.DESCRIPTION}" for module in LAYOUTS)
+
+
+def load(paths: Sequence[Path], args: argparse.Namespace) -> Library:
+    """Every digest below ``paths`` (load_library finds and orders them), warnings shown.
+
+    A file that is not a digest is skipped with a warning; DigestError (exit 2) only
+    when no paper at all was found.
+    """
+    library = load_library(paths, getattr(args, "layout", None))
+    report_warnings(library.warnings, library.skipped, getattr(args, "verbose", False))
     return library
 
 
-def load_given_or_default(paths: Sequence[Path]) -> list[Paper]:
+def report_warnings(warnings: Sequence[DigestWarning], skipped: Sequence[DigestWarning],
+                    verbose: bool) -> None:  # fmt: skip
+    """Every warning with --verbose; else one line that counts them."""
+    if verbose:
+        for warning in warnings:
+            warn(str(warning))
+        return
+    others = len(warnings) - len(skipped)
+    parts = []
+    if skipped:
+        names = ", ".join(warning.path.name for warning in skipped[:3])
+        more = ", ..." if len(skipped) > 3 else ""
+        parts.append(f"{plural(len(skipped), 'file')} skipped ({names}{more})")
+    if others:
+        parts.append(f"{plural(others, 'warning')} in digests")
+    if parts:
+        warn(f"{'; '.join(parts)}; --verbose lists them")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def load_given_or_default(paths: Sequence[Path], args: argparse.Namespace) -> list[Paper]:
     """The papers of ``paths``, else of the configured digests, else of the sample."""
-    return load(digest_paths(paths, load_config(config_path()))).papers
+    return load(digest_paths(paths, load_config(config_path())), args).papers
 
 
 def warn(message: str) -> None:
@@ -280,9 +349,19 @@ def open_store(args: argparse.Namespace) -> Iterator[StateStore]:
 
 def run_open(args: argparse.Namespace) -> int:
     config = load_config(config_path())
-    files = ordered_digest_files(digest_paths(args.paths, config))
+    paths = digest_paths(args.paths, config)
+    files, problems = find_digest_files(paths)
+    readable = []
     for path in files:
-        check_digest_file(path)
+        try:
+            check_digest_file(path)
+            readable.append(path)
+        except DigestError as error:
+            problems.append(error.as_warning())
+    if not readable:
+        raise no_papers_error(paths, problems)
+    # The app reads every file again and lists what it skipped among its warnings.
+    files = ordered_digest_files(paths)
     words = [*config.highlight, *(w for w in args.highlight if w.strip())]
     auto_read = config.auto_read and not args.no_auto_read
 
@@ -347,7 +426,7 @@ def run_list(args: argparse.Namespace) -> int:
                 if (paper := store.snapshot(arxiv_id)) is not None
             ]
         else:
-            every = load_given_or_default(args.paths)
+            every = load_given_or_default(args.paths, args)
             papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
         scores: dict[str, float] = {}
         if args.sort == "relevance":
@@ -356,15 +435,11 @@ def run_list(args: argparse.Namespace) -> int:
         else:
             papers = queried(papers, store, args)
         if args.json:
-            rows = [paper_json(paper, store.state(paper.arxiv_id)) for paper in papers]
-            for row in rows if scores else ():
-                row["score"] = scores[str(row["id"])]
-            json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
-            sys.stdout.write("\n")
+            write_json(papers, store, scores)
         else:
             for paper in papers:
                 score = f"\t{scores[paper.arxiv_id]:+.3f}" if scores else ""
-                print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
+                print(f"{paper.versioned_id}\t{flags(store.state(paper.arxiv_id))}"
                       f"{score}\t{paper.title}")  # fmt: skip
     return 0
 
@@ -401,7 +476,27 @@ def flags(state: PaperState) -> str:
     )
 
 
+def write_json(
+    papers: Sequence[Paper], store: StateStore, scores: Mapping[str, float] | None = None
+) -> None:
+    """A JSON array, one paper per line (``scores``, by id, add a ``score`` key).
+
+    ``json.dumps`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``)
+    would run the pure-Python one, several times slower on a year of papers."""
+    state = store.state
+
+    def row(paper: Paper) -> dict[str, object]:
+        fields = paper_json(paper, state(paper.arxiv_id))
+        if scores:
+            fields["score"] = scores[paper.arxiv_id]
+        return fields
+
+    rows = [json.dumps(row(paper), ensure_ascii=False) for paper in papers]
+    sys.stdout.write("[\n" + ",\n".join(rows) + "\n]\n" if rows else "[]\n")
+
+
 def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:
+    """The fields of ``list --json``; a field a digest does not give is null or empty."""
     return {
         "id": paper.arxiv_id,
         "version": paper.version,
@@ -409,8 +504,16 @@ def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:
         "authors": list(paper.authors),
         "date": paper.date.isoformat() if paper.date else None,
         "url": paper.url,
-        "abstract": paper.abstract,
+        "abstract": paper.abstract or None,
         "keywords": list(paper.keywords),
+        "categories": list(paper.categories),
+        "comments": paper.comments or None,
+        "journal_ref": paper.journal_ref or None,
+        "summary": paper.summary or None,
+        "code": paper.code_url or None,
+        "topics": list(paper.topics),
+        "cross_list": paper.cross_list,
+        "replacement": paper.replacement,
         "digests": [digest.label for digest in paper.digests],
         "read": state.read,
         "starred": state.starred,
@@ -431,7 +534,7 @@ def run_mark(args: argparse.Namespace) -> int:
             raise CommandError(str(error)) from None
     known: dict[str, Paper] = {}
     if args.digest:
-        known = {paper.arxiv_id: paper for paper in load(args.digest).papers}
+        known = {paper.arxiv_id: paper for paper in load(args.digest, args).papers}
     with open_store(args) as store:
         unknown = [i for i in ids if i not in known and not store.known(i)]
         if unknown:
@@ -462,7 +565,7 @@ def run_export(args: argparse.Namespace) -> int:
             raise CommandError(f"{output}: exists; add --force to overwrite it")
     loaded = None
     if args.paths or which == "all":
-        loaded = load_given_or_default(args.paths)
+        loaded = load_given_or_default(args.paths, args)
     with open_store(args) as store:
         try:
             export = export_papers(
@@ -552,7 +655,7 @@ def run_similar(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     if args.n < 1:
         raise CommandError(f"-n must be 1 or more, not {args.n}")
-    papers = load_given_or_default(args.paths)
+    papers = load_given_or_default(args.paths, args)
     index = next((i for i, paper in enumerate(papers) if paper.arxiv_id == arxiv_id), None)
     if index is None:
         raise CommandError(f"{arxiv_id}: not in the digests (name them as PATH)")
@@ -570,6 +673,6 @@ def run_similar(args: argparse.Namespace) -> int:
             return 0
         for i, similarity in nearest:
             paper = papers[i]
-            print(f"{paper.arxiv_id}v{paper.version}\t{flags(store.state(paper.arxiv_id))}"
+            print(f"{paper.versioned_id}\t{flags(store.state(paper.arxiv_id))}"
                   f"\t{similarity:.3f}\t{paper.source.label}\t{paper.title}")  # fmt: skip
     return 0

@@ -1,60 +1,66 @@
-"""Markdown arXiv digests -> papers.
+"""Digest files -> papers: finding files, choosing each one's layout, merging them.
 
-A digest is a Markdown file of this shape (see ``data/sample-2025-01-03.md``)::
+Public API
+----------
+``find_digest_files(paths) -> (files, warnings)``
+    Folders expand to every ``.md``, ``.markdown``, ``.txt`` and ``.eml`` file below
+    them (hidden files and folders skipped); files are taken as given. A missing path
+    or a folder without such files is a warning, not an error.
+``ordered_digest_files(paths) -> list[Path]``
+    The same files, oldest digest first (undated ones last, by name).
+``DigestLoader(files, format=None)``
+    Reads files in order as batches of papers. A file that is not a digest, or fails,
+    is skipped with a warning (``skipped``, and also in ``warnings``); ``papers_read``
+    counts what came out. The app and the CLI both load through it.
+``load_library(paths, format=None) -> Library``
+    Every paper below ``paths``, one record per arXiv id. DigestError only when the
+    paths hold no paper at all.
+``parse_digest(path)`` / ``parse_digest_text(text, path)`` -> ``ParsedDigest``
+    One file; DigestError when it holds no paper.
 
-    # 2025-01-03
-
-    # Table of Contents
-    * [Title](#anchor)
-
-    ## Title
-
-    >Authors: First Author, Second Author
-
-    >2024-12-30
-
-    > http://arxiv.org/abs/2412.21188v1
-
-    Abstract, hard-wrapped, with **bold** keywords, paragraphs
-      indented or separated by a blank line.
-
-The parser is a line scanner, not a Markdown parser: running markdown-it-py over a
-year of digests takes seconds, and the format needs only headings and a few prefixed
-lines. Sections (``## ``) are the truth; the table of contents is only cross-checked.
-Nothing here imports Textual or touches the screen.
+Rules: a digest is a file (two files with one date are two digests). Its date is its
+own (``# 2025-01-03``, a mailing's ``Date:``), else the one in its file name, else its
+newest paper's. Where that date is shared with another file, or was guessed from the
+papers, the digest's label adds the file name. A layout is detected per file from its
+first 64 KiB (``formats.detect_format``) unless ``format`` names one; when a detected
+layout finds no paper in a file that has arXiv links, the fallback reader reads it.
+Warnings are ``DigestWarning`` values (file, line or None, message).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
-import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
 from pathlib import Path
+from types import ModuleType
 
-from .model import ARXIV_ID_RE, DigestRef, Paper
+from . import formats
+from .digest_files import check_digest_file, read_head, read_pieces, read_text, unix_newlines
+from .formats import FALLBACK, generator
+from .formats.common import DigestError, DigestWarning, filename_date
+from .model import DigestRef, Paper
 
-_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_DIGEST_DATE_RE = re.compile(r"^#[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*$", re.MULTILINE)
-_FILENAME_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
-_URL_HINT_RE = re.compile(r"arxiv\.org/(?:abs|pdf)/", re.IGNORECASE)
-_TOC_ENTRY_RE = re.compile(r"^[*\-+][ \t]+\[(.*)\]\(#[^)]*\)[ \t]*$")
-_URL_ID_RE = re.compile(rf"arxiv\.org/(?:abs|pdf)/{ARXIV_ID_RE.pattern}", re.IGNORECASE)
-# Title, then the three metadata lines in the order every digest writes them.
-_STANDARD_HEADER_RE = re.compile(
-    r"([^\n]*)\n\s*>[ \t]*Authors:[ \t]*([^\n]*)\n"
-    r"\s*>[ \t]*(\d{4}-\d{2}-\d{2})[ \t]*\n"
-    r"\s*>[ \t]*(\S*arxiv\.org/(?:abs|pdf)/\S*)[ \t]*(?:\n|$)",
-    re.IGNORECASE,
-)
-_NO_SPANS: tuple[tuple[int, int], ...] = ()
+__all__ = [
+    "DigestError",
+    "DigestLoader",
+    "DigestReader",
+    "DigestWarning",
+    "Library",
+    "LibraryBuilder",
+    "ParsedDigest",
+    "check_digest_file",
+    "find_digest_files",
+    "load_library",
+    "ordered_digest_files",
+    "parse_digest",
+    "parse_digest_text",
+    "peek_digest_date",
+]
 
-
-class DigestError(Exception):
-    """A digest that cannot be read at all. The message names the file and the problem."""
+DIGEST_SUFFIXES = (".md", ".markdown", ".txt", ".eml")
 
 
 @dataclass(slots=True)
@@ -63,7 +69,7 @@ class ParsedDigest:
 
     ref: DigestRef
     papers: list[Paper]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DigestWarning] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -72,117 +78,17 @@ class Library:
 
     ``papers`` are in digest order (digests sorted by date, papers in file order; a
     paper seen in several digests sits where it first appeared). ``digests`` are the
-    loaded digests, oldest first.
+    loaded digests, oldest first. ``skipped`` are the files that gave no paper.
     """
 
     papers: list[Paper]
     digests: list[DigestRef]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[DigestWarning] = field(default_factory=list)
+    skipped: list[DigestWarning] = field(default_factory=list)
 
 
-_BLOCK_SIZE = 1 << 22
-
-
-def _read_pieces(path: Path) -> Iterator[str]:
-    """The decoded text of a digest file in pieces that each end at a section boundary.
-
-    Reading in blocks keeps the whole file from being in memory next to its papers.
-    Raises DigestError for files that are not digests: missing, unreadable, empty,
-    binary or not UTF-8.
-    """
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise _read_error(path, error) from None
-    with handle:
-        pending = bytearray()
-        offset = 0
-        has_text = False
-        while True:
-            try:
-                block = handle.read(_BLOCK_SIZE)
-            except OSError as error:
-                raise _read_error(path, error) from None
-            if not block:
-                break
-            _check_binary(block, path)
-            has_text = has_text or bool(block.strip())
-            pending += block
-            cut = pending.rfind(b"\n## ")
-            if cut <= 0:
-                continue
-            piece = bytes(pending[: cut + 1])
-            del pending[: cut + 1]
-            yield _decode(piece, offset, path)
-            offset += len(piece)
-        if not has_text:
-            raise DigestError(f"{path}: the file is empty")
-        if pending:
-            yield _decode(bytes(pending), offset, path)
-
-
-def _read_error(path: Path, error: OSError) -> DigestError:
-    """The one-line message for a digest file the system would not let us read."""
-    if isinstance(error, FileNotFoundError):
-        return DigestError(f"{path}: no such file")
-    if isinstance(error, IsADirectoryError):
-        return DigestError(f"{path}: is a folder, not a digest file")
-    if isinstance(error, PermissionError):
-        return DigestError(f"{path}: permission denied")
-    return DigestError(f"{path}: cannot be read ({error.strerror or error})")
-
-
-def _check_binary(block: bytes, path: Path) -> None:
-    if b"\x00" in block:
-        raise DigestError(f"{path}: is a binary file, not a Markdown digest")
-
-
-def check_digest_file(path: Path) -> None:
-    """Cheap checks before a digest is read in the background: DigestError if it is
-    missing, unreadable, empty, binary, not UTF-8 at its start or has no ``## `` section.
-
-    Problems deeper in a large file are found when it is read.
-    """
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(1 << 16)
-            _check_binary(head, path)
-            if not head.strip():
-                raise DigestError(f"{path}: the file is empty")
-            # Cut at the last line break so a multi-byte character is never split.
-            complete = head if len(head) < 1 << 16 else head[: head.rfind(b"\n") + 1]
-            _decode(complete, 0, path)
-            found = head.startswith(b"## ") or b"\n## " in head
-            tail = head[-3:]
-            while not found:
-                block = handle.read(1 << 22)
-                if not block:
-                    break
-                found = b"\n## " in tail + block
-                tail = block[-3:]
-    except OSError as error:
-        raise _read_error(path, error) from None
-    if not found:
-        raise DigestError(f"{path}: no papers found (expected '## Title' sections)")
-
-
-def _decode(piece: bytes, offset: int, path: Path) -> str:
-    try:
-        text = piece.decode("utf-8")
-    except UnicodeDecodeError as error:
-        position = offset + error.start
-        raise DigestError(
-            f"{path}: is not UTF-8 text (byte 0x{piece[error.start]:02x} at offset {position})"
-        ) from None
-    if offset == 0 and text.startswith("\ufeff"):
-        text = text[1:]
-    return _unix_newlines(text)
-
-
-def _unix_newlines(text: str) -> str:
-    if "\r" in text:
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+def _layout(path: Path, head: str, format: str | None) -> ModuleType:
+    return formats.format_named(format) if format else formats.detect_format(head)
 
 
 class DigestReader:
@@ -190,49 +96,101 @@ class DigestReader:
     papers of a large digest while the rest is still being read.
 
     ``ref`` is known once the first batch is out; ``warnings`` grows as it reads.
+    ``format`` forces a layout by name; ``ref`` gives the digest's identity (its date
+    then need not be peeked again).
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, format: str | None = None, ref: DigestRef | None = None,
+                 layout: ModuleType | None = None) -> None:  # fmt: skip
         self.path = path
-        self._parser = _DigestParser(path)
-
-    @property
-    def ref(self) -> DigestRef | None:
-        return self._parser.ref
-
-    @property
-    def warnings(self) -> list[str]:
-        return self._parser.warnings
+        self.format = format
+        self.ref = ref
+        self.warnings: list[DigestWarning] = []
+        self.layout = layout
 
     def batches(self) -> Iterator[list[Paper]]:
-        """Papers in file order, a piece of the file at a time. Raises DigestError."""
+        """Papers in file order. Raises DigestError when the file holds none."""
+        if self.layout is None:
+            self.layout = _layout(self.path, read_head(self.path), self.format)
+        layout = self.layout
         # Parsing allocates many objects and frees almost none: collecting in between
         # only re-walks them.
         collecting = gc.isenabled()
         gc.disable()
         try:
-            for piece in _read_pieces(self.path):
-                papers = self._parser.feed(piece)
+            if layout is generator:
+                batches = self._stream(self.ref)
+            else:
+                batches = iter([self._read_whole(layout)])
+            count = 0
+            for papers in batches:
+                count += len(papers)
                 if papers:
                     yield papers
         finally:
             if collecting:
                 gc.enable()
-        self._parser.finish()
+        if not count:
+            if layout is not FALLBACK and not self.format:
+                self.warnings = []  # the detected layout's complaints are moot now
+                fallback = self._read_whole(FALLBACK)
+                if fallback:
+                    self.layout = FALLBACK
+                    yield fallback
+                    return
+            raise DigestError(self.path, "no papers found (no arXiv links or arXiv: ids)")
+
+    def _stream(self, ref: DigestRef | None) -> Iterator[list[Paper]]:
+        parser = generator.SectionParser(self.path, "## ", ref)
+        held: list[Paper] = []
+        for piece in read_pieces(self.path):
+            papers = parser.feed(piece)
+            self.ref = parser.ref
+            if self.ref is not None and self.ref.date is None:
+                held.extend(papers)  # the date comes from the papers, once all are read
+            elif papers:
+                yield papers
+        parser.finish()
+        self.warnings.extend(parser.warnings)
+        if held:
+            yield self._dated_by_papers(held)
+
+    def _read_whole(self, layout: ModuleType) -> list[Paper]:
+        reading = layout.read(read_text(self.path), self.path, self.ref)
+        self.warnings.extend(reading.warnings)
+        papers = reading.papers
+        self.ref = papers[0].source if papers else self.ref
+        if papers and (self.ref is None or self.ref.date is None):
+            papers = self._dated_by_papers(papers)
+        return papers
+
+    def _dated_by_papers(self, papers: list[Paper]) -> list[Paper]:
+        papers = dated_by_papers(papers, self.path)
+        self.ref = papers[0].source if papers else self.ref
+        return papers
+
+
+def dated_by_papers(papers: list[Paper], path: Path) -> list[Paper]:
+    """A digest without a date of its own takes its newest paper's (and shows its name)."""
+    dates = [paper.date for paper in papers if paper.date]
+    if not dates:
+        return papers
+    ref = DigestRef(max(dates), path, named=True)
+    return [replace(paper, source=ref, digests=(ref,)) for paper in papers]
 
 
 class LibraryBuilder:
     """Merges papers from several digests, one record per arXiv id.
 
-    Feed digests oldest first. The newest version of a paper wins (on a tie, the
-    later digest); the record remembers every digest the paper appeared in and keeps
-    the place where it first appeared.
+    Feed digests oldest first. The newest version of a paper wins (on a tie, or where
+    a digest does not say the version, the later digest); the record remembers every
+    digest the paper appeared in and keeps the place where it first appeared.
     """
 
     def __init__(self) -> None:
         self.papers: list[Paper] = []
         self.digests: list[DigestRef] = []
-        self.warnings: list[str] = []
+        self.warnings: list[DigestWarning] = []
         self._index: dict[str, int] = {}
 
     def add(self, papers: Iterable[Paper]) -> list[int]:
@@ -250,14 +208,12 @@ class LibraryBuilder:
                 continue
             known = records[index]
             if paper.source in known.digests:
-                self.warnings.append(
-                    f"{paper.source.path}:{paper.line}: {paper.arxiv_id} appears twice"
-                    " in this digest"
-                )
+                message = f"{paper.arxiv_id} appears twice in this digest"
+                self.warnings.append(DigestWarning(paper.source.path, paper.line or None, message))
                 digests = known.digests
             else:
                 digests = (*known.digests, paper.source)
-            newest = paper if paper.version >= known.version else known
+            newest = paper if (paper.version or 0) >= (known.version or 0) else known
             records[index] = replace(newest, digests=digests)
             replaced.append(index)
         return replaced
@@ -266,9 +222,9 @@ class LibraryBuilder:
         return Library(papers=self.papers, digests=self.digests, warnings=self.warnings)
 
 
-def parse_digest(path: Path) -> ParsedDigest:
+def parse_digest(path: Path, format: str | None = None) -> ParsedDigest:
     """Parse one digest file. Raises DigestError when it is not a digest or holds no paper."""
-    reader = DigestReader(path)
+    reader = DigestReader(path, format=format)
     builder = LibraryBuilder()
     for batch in reader.batches():
         builder.add(batch)
@@ -276,328 +232,138 @@ def parse_digest(path: Path) -> ParsedDigest:
     return ParsedDigest(reader.ref, builder.papers, reader.warnings + builder.warnings)
 
 
-def parse_digest_text(text: str, path: Path) -> ParsedDigest:
+def parse_digest_text(text: str, path: Path, format: str | None = None) -> ParsedDigest:
     """Parse the text of one digest. ``path`` names it in messages and in the papers."""
-    parser = _DigestParser(path)
+    text = unix_newlines(text)
+    layout = _layout(path, text[:65536], format)
+    reading = layout.read(text, path)
+    if not reading.papers and layout is not FALLBACK and not format:
+        reading = FALLBACK.read(text, path)
+    if not reading.papers:
+        raise DigestError(path, "no papers found (no arXiv links or arXiv: ids)")
+    papers = reading.papers
+    if papers[0].source.date is None:
+        papers = dated_by_papers(papers, path)
     builder = LibraryBuilder()
-    builder.add(parser.feed(_unix_newlines(text)))
-    parser.finish()
-    assert parser.ref is not None
-    return ParsedDigest(parser.ref, builder.papers, parser.warnings + builder.warnings)
+    builder.add(papers)
+    return ParsedDigest(papers[0].source, builder.papers, reading.warnings + builder.warnings)
 
 
-class _DigestParser:
-    """Consumes a digest as text pieces that end at section boundaries."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self.ref: DigestRef | None = None
-        self.preamble: list[str] = []
-        self.warnings: list[str] = []
-        self.section_titles: list[str] = []
-        self.paper_count = 0
-        self.line_number = 1
-
-    def feed(self, text: str) -> list[Paper]:
-        """Parse the sections of one piece; returns their papers in order."""
-        papers: list[Paper] = []
-        position = _find_section(text, 0)
-        if self.ref is None:
-            preamble_end = position if position >= 0 else len(text)
-            self.preamble.append(text[:preamble_end])
-            self.line_number += text.count("\n", 0, preamble_end)
-            if position < 0:
-                return papers
-            preamble = "".join(self.preamble)
-            self.ref = DigestRef(date=_digest_date(preamble, self.path), path=self.path)
-            self.preamble = [preamble]
-        ref = self.ref
-        while position >= 0:
-            next_section = _find_section(text, position + 3)
-            end = next_section if next_section >= 0 else len(text)
-            paper, title, problems = _parse_section(text, position + 3, end, ref, self.line_number)
-            self.section_titles.append(title)
-            if problems:
-                where = f"{self.path}:{self.line_number}"
-                self.warnings.extend(f"{where}: {problem}" for problem in problems)
-            if paper is not None:
-                papers.append(paper)
-            self.line_number += text.count("\n", position, end)
-            position = next_section
-        self.paper_count += len(papers)
-        return papers
-
-    def finish(self) -> None:
-        """Check the table of contents; DigestError when the digest held no paper."""
-        preamble = "".join(self.preamble)
-        self.warnings.extend(_check_table_of_contents(preamble, self.section_titles, self.path))
-        if self.ref is None or not self.paper_count:
-            raise DigestError(f"{self.path}: no papers found (expected '## Title' sections)")
-
-
-def _find_section(text: str, start: int) -> int:
-    """Offset of the next line starting with ``## `` at or after ``start``, or -1."""
-    if start == 0 and text.startswith("## "):
-        return 0
-    found = text.find("\n## ", max(start - 1, 0))
-    return found + 1 if found >= 0 else -1
-
-
-def _digest_date(preamble: str, path: Path) -> dt.date | None:
-    for match in (_DIGEST_DATE_RE.search(preamble), _FILENAME_DATE_RE.search(path.name)):
-        if match:
-            try:
-                return dt.date.fromisoformat(match.group(1))
-            except ValueError:
-                continue
-    return None
-
-
-def _parse_section(
-    text: str, start: int, end: int, ref: DigestRef, line_number: int
-) -> tuple[Paper | None, str, list[str]]:
-    """``text[start:end]``, one section after its ``## ``, -> its paper, title, problems."""
-    problems: list[str] = []
-    header = _STANDARD_HEADER_RE.match(text, start, end)
-    if header is not None:
-        # The shape every well-formed entry has: one regex instead of a line loop.
-        title = header.group(1).rstrip()
-        authors = _split_authors(header.group(2))
-        has_authors = has_date = True
-        date = _parse_date(header.group(3), problems)
-        url = header.group(4)
-        abstract_block = text[header.end() : end]
-    else:
-        title, authors, has_authors, date, has_date, url, abstract_block = _scan_header(
-            text[start:end], problems
-        )
-    if not title:
-        problems.append("a section without a title was skipped")
-        return None, title, problems
-    if not url:
-        problems.append(f"{title!r} has no arXiv URL line and was skipped")
-        return None, title, problems
-    id_match = _URL_ID_RE.search(url)
-    if id_match is None:
-        problems.append(f"{title!r}: no arXiv id in {url!r}; skipped")
-        return None, title, problems
-    if not has_authors or not authors:
-        problems.append(f"{title!r} has no authors")
-    if not has_date:
-        problems.append(f"{title!r} has no submission date")
-
-    abstract, bold_spans = _abstract_text(abstract_block)
-    if not abstract:
-        problems.append(f"{title!r} has no abstract")
-    keywords: tuple[str, ...] = ()
-    if bold_spans:
-        keywords = tuple(dict.fromkeys([abstract[start:end] for start, end in bold_spans]))
-    version = id_match.group(2)
-    paper = Paper(
-        arxiv_id=id_match.group(1),
-        version=int(version) if version else 1,
-        title=title,
-        authors=authors,
-        date=date,
-        url=url,
-        abstract=abstract,
-        bold_spans=bold_spans,
-        keywords=keywords,
-        source=ref,
-        digests=(ref,),
-        line=line_number,
-    )
-    return paper, title, problems
-
-
-def _scan_header(chunk: str, problems: list[str]) -> tuple:
-    """The careful, line-by-line reading of a section header that is not standard.
-
-    The metadata block is the blank and ``>`` lines after the title, up to the first
-    line of text.
-    """
-    title, _, rest = chunk.partition("\n")
-    title = title.rstrip()
-    authors: tuple[str, ...] = ()
-    date: dt.date | None = None
-    url = ""
-    has_authors = has_date = False
-    offset = 0
-    length = len(rest)
-    while offset < length:
-        line_end = rest.find("\n", offset)
-        if line_end < 0:
-            line_end = length
-        line = rest[offset:line_end].strip()
-        if line and not line.startswith(">"):
-            break
-        offset = line_end + 1
-        value = line[1:].strip()
-        if not value:
-            continue
-        if value[:8].lower() == "authors:":
-            authors = _split_authors(value[8:])
-            has_authors = True
-        elif _DATE_RE.fullmatch(value):
-            has_date = True
-            date = _parse_date(value, problems)
-        elif _URL_HINT_RE.search(value):
-            url = value
-        else:
-            problems.append(f"unexpected line {value!r}")
-    abstract_block = rest[offset:] if offset < length else ""
-    return title, authors, has_authors, date, has_date, url, abstract_block
-
-
-def _split_authors(names: str) -> tuple[str, ...]:
-    return tuple(filter(None, map(str.strip, names.split(", "))))
-
-
-_DATES: dict[str, dt.date] = {}
-
-
-def _parse_date(text: str, problems: list[str]) -> dt.date | None:
-    """ISO date -> date; one shared object per distinct date keeps a year of papers small."""
-    date = _DATES.get(text)
-    if date is None:
-        try:
-            date = _DATES.setdefault(text, dt.date.fromisoformat(text))
-        except ValueError:
-            problems.append(f"{text!r} is not a valid date")
-    return date
-
-
-def _abstract_text(block: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Join hard-wrapped lines, keep paragraph breaks, strip ``**`` and remember spans.
-
-    A paragraph ends at a blank line or where the next line is indented (the digests
-    mark a new paragraph with two leading spaces, without a blank line).
-    """
-    block = block.strip()
-    if not block:
-        return "", _NO_SPANS
-    # Single-character searches are memchr-fast; multi-character ones are not. A line
-    # break next to a space, tab or another break shows up as a double space here.
-    text = block.replace("\n", " ")
-    if "  " in text or "\t" in block:
-        paragraphs: list[list[str]] = [[]]
-        for raw_line in block.split("\n"):
-            line = raw_line.strip()
-            if not line:
-                if paragraphs[-1]:
-                    paragraphs.append([])
-                continue
-            if raw_line[:1] in (" ", "\t") and paragraphs[-1]:
-                paragraphs.append([])
-            paragraphs[-1].append(line)
-        text = "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
-    if "*" not in text or "**" not in text:
-        return text, _NO_SPANS
-    return _strip_bold(text)
-
-
-def _strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
-    """Remove ``**`` pairs; the spans they enclosed, as offsets in the result.
-
-    A pair encloses at least one character and no paragraph break; an unpaired
-    ``**`` stays in the text as written.
-    """
-    parts = text.split("**")
-    bold = parts[1::2]
-    if (
-        len(parts) % 2 == 1
-        and all(bold)
-        and ("\n" not in text or not any("\n" in part for part in bold))
-    ):
-        # The common case: every ** is paired. Odd-numbered parts are the bold ones,
-        # and the running lengths of the parts are the span boundaries.
-        ends = list(accumulate(map(len, parts)))
-        return "".join(parts), tuple(zip(ends[0::2], ends[1::2], strict=False))
-    pieces: list[str] = []
-    spans = []
-    length = 0
-    last = 0
-    for match in _BOLD_RE.finditer(text):
-        before = text[last : match.start()]
-        pieces.append(before)
-        length += len(before)
-        inner = match.group(1)
-        pieces.append(inner)
-        spans.append((length, length + len(inner)))
-        length += len(inner)
-        last = match.end()
-    pieces.append(text[last:])
-    return "".join(pieces), tuple(spans)
-
-
-def _check_table_of_contents(preamble: str, section_titles: list[str], path: Path) -> list[str]:
-    """Warnings for TOC entries without a section and sections missing from the TOC."""
-    marker = preamble.find("# Table of Contents")
-    if marker < 0:
-        return []
-    listed: list[tuple[str, int]] = []
-    base_line = preamble.count("\n", 0, marker) + 1
-    for offset, line in enumerate(preamble[marker:].split("\n")):
-        match = _TOC_ENTRY_RE.match(line.strip())
-        if match:
-            listed.append((match.group(1).strip(), base_line + offset))
-    if not listed:
-        return []
-    sections = set(section_titles)
-    listed_titles = {title for title, _ in listed}
-    warnings = [
-        f"{path}:{line}: the table of contents lists {title!r}, which has no section"
-        for title, line in listed
-        if title not in sections
-    ]
-    warnings.extend(
-        f"{path}: section {title!r} is missing from the table of contents"
-        for title in section_titles
-        if title not in listed_titles
-    )
-    return warnings
-
-
-def find_digest_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders to every ``*.md`` file below them; files are taken as given."""
+def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[DigestWarning]]:
+    """Folders -> their digest files (by name, below them); files as given."""
     found: list[Path] = []
+    warnings: list[DigestWarning] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.md") if p.is_file())
+            files = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in DIGEST_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and p.is_file()
+            )
             if not files:
-                raise DigestError(f"{path}: the folder holds no .md digest files")
+                suffixes = ", ".join(DIGEST_SUFFIXES)
+                warnings.append(DigestWarning(path, None, f"the folder holds no digest files "
+                                                          f"({suffixes})"))  # fmt: skip
             found.extend(files)
         elif path.exists():
             found.append(path)
         else:
-            raise DigestError(f"{path}: no such file or folder")
-    return list(dict.fromkeys(found))
+            warnings.append(DigestWarning(path, None, "no such file or folder"))
+    return list(dict.fromkeys(found)), warnings
 
 
-def peek_digest_date(path: Path) -> dt.date | None:
+def peek_digest_date(path: Path, format: str | None = None) -> dt.date | None:
     """The digest's own date from its first lines (or its file name), without parsing it."""
+    return _peek(path, format)[0]
+
+
+def _peek(path: Path, format: str | None) -> tuple[dt.date | None, ModuleType | None]:
+    """The digest's date (as ``peek_digest_date``) and its layout (None: unreadable)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(8192).decode("utf-8", errors="replace")
-    except OSError:
-        head = ""
-    return _digest_date(head.split("\n## ", 1)[0], path)
+        head = read_head(path)
+    except DigestError:
+        return filename_date(path), None
+    layout = _layout(path, head, format)
+    return layout.head_date(head) or filename_date(path), layout
 
 
 def ordered_digest_files(paths: Iterable[Path]) -> list[Path]:
-    """Every digest below ``paths``, oldest digest first (undated ones last, by name)."""
-    files = find_digest_files(paths)
-    dates = {path: peek_digest_date(path) for path in files}
-    return sorted(files, key=lambda path: (dates[path] is None, dates[path] or dt.date.min,
+    """Every digest file below ``paths``, oldest digest first (undated ones last, by name)."""
+    files, _ = find_digest_files(paths)
+    return _ordered({path: peek_digest_date(path) for path in files})
+
+
+def _ordered(dates: dict[Path, dt.date | None]) -> list[Path]:
+    return sorted(dates, key=lambda path: (dates[path] is None, dates[path] or dt.date.min,
                                            str(path)))  # fmt: skip
 
 
-def load_library(paths: Sequence[Path]) -> Library:
-    """Parse every digest below ``paths`` and merge them, one record per arXiv id."""
+class DigestLoader:
+    """Reads digest files oldest first as batches of papers, skipping bad files.
+
+    ``files`` are digest files (not folders); they are ordered by date here. A file that
+    gives no paper becomes one ``skipped`` warning; ``warnings`` holds those and every
+    file's own warnings, in reading order.
+    """
+
+    def __init__(self, files: Sequence[Path], format: str | None = None) -> None:
+        self.format = format
+        peeked = {path: _peek(path, format) for path in dict.fromkeys(files)}
+        dates = {path: date for path, (date, _) in peeked.items()}
+        self.layouts = {path: layout for path, (_, layout) in peeked.items()}
+        shared = Counter(date for date in dates.values() if date is not None)
+        self.refs = {path: DigestRef(date, path, named=shared[date] > 1) if date else None
+                     for path, date in dates.items()}  # fmt: skip
+        self.files = _ordered(dates)
+        self.warnings: list[DigestWarning] = []
+        self.skipped: list[DigestWarning] = []
+        self.papers_read = 0
+
+    def batches(self) -> Iterator[list[Paper]]:
+        for path in self.files:
+            reader = DigestReader(path, format=self.format, ref=self.refs[path],
+                                  layout=self.layouts[path])  # fmt: skip
+            count = 0
+            try:
+                for batch in reader.batches():
+                    count += len(batch)
+                    yield batch
+            except DigestError as error:
+                warning = error.as_warning()
+                if count:
+                    warning = DigestWarning(path, None, f"read only in part: {error.reason}")
+                self.skipped.append(warning)
+                self.warnings.append(warning)
+            self.warnings.extend(reader.warnings)
+            self.papers_read += count
+
+
+def load_library(paths: Sequence[Path], format: str | None = None) -> Library:
+    """Parse every digest below ``paths`` and merge them, one record per arXiv id.
+
+    Raises DigestError only when the paths hold no paper at all: with the one problem
+    when there was one, else a count.
+    """
+    files, problems = find_digest_files(paths)
+    loader = DigestLoader(files, format)
     builder = LibraryBuilder()
-    for path in ordered_digest_files(paths):
-        reader = DigestReader(path)
-        for batch in reader.batches():
-            builder.add(batch)
-        builder.warnings.extend(reader.warnings)
-    return builder.library()
+    for batch in loader.batches():
+        builder.add(batch)
+    library = builder.library()
+    library.skipped = problems + loader.skipped
+    library.warnings = problems + loader.warnings + builder.warnings
+    if not library.papers:
+        raise no_papers_error(paths, library.skipped)
+    return library
+
+
+def no_papers_error(paths: Sequence[Path], skipped: Sequence[DigestWarning]) -> DigestError:
+    """The one-line error for paths that hold no paper at all."""
+    if len(skipped) == 1:
+        only = skipped[0]
+        return DigestError(only.path, only.message.removeprefix("skipped: "))
+    where = ", ".join(str(path) for path in paths)
+    return DigestError(where, f"no papers found ({len(skipped)} files skipped, e.g. {skipped[0]})"
+                       if skipped else "no papers found")  # fmt: skip

@@ -52,14 +52,26 @@ def pdf_url(arxiv_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class DigestRef:
-    """One digest file: its own date (``# 2025-01-03``) and where it was read from."""
+    """One digest file: its date and where it was read from. A digest is a file: two
+    files with the same date are two digests.
+
+    ``date`` is the digest's own date (``# 2025-01-03``, a mailing's ``Date:``), else
+    the date in its file name, else the newest paper's date.
+    """
 
     date: dt.date | None
     path: Path
+    named: bool = False
 
     @property
     def label(self) -> str:
-        return self.date.isoformat() if self.date else self.path.stem
+        """The date; with the file name too where the date alone does not say which file
+        (``named``: another digest has the same date, or the date was guessed)."""
+        if self.date is None:
+            return self.path.stem
+        if self.named:
+            return f"{self.date.isoformat()} ({self.path.name})"
+        return self.date.isoformat()
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +86,7 @@ class Paper:
     ``source`` is the digest this record was taken from (the one holding the newest
     version); ``digests`` is every digest the paper appeared in, oldest first.
     ``line`` is the 1-based line of the paper's ``## `` heading in ``source``.
+    ``version`` is None where the digest does not say it (arXiv's e-mails, bare links).
 
     The fields after ``line`` are filled only by the layouts that carry them (empty
     otherwise): arXiv ``categories`` (primary first), the author ``comments``, the
@@ -83,7 +96,7 @@ class Paper:
     """
 
     arxiv_id: str
-    version: int
+    version: int | None
     title: str
     authors: tuple[str, ...]
     date: dt.date | None
@@ -102,6 +115,11 @@ class Paper:
     topics: tuple[str, ...] = ()
     cross_list: bool = False
     replacement: bool = False
+
+    @property
+    def versioned_id(self) -> str:
+        """``2412.21188v2``, or the bare id when the digest does not say the version."""
+        return f"{self.arxiv_id}v{self.version}" if self.version else self.arxiv_id
 
     @property
     def abs_url(self) -> str:

@@ -136,7 +136,7 @@ class SearchIndex:
             ends = []
             for paper in self._papers:
                 fields = [
-                    f"{paper.arxiv_id}v{paper.version}",
+                    paper.versioned_id,
                     paper.title,
                     ", ".join(paper.authors),
                 ]

@@ -18,10 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 from textual.worker import get_current_worker
 
-from ..digest import DigestError, DigestReader, LibraryBuilder
+from ..digest import DigestLoader, LibraryBuilder
 from ..export import bibtex_entry, export_bibtex, write_export
 from ..model import Paper
 from ..sanitize import printable
@@ -36,6 +36,7 @@ from .screens.confirm import ConfirmScreen
 from .screens.export_path import ExportPathScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
 HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
@@ -62,6 +63,7 @@ class TriageScreen(ForYouActions, Screen[None]):
             "sort_for_you",
             "For you",
             tooltip="Sort by what you starred (again: digest order)",
+            show=False,
             id="triage.for_you",
         ),
         Binding("L", "like_this", "Papers like this", show=False, id="triage.like_this"),
@@ -102,7 +104,7 @@ class TriageScreen(ForYouActions, Screen[None]):
     # -- layout ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="summary", markup=False)
+        yield SummaryBar(id="summary")
         with Horizontal(id="body"):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
@@ -189,7 +191,7 @@ class TriageScreen(ForYouActions, Screen[None]):
             parts.append(f"{len(self.triage.view):,} shown")
         if self.reading_digests:
             parts.append("loading…")
-        self.query_one("#summary", Static).update(" · ".join(parts))
+        self.query_one(SummaryBar).show(" · ".join(parts))
 
     def current_paper(self) -> Paper | None:
         return self.triage.paper_at(self.paper_list.cursor)
@@ -219,7 +221,7 @@ class TriageScreen(ForYouActions, Screen[None]):
         previous = self._shown
         if previous is not None and (paper is None or paper.arxiv_id != previous.arxiv_id):
             if self.auto_read and not self._read_chosen and self.triage.mark_read([previous]):
-                self.paper_list.refresh()
+                self.paper_list.refresh_line(message.previous)
                 self.update_summary()
             self._read_chosen = False
         self._shown = paper
@@ -492,8 +494,6 @@ class DigestApp(App[None]):
         """Read the digests off the UI thread, handing over papers as they are read."""
         worker = get_current_worker()
         builder = LibraryBuilder()
-        warnings: list[str] = []
-        errors: list[str] = []
         handed_over = 0  # papers the screen already has
         replaced: set[int] = set()
         last_handover = 0.0
@@ -507,22 +507,20 @@ class DigestApp(App[None]):
             self.call_from_thread(self.triage_screen.add_batch, new, updated)
             last_handover = time.monotonic()
 
-        for path in self.paths:
-            reader = DigestReader(path)
-            try:
-                for batch in reader.batches():
-                    if worker.is_cancelled:
-                        return
-                    replaced.update(builder.add(batch))
-                    # The first papers go to the screen at once; after that, every
-                    # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
-                    if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
-                        hand_over()
-            except DigestError as error:
-                errors.append(str(error))
-            warnings.extend(reader.warnings)
+        # The CLI's loader: a file that is not a digest is skipped with a warning.
+        loader = DigestLoader(self.paths)
+        for batch in loader.batches():
+            if worker.is_cancelled:
+                return
+            replaced.update(builder.add(batch))
+            # The first papers go to the screen at once; after that, every
+            # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
+            if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
+                hand_over()
         hand_over()
-        warnings.extend(builder.warnings)
+        skipped = set(loader.skipped)
+        errors = [str(warning) for warning in loader.skipped]
+        warnings = [str(w) for w in [*loader.warnings, *builder.warnings] if w not in skipped]
         self.call_from_thread(self.triage_screen.loading_finished, warnings, errors)
 
     def action_help(self) -> None:

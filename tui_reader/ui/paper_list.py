@@ -58,14 +58,16 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--score",
     }
 
-    cursor: reactive[int] = reactive(0, always_update=False, init=False)
+    # No repaint of the whole list on a move: watch_cursor repaints the two lines that changed.
+    cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
     @dataclass
     class CursorMoved(Message):
-        """The cursor now rests on another position of the view."""
+        """The cursor now rests on another position of the view (``previous`` before)."""
 
         paper_list: PaperList
         position: int
+        previous: int
 
     def __init__(
         self,
@@ -78,6 +80,7 @@ class PaperList(ScrollView, can_focus=True):
         self.triage = triage
         self.render_title = render_title
         self.score_range: tuple[float, float] | None = None  # set with the scores
+        self._base: Style | None = None
 
     # -- the data changed ----------------------------------------------------------------
 
@@ -93,7 +96,7 @@ class PaperList(ScrollView, can_focus=True):
     def move_to(self, position: int, *, force: bool = False) -> None:
         target = self._clamp(position)
         if target == self.cursor and force:
-            self.post_message(self.CursorMoved(self, target))
+            self.post_message(self.CursorMoved(self, target, target))
             self._scroll_to_cursor()
         self.cursor = target
 
@@ -106,7 +109,7 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self, new))
+        self.post_message(self.CursorMoved(self, new, old))
 
     def _scroll_to_cursor(self) -> None:
         if not self.scrollable_content_region.height:
@@ -146,7 +149,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base_style()
         position = self.scroll_offset.y + y
         paper = self.triage.paper_at(position)
         if paper is None:
@@ -179,8 +182,8 @@ class PaperList(ScrollView, can_focus=True):
         strip = Strip(segments)
         if not bar:
             return strip.adjust_cell_length(width, base)
-        mark = Strip([blank, Segment(bar, base + component("paper-list--score"))])
-        return Strip.join([strip.adjust_cell_length(max(0, width - 2), base), mark])
+        score = Strip([blank, Segment(bar, base + component("paper-list--score"))])
+        return Strip.join([strip.adjust_cell_length(max(0, width - 2), base), score])
 
     def _score_bar(self, position: int) -> str:
         """The score mark at the row's right end, only in the "for you" order."""
@@ -188,6 +191,16 @@ class PaperList(ScrollView, can_focus=True):
             return ""
         score = self.triage.score_of(self.triage.view[position])
         return "" if score is None else score_bar(score, *self.score_range)
+
+    def _base_style(self) -> Style:
+        # Textual computes rich_style afresh on each call, walking up the ancestors.
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
 
     def on_focus(self) -> None:
         self.refresh_line(self.cursor)

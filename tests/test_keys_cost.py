@@ -1,0 +1,67 @@
+"""Keys that change what is shown never lay the screen out again.
+
+A layout reflow (``Screen._refresh_layout``) re-arranges and repaints every widget; it
+cost 62 ms per key at 10,000 papers when each cursor move caused one. Moving, paging,
+reading and starring change content only: the list repaints lines, the detail pane and
+the header repaint themselves. A resize or another screen may still reflow.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.screen import Screen
+
+from tests.app_helpers import loaded, new_app
+
+SIZES = [(160, 50), (80, 24)]
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """How many times any screen was laid out since the fixture was created."""
+    calls: list[bool] = []
+    original = Screen._refresh_layout
+
+    def counting(self, size=None, scroll=False):
+        calls.append(scroll)
+        return original(self, size, scroll)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    return calls
+
+
+async def _layouts_during(app, layouts, keys, size) -> int:
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        await pilot.pause(0.1)
+        before = len(layouts)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        await pilot.pause(0.1)
+        return len(layouts) - before
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_moving_the_cursor_never_lays_the_screen_out(tmp_path, layouts, size):
+    app = new_app(tmp_path)
+    keys = ["j"] * 20 + ["k"] * 5 + ["G", "g", "pagedown", "pageup"]
+    assert await _layouts_during(app, layouts, keys, size) == 0
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [["space"] * 6, ["J", "J", "K"], ["r", "r"], ["s", "s"]],
+    ids=["page", "next-unread", "read", "star"],
+)
+async def test_judging_and_paging_never_lay_the_screen_out(tmp_path, layouts, keys):
+    # Toasts are off here: a toast is a widget Textual mounts and lays out (see
+    # docs/performance.md); what the pane, list and header do is the point.
+    app = new_app(tmp_path)
+    assert await _layouts_during(app, layouts, keys, (80, 24)) == 0
+
+
+async def test_the_counter_sees_a_layout(tmp_path, layouts):
+    """The test above can fail: opening the search box is a layout change."""
+    app = new_app(tmp_path)
+    assert await _layouts_during(app, layouts, ["slash"], (120, 36)) > 0

@@ -1,0 +1,131 @@
+"""Bytes of digest files -> text: the checks every file passes before a layout reads it.
+
+``read_text(path)`` is the whole decoded text; ``read_pieces(path)`` the same in pieces
+that each end before a ``## `` heading (so a large digest of the main layout streams);
+``read_head(path)`` the first characters, for detecting the layout and its date;
+``check_digest_file(path)`` the cheap test that a file could hold papers at all.
+Each raises ``DigestError`` ("path: reason") for a file that is missing, unreadable,
+a folder, empty, binary or not UTF-8. Newlines come out as ``\\n``; a BOM is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from .formats.common import DigestError
+
+HEAD_SIZE = 1 << 16
+BLOCK_SIZE = 1 << 22
+_ARXIV_REF_BYTES = re.compile(rb"arxiv\.org/(?:abs|pdf)/|arxiv:[ \t]?[a-z\d]", re.IGNORECASE)
+
+
+def read_error(path: Path, error: OSError) -> DigestError:
+    """The one-line message for a digest file the system would not let us read."""
+    if isinstance(error, FileNotFoundError):
+        return DigestError(path, "no such file")
+    if isinstance(error, IsADirectoryError):
+        return DigestError(path, "is a folder, not a digest file")
+    if isinstance(error, PermissionError):
+        return DigestError(path, "permission denied")
+    return DigestError(path, f"cannot be read ({error.strerror or error})")
+
+
+def _check_binary(block: bytes, path: Path) -> None:
+    if b"\x00" in block:
+        raise DigestError(path, "is a binary file, not a digest")
+
+
+def decode(piece: bytes, offset: int, path: Path) -> str:
+    try:
+        text = piece.decode("utf-8")
+    except UnicodeDecodeError as error:
+        position = offset + error.start
+        raise DigestError(
+            path, f"is not UTF-8 text (byte 0x{piece[error.start]:02x} at offset {position})"
+        ) from None
+    if offset == 0 and text.startswith("\ufeff"):
+        text = text[1:]
+    return unix_newlines(text)
+
+
+def unix_newlines(text: str) -> str:
+    if "\r" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def read_head(path: Path) -> str:
+    """The first ``HEAD_SIZE`` bytes (cut at a line break) as text."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(HEAD_SIZE)
+    except OSError as error:
+        raise read_error(path, error) from None
+    _check_binary(head, path)
+    if not head.strip():
+        raise DigestError(path, "the file is empty")
+    # Cut at the last line break so a multi-byte character is never split.
+    complete = head if len(head) < HEAD_SIZE else head[: head.rfind(b"\n") + 1]
+    return decode(complete, 0, path)
+
+
+def read_text(path: Path) -> str:
+    return "".join(read_pieces(path, split=False))
+
+
+def read_pieces(path: Path, *, split: bool = True) -> Iterator[str]:
+    """The decoded text in pieces that each end at a ``## `` section boundary.
+
+    Reading in blocks keeps the whole file from being in memory next to its papers.
+    """
+    try:
+        handle = path.open("rb")
+    except OSError as error:
+        raise read_error(path, error) from None
+    with handle:
+        pending = bytearray()
+        offset = 0
+        has_text = False
+        while True:
+            try:
+                block = handle.read(BLOCK_SIZE)
+            except OSError as error:
+                raise read_error(path, error) from None
+            if not block:
+                break
+            _check_binary(block, path)
+            has_text = has_text or bool(block.strip())
+            pending += block
+            cut = pending.rfind(b"\n## ") if split else -1
+            if cut <= 0:
+                continue
+            piece = bytes(pending[: cut + 1])
+            del pending[: cut + 1]
+            yield decode(piece, offset, path)
+            offset += len(piece)
+        if not has_text:
+            raise DigestError(path, "the file is empty")
+        if pending:
+            yield decode(bytes(pending), offset, path)
+
+
+def check_digest_file(path: Path) -> None:
+    """Cheap checks before a digest is read in the background: DigestError if it is
+    missing, unreadable, empty, binary, not UTF-8 at its start, or names no arXiv paper
+    (no ``arxiv.org/abs|pdf/`` link, no ``arXiv:`` id) anywhere.
+
+    Problems deeper in a large file are found when it is read.
+    """
+    read_head(path)
+    try:
+        with path.open("rb") as handle:
+            tail = b""
+            while block := handle.read(BLOCK_SIZE):
+                if _ARXIV_REF_BYTES.search(tail + block):
+                    return
+                tail = block[-32:]
+    except OSError as error:
+        raise read_error(path, error) from None
+    raise DigestError(path, "no papers found (no arXiv links or arXiv: ids)")

@@ -1,0 +1,178 @@
+"""What every layout reader shares: the result type, warnings, errors and small helpers.
+
+``Reading`` is what ``read(text, path)`` returns: the papers in file order, the
+``DigestWarning`` values for what looked wrong, and the date the text itself gives
+(``None`` when it has none; the loader then falls back to the file name, then to the
+newest paper). ``make_paper`` is the one place a reader builds a ``Paper``: keywords
+come from the bold spans, and the URL is always a plain URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+
+from ..model import ARXIV_ID_RE, DigestRef, Paper
+
+NO_SPANS: tuple[tuple[int, int], ...] = ()
+FILENAME_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+# An arXiv paper named in text: a link to its abstract or PDF, or an ``arXiv:`` id.
+ARXIV_REF_RE = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv:[ \t]?){ARXIV_ID_RE.pattern}", re.IGNORECASE
+)
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+
+
+@dataclass(frozen=True, slots=True)
+class DigestWarning:
+    """Something in a digest file that looked wrong: where (``line`` may be None) and what."""
+
+    path: Path
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+        return f"{where}: {self.message}"
+
+
+class DigestError(Exception):
+    """A file that cannot be read as a digest at all. ``str()`` is ``"path: reason"``."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+    def as_warning(self) -> DigestWarning:
+        return DigestWarning(self.path, None, f"skipped: {self.reason}")
+
+
+@dataclass(slots=True)
+class Reading:
+    """One file read by one layout: papers in file order, warnings, the text's own date."""
+
+    papers: list[Paper]
+    warnings: list[DigestWarning] = field(default_factory=list)
+    date: dt.date | None = None
+
+
+def filename_date(path: Path) -> dt.date | None:
+    match = FILENAME_DATE_RE.search(path.name)
+    if match:
+        try:
+            return dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            return None
+    return None
+
+
+def default_ref(path: Path, text_date: dt.date | None) -> DigestRef:
+    """The digest's identity when the caller gave none: its own date, else its file name's."""
+    return DigestRef(text_date or filename_date(path), path)
+
+
+_DATES: dict[str, dt.date] = {}
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO date -> date (None if invalid); one shared object per distinct date."""
+    date = _DATES.get(text)
+    if date is None:
+        try:
+            date = _DATES.setdefault(text, dt.date.fromisoformat(text))
+        except ValueError:
+            return None
+    return date
+
+
+def split_authors(names: str, separator: str = ", ") -> tuple[str, ...]:
+    return tuple(filter(None, map(str.strip, names.split(separator))))
+
+
+def make_paper(
+    ref: DigestRef,
+    arxiv_id: str,
+    version: int | None,
+    title: str,
+    authors: tuple[str, ...],
+    date: dt.date | None,
+    abstract: str = "",
+    bold_spans: tuple[tuple[int, int], ...] = NO_SPANS,
+    *,
+    url: str = "",
+    line: int = 0,
+    keywords: tuple[str, ...] = (),
+    **extra: object,
+) -> Paper:
+    """A Paper of digest ``ref``; ``url`` defaults to the abstract page, ``keywords`` to
+    the distinct bold terms. ``extra`` are the optional fields (categories, comments...)."""
+    if bold_spans and not keywords:
+        keywords = tuple(dict.fromkeys([abstract[start:end] for start, end in bold_spans]))
+    if not url:
+        url = f"https://arxiv.org/abs/{arxiv_id}" + (f"v{version}" if version else "")
+    return Paper(
+        arxiv_id=arxiv_id,
+        version=version,
+        title=title,
+        authors=authors,
+        date=date,
+        url=url,
+        abstract=abstract,
+        bold_spans=bold_spans,
+        keywords=keywords,
+        source=ref,
+        digests=(ref,),
+        line=line,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def join_wrapped(block: str) -> str:
+    """Hard-wrapped lines -> one line per paragraph, paragraphs split by a blank line."""
+    paragraphs = [" ".join(part.split()) for part in re.split(r"\n[ \t]*\n", block.strip())]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Remove ``**`` pairs; the spans they enclosed, as offsets in the result.
+
+    A pair encloses at least one character and no paragraph break; an unpaired
+    ``**`` stays in the text as written.
+    """
+    if "**" not in text:
+        return text, NO_SPANS
+    parts = text.split("**")
+    bold = parts[1::2]
+    if (
+        len(parts) % 2 == 1
+        and all(bold)
+        and ("\n" not in text or not any("\n" in part for part in bold))
+    ):
+        # The common case: every ** is paired. Odd-numbered parts are the bold ones,
+        # and the running lengths of the parts are the span boundaries.
+        ends = list(accumulate(map(len, parts)))
+        return "".join(parts), tuple(zip(ends[0::2], ends[1::2], strict=False))
+    pieces: list[str] = []
+    spans = []
+    length = 0
+    last = 0
+    for match in _BOLD_RE.finditer(text):
+        before = text[last : match.start()]
+        pieces.append(before)
+        length += len(before)
+        inner = match.group(1)
+        pieces.append(inner)
+        spans.append((length, length + len(inner)))
+        length += len(inner)
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), tuple(spans)
+
+
+def plain_title(title: str) -> str:
+    """A title as text: Markdown bold (``**``) is emphasis, not part of it."""
+    return " ".join(title.replace("**", "").split())
