@@ -55,6 +55,7 @@ async def test_for_you_brings_the_starred_topic_to_the_top(tmp_path):
         triage = screen.triage
         assert triage.sort == "for you"
         assert screen.ranking.ranked.ranking.method == "model"
+        assert "For you: learned from 3 starred and 3 read-only papers." in (app.notifications_seen)
         # The cursor stayed on its paper while the list was sorted around it.
         assert triage.paper_at(screen.paper_list.cursor).arxiv_id == triage.papers[2].arxiv_id
         judged = set(STARRED) | set(READ_ONLY)
@@ -119,6 +120,7 @@ async def test_papers_like_this_one_lists_neighbours_and_enter_jumps(tmp_path):
         assert isinstance(similar, SimilarScreen)
         await ranked(pilot)
         options = similar.query_one("OptionList")
+        assert options.display and options.region.height > 3  # shown, whenever it came
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert ids and triage.papers[14].arxiv_id not in ids
         nearest = {triage.index_of(arxiv_id) for arxiv_id in ids[:3]}

@@ -30,6 +30,7 @@ class ForYouActions:
 
     _ranking_worker: RankingWorker | None = None
     _similar_open: tuple[SimilarScreen, int] | None = None
+    _announce = False  # say what the next ranking learned from (y was pressed)
 
     @property
     def ranking(self) -> RankingWorker:
@@ -58,18 +59,18 @@ class ForYouActions:
         triage.set_sort("for you" if for_you else "digest")
         self._view_rebuilt(current)
         self.show_current()
-        ranked = self.ranking.ranked
         if for_you:
-            # Papers read since the last fit count now (reads alone do not refit).
+            # Papers read since the last fit count now (reads alone do not refit); the
+            # fit's result says what it learned from (on_ranking_worker_ranked).
             self.ranking.start()
             self.ranking.refit(0.0)
-        if not for_you:
-            self.notify("Digest order.", timeout=2)
-        elif ranked is None:
-            self.notify("For you: ranking… the list sorts itself when it is ready.",
-                        timeout=3)  # fmt: skip
+            self._announce = True
+            if self.ranking.ranked is None:
+                self.notify("For you: ranking… the list sorts itself when it is ready.",
+                            timeout=3)  # fmt: skip
         else:
-            self.notify(f"For you: {ranked.ranking.detail}.", timeout=3)
+            self._announce = False
+            self.notify("Digest order.", timeout=2)
 
     def on_ranking_worker_ranked(self, message: RankingWorker.Ranked) -> None:
         if not self.ranking.accept(message.result):
@@ -81,6 +82,9 @@ class ForYouActions:
         offset = paper_list.cursor - paper_list.scroll_offset.y
         triage.set_scores(scores)
         paper_list.score_range = (min(scores), max(scores)) if scores else None
+        if self._announce:
+            self._announce = False
+            self.notify(f"For you: {message.result.ranking.detail}.", timeout=3)
         if triage.sort == "for you":
             position = triage.position_of(current.arxiv_id) if current is not None else None
             paper_list.view_changed(cursor=position)

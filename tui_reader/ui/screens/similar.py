@@ -41,20 +41,32 @@ class SimilarScreen(ModalScreen[str | None]):
     def __init__(self, title: str) -> None:
         super().__init__()
         self.paper_title = title
+        self._answer: Sequence[SimilarRow] | str | None = None  # until mounted
+        self._ready = False  # on_mount ran: the widgets are there
 
     def compose(self) -> ComposeResult:
         title = set_cell_size(printable(self.paper_title), TITLE_CELLS).rstrip()
         with Vertical(classes="dialog similar-dialog"):
             yield Label(Text(f"Papers like “{title}”"), classes="dialog-title")
             yield Label("Looking for papers like this one…", id="similar-status")
-            yield OptionList(id="similar-options")
+            options = OptionList(id="similar-options")
+            options.display = False
+            yield options
             yield Label("enter go to the paper · escape close", classes="dialog-hint")
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).display = False
+        self._ready = True
+        answer, self._answer = self._answer, None
+        if isinstance(answer, str):
+            self.failed(answer)
+        elif answer is not None:
+            self.show(answer)
 
     def show(self, rows: Sequence[SimilarRow]) -> None:
         """The answer arrived: list ``rows`` (nearest first) and focus them."""
+        if not self._ready:
+            self._answer = list(rows)  # it came before the screen was up
+            return
         status = self.query_one("#similar-status", Label)
         options = self.query_one(OptionList)
         if not rows:
@@ -68,6 +80,9 @@ class SimilarScreen(ModalScreen[str | None]):
         options.focus()
 
     def failed(self, message: str) -> None:
+        if not self._ready:
+            self._answer = message
+            return
         self.query_one("#similar-status", Label).update(Text(printable(message)))
 
     @staticmethod
