@@ -12,6 +12,9 @@ snapshots) in a temporary folder, then measures on the calling thread:
 * the file size.
 
 Targets: toggle <= 5 ms, flush <= 0.5 s, open <= 0.5 s.
+
+``--scale [--papers N] [--kills K]`` measures issue 9's targets at 100,000 papers that
+are all starred and noted instead (``bench_store_scale.py``).
 """
 
 from __future__ import annotations
@@ -86,7 +89,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--toggles", type=int, default=5_000)
-    args = parser.parse_args()
+    parser.add_argument("--scale", action="store_true",
+                        help="issue 9 targets: 100,000 starred and noted papers")  # fmt: skip
+    args, rest = parser.parse_known_args()
+    if args.scale:
+        from bench import bench_store_scale
+
+        sys.argv = [sys.argv[0], *rest]
+        bench_store_scale.main()
+        return
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "state.json"

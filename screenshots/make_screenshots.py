@@ -16,6 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench.synthetic import write_digests  # noqa: E402
 from tui_reader.locations import sample_digest_path  # noqa: E402
 from tui_reader.store import StateStore  # noqa: E402
 from tui_reader.ui.app import make_app  # noqa: E402
@@ -27,6 +28,13 @@ SHOTS = {
     "note": ((130, 36), ["j", "j", "j", "j", "j", "n", *"Compare with 3DGS-free SfM"]),
     "help": ((130, 40), ["question_mark"]),
     "narrow-80x24": ((80, 24), ["j", "j", "j", "j", "j", "j", "j", "j"]),
+    "main-120x36": ((120, 36), ["J", "J"]),
+    "wide-200x60": ((200, 60), ["J", "J", "J"]),
+}
+# Twelve synthetic daily digests (bench.synthetic), to show the digest dividers.
+MANY = {
+    "many-digests": ((120, 36), ["right_square_bracket", "right_square_bracket", "j"]),
+    "digest-picker": ((120, 36), ["right_square_bracket", "right_square_bracket", "D"]),
 }
 
 
@@ -38,9 +46,11 @@ def prepared_store(folder: Path) -> StateStore:
     return store
 
 
-async def shoot(name: str, size: tuple[int, int], keys: list[str], folder: Path) -> Path:
+async def shoot(
+    name: str, size: tuple[int, int], keys: list[str], folder: Path, paths: list[Path]
+) -> Path:
     store = prepared_store(folder)
-    app = make_app([sample_digest_path()], store, words=("LLM",))
+    app = make_app(paths, store, words=("LLM",), read_after=60.0, restore=False)
     async with app.run_test(size=size) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -56,10 +66,12 @@ async def shoot(name: str, size: tuple[int, int], keys: list[str], folder: Path)
 
 async def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
-        for name, (size, keys) in SHOTS.items():
-            folder = Path(scratch) / name
-            folder.mkdir()
-            print(await shoot(name, size, keys, folder))
+        many = sorted(write_digests(240, Path(scratch) / "digests", days=12, seed=3))
+        for shots, paths in ((SHOTS, [sample_digest_path()]), (MANY, many)):
+            for name, (size, keys) in shots.items():
+                folder = Path(scratch) / name
+                folder.mkdir()
+                print(await shoot(name, size, keys, folder, paths))
 
 
 if __name__ == "__main__":

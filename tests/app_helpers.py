@@ -15,9 +15,14 @@ def new_app(
     *,
     words: tuple[str, ...] = (),
     auto_read: bool = True,
+    read_after: float = 60.0,
+    restore: bool = True,
 ) -> DigestApp:
+    """An app over ``tmp_path``; a paper needs a minute on screen to become read, so
+    slow test machines never mark one by accident (dwell tests pass a short time)."""
     store = StateStore.open(tmp_path / "state.json", background=False)
-    app = make_app(paths or [SEED_DIGEST], store, words=words, auto_read=auto_read)
+    app = make_app(paths or [SEED_DIGEST], store, words=words, auto_read=auto_read,
+                   read_after=read_after, restore=restore)  # fmt: skip
     app.notifications_seen = []  # type: ignore[attr-defined]
     original = app.notify
 

@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from tui_reader.model import DigestRef, Paper
+from tui_reader.store import StateStore
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +47,15 @@ def make_paper(arxiv_id: str = "2501.01234", version: int = 1, **changes: object
     return Paper(**fields)  # type: ignore[arg-type]
 
 
+def on_disk(path: Path) -> dict[str, dict]:
+    """Every paper record on disk (snapshot and journal), as a new copy would read it."""
+    store = StateStore.open(path, background=False, read_only=True)
+    try:
+        return dict(store._docs)
+    finally:
+        store.close()
+
+
 def spawn(mode: str, state_file: Path, *args: str) -> subprocess.Popen[str]:
     """Start a child process running ``main`` below, its stdout a text pipe."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")
@@ -67,7 +77,8 @@ def crash_id(n: int) -> str:
 def run_crash(path: Path, explicit: bool) -> None:
     from tui_reader.store import StateStore
 
-    store = StateStore.open(path, flush_interval=0.005 if explicit else 0.05)
+    # Lazy: the intervals the app uses.
+    store = StateStore.open(path, **({"flush_interval": 0.005} if explicit else {}))
     print("ready", flush=True)
     for n in range(100_000):
         store.set_starred([crash_id(n)], True)

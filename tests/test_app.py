@@ -9,6 +9,7 @@ from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
 from tests.conftest import SEED_DIGEST
 from tui_reader.ui.app import TriageScreen
 from tui_reader.ui.screens.confirm import ConfirmScreen
+from tui_reader.ui.screens.digest_picker import DigestPickerScreen
 from tui_reader.ui.screens.export_path import ExportPathScreen
 from tui_reader.ui.screens.help import HelpScreen
 from tui_reader.ui.screens.note import NoteScreen
@@ -63,23 +64,86 @@ async def test_moving_in_the_list(tmp_path, keys, expected):
         assert detail_text(app).startswith(paper.title.replace("$^3$", "³"))
 
 
-async def test_moving_on_marks_the_paper_read(tmp_path):
-    app = new_app(tmp_path)
+async def test_held_j_and_jumps_mark_nothing(tmp_path):
+    # A paper stays read-proof for 5 s: each key here comes well within that, even on a
+    # loaded machine, and the old rule (moving on marks the paper left) fails at once.
+    app = new_app(tmp_path, read_after=5.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press(*["j"] * 12, "G", "g", "f", "f", "f", "f", "k")
+        await pilot.press("slash", *"spars", "escape", "escape")
+        assert screen.triage.counts().unread == 30
+        assert "30 unread" in summary(app)
+
+
+async def test_a_paper_on_screen_for_the_dwell_time_becomes_read(tmp_path):
+    app = new_app(tmp_path, read_after=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j")
-        assert state(app, FIRST).read
-        assert not state(app, SECOND).read  # shown, not yet moved on from
+        assert not state(app, SECOND).read  # not yet
+        for _ in range(50):  # the timer's 1 s, and a margin for a busy machine
+            await pilot.pause(0.1)
+            if state(app, SECOND).read:
+                break
+        assert state(app, SECOND).read
+        assert not state(app, FIRST).read  # left before its time was up
         assert "29 unread" in summary(app)
-        assert "●" not in row_text(app, 0)
+        assert "●" not in row_text(app, 1) and "●" in row_text(app, 0)
+
+
+async def test_read_after_zero_marks_at_once(tmp_path):
+    app = new_app(tmp_path, read_after=0)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j")
+        assert state(app, FIRST).read and state(app, SECOND).read
 
 
 async def test_no_auto_read(tmp_path):
-    app = new_app(tmp_path, auto_read=False)
+    app = new_app(tmp_path, auto_read=False, read_after=0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
+        await pilot.pause(0.1)
         assert not state(app, FIRST).read and "30 unread" in summary(app)
+
+
+async def test_space_at_the_end_marks_read_and_goes_on(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:  # every abstract fits: one page
+        screen = await loaded(pilot)
+        await pilot.press("space")
+        assert state(app, FIRST).read
+        assert screen.paper_list.cursor == 1
+        assert not state(app, SECOND).read
+
+
+async def test_space_on_the_last_unread_paper_says_all_read(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot)
+        for _ in range(30):
+            await pilot.press("space")
+        assert screen.triage.counts().unread == 0
+        assert "0 unread" in summary(app)
+        assert app.notifications_seen[-1] == "All 30 read."
+
+
+async def test_space_and_J_wrap_round_to_unread_papers_above(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(200, 60)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("G")
+        await pilot.press("space")  # the last paper read; the only unread are above
+        assert state(app, screen.triage.papers[29].arxiv_id).read
+        assert screen.paper_list.cursor == 0
+        assert "round to the top" in app.notifications_seen[-1]
+        await pilot.press("K")  # and back round the other way
+        assert screen.paper_list.cursor == 28
+        assert "round to the bottom" in app.notifications_seen[-1]
+        await pilot.press("J")
+        assert screen.paper_list.cursor == 0
 
 
 async def test_r_toggles_read_and_an_explicit_choice_sticks(tmp_path):
@@ -169,10 +233,11 @@ async def test_undo_is_repeatable_and_undoes_mark_all(tmp_path):
     app = new_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("s", "j")  # star the first; moving on reads it
+        await pilot.press("s", "r")
         assert state(app, FIRST).read and state(app, FIRST).starred
         await pilot.press("u")
         assert not state(app, FIRST).read and state(app, FIRST).starred
+        assert app.notifications_seen[-1] == "Undone: “Sparse chaos in cortical circuits”."
         await pilot.press("u")
         assert not state(app, FIRST).starred
         await pilot.press("R")
@@ -181,6 +246,8 @@ async def test_undo_is_repeatable_and_undoes_mark_all(tmp_path):
         await pilot.press("u")
         assert not any(state(app, p.arxiv_id).read for p in app.triage.papers)
         assert "30 unread" in summary(app)
+        assert app.notifications_seen[-1].startswith("Undone: “Sparse chaos in cortical")
+        assert app.notifications_seen[-1].endswith(", 28 more papers.")
         await pilot.press("u")
         assert "Nothing to undo." in app.notifications_seen
 
@@ -236,14 +303,35 @@ async def test_f_cycles_the_filter(tmp_path):
         assert screen.triage.filter == "all" and len(screen.triage.view) == 30
 
 
-async def test_o_and_p_open_arxiv_urls_built_from_the_id(tmp_path):
+async def test_o_and_p_open_arxiv_urls_built_from_the_id(tmp_path, monkeypatch):
     app = new_app(tmp_path)
     opened = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: opened.append(url) or True)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
-        await pilot.press("o", "p")
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.press("p")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert opened == ["https://arxiv.org/abs/2412.21188", "https://arxiv.org/pdf/2412.21188"]
+        assert "Opened https://arxiv.org/pdf/2412.21188 in the browser." in app.notifications_seen
+
+
+async def test_o_without_a_browser_says_so_and_copies_the_link(tmp_path, monkeypatch):
+    app = new_app(tmp_path)
+    copied = []
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: False)
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert copied == ["https://arxiv.org/abs/2412.21188"]
+        message = app.notifications_seen[-1]
+        assert message.startswith("No browser could be started.")
+        assert message.endswith("https://arxiv.org/abs/2412.21188")
 
 
 async def test_c_copies_the_bibtex_entry(tmp_path):
@@ -320,11 +408,11 @@ async def test_shift_j_and_k_jump_between_unread(tmp_path):
         screen = await loaded(pilot)
         await pilot.press("J")
         assert screen.paper_list.cursor == 3
-        await pilot.press("K")  # the first paper was read on the way: nothing above
-        assert screen.paper_list.cursor == 3
-        assert "No unread papers above." in app.notifications_seen
-        await pilot.press("u", "K")  # undo that auto-read, then jump back to it
+        await pilot.press("K")  # passing the first paper did not read it
         assert screen.paper_list.cursor == 0
+        await pilot.press("r", "K")  # nothing unread above: round to the bottom
+        assert screen.paper_list.cursor == 29
+        assert "round to the bottom" in app.notifications_seen[-1]
 
 
 async def test_brackets_move_between_digests(tmp_path):
@@ -338,9 +426,19 @@ async def test_brackets_move_between_digests(tmp_path):
     app = new_app(tmp_path, [SEED_DIGEST, later])
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        assert "2025-01-03 – 2025-01-04 · 32 papers" in summary(app)
+        assert summary(app).startswith(
+            "2025-01-03 1/2 (30 unread) · of 2025-01-03 – 2025-01-04 · 32 papers"
+        )
         await pilot.press("right_square_bracket")
         assert screen.paper_list.cursor == 30
+        assert summary(app).startswith("2025-01-04 2/2 (2 unread) · of")
+        # A divider row per digest, which the cursor never rests on.
+        assert row_text(app, 0).startswith("── 2025-01-03 · 30 papers · 30 unread ──")
+        assert row_text(app, 31).startswith("── 2025-01-04 · 2 papers · 2 unread ──")
+        assert "A later paper" in row_text(app, 32)
+        await pilot.press("k")
+        assert screen.paper_list.cursor == 29 and "Latent" not in row_text(app, 31)
+        await pilot.press("j")
         await pilot.press("j", "left_square_bracket")
         assert screen.paper_list.cursor == 30
         await pilot.press("left_square_bracket")
@@ -371,8 +469,11 @@ async def test_every_triage_action_is_in_the_command_palette(tmp_path):
         screen = await loaded(pilot)
         titles = {command.title for command in app.get_system_commands(screen)}
         for binding in TriageScreen.BINDINGS:
-            assert binding.description in titles
+            assert (binding.tooltip or binding.description) in titles
         assert "Theme" in titles
+        helps = {command.title: command.help for command in app.get_system_commands(screen)}
+        assert helps["Next digest"] == "key: ]" and helps["Search"] == "key: /"
+        assert "square" not in " ".join(helps.values())
 
 
 async def test_theme_choice_is_remembered(tmp_path):
@@ -411,7 +512,7 @@ async def test_q_quits(tmp_path):
     assert StateStore.open(tmp_path / "state.json", background=False).state(FIRST).starred
 
 
-async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
+async def test_digest_text_is_never_markup_or_escape_codes(tmp_path, monkeypatch):
     hostile = tmp_path / "hostile.md"
     hostile.write_text(
         "# 2025-02-01\n\n## [bold red]Boo[/] \x1b[2J\x1b]0;pwned\x07 title\n\n"
@@ -422,7 +523,7 @@ async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
     )
     app = new_app(tmp_path, [hostile])
     opened = []
-    app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    monkeypatch.setattr("tui_reader.ui.browser.open_link", lambda url: opened.append(url))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         row = row_text(app, 0)
@@ -431,6 +532,7 @@ async def test_digest_text_is_never_markup_or_escape_codes(tmp_path):
         assert "[link=https://evil.example]Eve[/link]" in text
         assert "[b]markup[/b]" in text and "\x1b" not in text
         await pilot.press("o")
+        await app.workers.wait_for_complete()
         assert opened == ["https://arxiv.org/abs/2501.00001"]
 
 
@@ -515,3 +617,132 @@ async def test_wide_terminal_keeps_the_panes_side_by_side(tmp_path):
         assert papers.y == detail.y and detail.x >= papers.right
         assert "Sparse chaos in cortical circuits" in row_text(app, 0)
         assert detail_text(app).startswith("Sparse chaos in cortical circuits")
+
+
+async def test_shift_s_stars_reads_and_moves_on_as_one_undo(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("S")
+        assert state(app, FIRST).starred and state(app, FIRST).read
+        assert screen.paper_list.cursor == 1
+        assert "29 unread" in summary(app) and "1 starred" in summary(app)
+        await pilot.press("u")
+        assert not state(app, FIRST).starred and not state(app, FIRST).read
+
+
+async def test_the_same_toast_is_not_stacked(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        for _ in range(3):
+            await pilot.press("u")
+            await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count("Nothing to undo.") == 1
+
+
+async def test_session_comes_back_on_the_same_paths(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("f", "slash", *"neural", "enter", "j")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        paper = screen.current_paper()
+        assert paper is not None and screen.triage.filter == "unread"
+    app.store.close()
+
+    again = new_app(tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await again.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.current_paper().arxiv_id == paper.arxiv_id
+        assert screen.triage.filter == "unread"
+        assert screen.query_one("#search").value == "neural"
+        assert "search: neural" in summary(again)
+    again.store.close()
+
+    fresh = new_app(tmp_path, restore=False)
+    async with fresh.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        assert screen.paper_list.cursor == 0 and screen.triage.filter == "all"
+        assert screen.triage.search_hits is None
+
+
+async def test_digest_picker_lists_digests_and_jumps(tmp_path):
+    later = tmp_path / "2025-01-04.md"
+    later.write_text(
+        "# 2025-01-04\n\n## A later paper\n\n>Authors: A. Author\n\n>2025-01-02\n\n"
+        "> http://arxiv.org/abs/2501.00001v1\n\nText.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [SEED_DIGEST, later])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("D")
+        await pilot.pause()
+        assert isinstance(app.screen, DigestPickerScreen)
+        options = app.screen.query_one("OptionList")
+        lines = [str(options.get_option_at_index(i).prompt) for i in range(2)]
+        assert lines[0].startswith("2025-01-03") and "30 papers" in lines[0]
+        assert "you are here" in lines[0]
+        assert "1 paper " in lines[1] and "1 unread" in lines[1]
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen)
+        assert screen.current_paper().arxiv_id == "2501.00001"
+        assert summary(app).startswith("2025-01-04 2/2 (1 unread)")
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_footer_shows_q_and_help_first_and_never_cuts_a_label(tmp_path, width):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.pause()
+        keys = list(app.screen.query("KeysFooter FooterKey"))
+        assert [key.key for key in keys[:2]] == ["q", "question_mark"]
+        right = max(key.region.right for key in keys)
+        assert right <= width
+        for key in keys:  # each label whole on screen
+            assert key.region.width >= len(key.key_display) + len(key.description) + 1
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)])
+async def test_toasts_never_cover_the_abstract(tmp_path, size):
+    app = new_app(tmp_path)
+    async with app.run_test(size=size, notifications=True) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("s", "f", "u")  # three different toasts
+        await pilot.pause(0.3)
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 3
+        text = screen.detail.content_region
+        for toast in toasts:
+            assert not toast.region.overlaps(text), (toast.region, text)
+
+
+async def test_space_pages_a_long_paper_before_it_counts_as_read(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert not screen.detail.at_end()  # at 80x24 the first abstract needs pages
+        await pilot.press("space")
+        assert not state(app, FIRST).read and screen.paper_list.cursor == 0
+        presses = 1
+        while screen.paper_list.cursor == 0 and presses < 20:
+            await pilot.press("space")
+            presses += 1
+        assert state(app, FIRST).read and screen.paper_list.cursor == 1
+        assert presses >= 3
+
+
+async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):
+    app = new_app(tmp_path, read_after=1.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("r", "r")
+        await pilot.pause(2.0)
+        assert not state(app, FIRST).read

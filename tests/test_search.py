@@ -33,9 +33,27 @@ def synthetic_papers():
     return parse_digest_text(text, Path("synthetic.md")).papers
 
 
+PUNCTUATION = "\u00a0\u2010\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb\u00b7"
+
+
+def words_only(text: str) -> str:
+    """Case-folded, every character that is not part of a word a space (the rule, by
+    another route than the index's bytes)."""
+    return "".join(
+        char
+        if (char.isalnum() and char.isascii())
+        or char == "_"
+        or (not char.isascii() and char not in PUNCTUATION)
+        else " "
+        for char in text.casefold()
+    )
+
+
 def reference(papers: Sequence[Paper], query: str) -> list[int]:
-    """The obvious, slow answer: every term a case-folded substring of some field."""
-    terms = [" ".join(term.split()).casefold() for term in query_terms(query)]
+    """The obvious, slow answer: every term found in some field where a word starts,
+    punctuation counting as space on both sides."""
+    terms = [" ".join(words_only(term).split()) for term in query_terms(query)]
+    terms = [f" {term}" for term in terms if term]
     found = []
     for index, paper in enumerate(papers):
         fields = [
@@ -44,7 +62,7 @@ def reference(papers: Sequence[Paper], query: str) -> list[int]:
             ", ".join(paper.authors),
             paper.abstract,
         ]
-        folded = [field.casefold() for field in fields]
+        folded = [" " + words_only(field) for field in fields]
         if all(any(term in field for field in folded) for term in terms):
             found.append(index)
     return found
@@ -318,3 +336,38 @@ def test_module_examples() -> None:
 def test_importing_does_not_import_textual() -> None:
     code = "import sys, tui_reader.search; assert 'textual' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# -- terms match where words start ---------------------------------------------------------
+
+
+def test_a_term_matches_at_the_start_of_a_word() -> None:
+    papers = [
+        make_paper(0, "Efficient inference", ["Song Han", "Ji Lin"], "We quantized the model."),
+        make_paper(1, "Hardware for speech", ["Qingsong Wei"], "We enhance the hash."),
+        make_paper(2, "Quantization of MoE", ["Han Song"], "Long songs, handled."),
+    ]
+    index = SearchIndex(papers)
+    assert index.search("song han") == [0, 2]  # not Qingsong, enhance, hash
+    assert index.search('"song han"') == [0]  # a phrase, in its order
+    assert index.search("quantiz") == [0, 2]
+    assert index.search("uantiz") == []
+    assert index.search("ong") == []
+    assert index.search("hance") == []
+    assert index.search('"long songs"') == [2]
+    assert index.search('"ong songs"') == []
+    assert index.search("2501.00001") == [1]
+    assert index.search("00001") == [1]  # digits after the dot start a word
+
+
+def test_punctuation_is_a_space_on_both_sides() -> None:
+    papers = [
+        make_paper(0, "Notes", ["A"], "Cross-listed from hep-th; the “quantized” model…"),
+        make_paper(1, "More", ["B"], "hep th and \x00control\x1fbytes"),
+    ]
+    index = SearchIndex(papers)
+    assert index.search("hep-th") == [0, 1]
+    assert index.search("quantiz") == [0]  # after a curly quote
+    assert index.search("listed") == [0]
+    assert index.search("control bytes") == [1]
+    assert index.search("-") == [0, 1]  # nothing but punctuation: no term

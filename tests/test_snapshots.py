@@ -6,6 +6,7 @@ After an intended change of the look, review the report and run
 
 from __future__ import annotations
 
+from bench.synthetic import write_digests
 from tests.app_helpers import new_app
 
 
@@ -68,3 +69,45 @@ def test_narrow_80x24(snap_compare, tmp_path):
         await pilot.press("j", "j", "j", "j", "j")
 
     assert snap_compare(judged_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_main_120x36(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("J", "J")
+
+    assert snap_compare(judged_app(tmp_path, words=("LLM",)), terminal_size=(120, 36),
+                        run_before=run_before)  # fmt: skip
+
+
+def test_wide_200x60(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("J", "J", "J")
+
+    assert snap_compare(judged_app(tmp_path, words=("LLM",)), terminal_size=(200, 60),
+                        run_before=run_before)  # fmt: skip
+
+
+def many_digests_app(tmp_path):
+    paths = write_digests(240, tmp_path / "digests", days=12, seed=3)
+    return new_app(tmp_path, sorted(paths))
+
+
+def test_many_digests(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "j")
+
+    assert snap_compare(many_digests_app(tmp_path), terminal_size=(120, 36),
+                        run_before=run_before)  # fmt: skip
+
+
+def test_digest_picker(snap_compare, tmp_path):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket", "D")
+        await pilot.pause()
+
+    assert snap_compare(many_digests_app(tmp_path), terminal_size=(120, 36),
+                        run_before=run_before)  # fmt: skip

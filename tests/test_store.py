@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -13,7 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.store_helpers import REPO_ROOT, make_paper
-from tui_reader.store import PaperState, StateStore, _decode, _PaperTable, _write_image, open_tinydb
+from tui_reader.store import PaperState, StateStore, open_tinydb
+from tui_reader.store.files import install
+from tui_reader.store.snapshot import PaperTable, decode, write
 
 
 @pytest.fixture
@@ -252,13 +255,13 @@ def test_the_file_is_a_tinydb_database(store, path):
     store.flush()
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "settings", "papers"}
-    assert data["meta"] == {"schema": {"version": 1}}
+    assert data["meta"] == {"schema": {"version": 2}}
     db = open_tinydb(path)
     doc = db.table("papers").get(doc_id="2501.00001")
     assert doc["starred"] is True
     assert doc["paper"]["title"] == paper.title
     assert db.table("settings").get(doc_id="theme")["value"] == "nord"
-    assert {"read", "starred", "note", "citation_key", "updated_at"} <= set(doc)
+    assert {"read", "starred", "note", "tags", "citation_key", "updated_at", "changed"} <= set(doc)
 
 
 def test_a_file_written_through_tinydb_is_read(path):
@@ -277,7 +280,7 @@ def test_a_file_written_through_tinydb_is_read(path):
 def test_a_one_line_file_as_tinydbs_json_storage_writes_it_is_read(path):
     doc = {"read": True, "starred": False, "note": "x", "citation_key": "k1", "updated_at": 2.0}
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"meta": {"schema": {"version": 1}}, "papers": {"2501.00001": doc}}))
+    path.write_text(json.dumps({"meta": {"schema": {"version": 2}}, "papers": {"2501.00001": doc}}))
     store = StateStore.open(path, background=False)
     assert store.state("2501.00001") == PaperState(True, False, "x", "k1", 2.0)
     assert store.notices == []
@@ -315,12 +318,17 @@ def test_changes_reach_the_disk_within_a_second(path):
 def test_no_temporary_files_are_left_and_stale_ones_are_removed(store, path):
     store.set_read(["2501.00001"], True)
     store.flush()
-    stale = path.parent / f".{path.name}.4242.1.tmp"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = path.parent / f".{path.name}.{dead.stdout.strip()}.1.tmp"
     stale.write_text("left by a killed writer")
+    in_use = path.parent / f".{path.name}.{os.getpid()}.99.tmp"  # a live writer's
+    in_use.write_text("being written")
     store = reopen(store)
     store.set_read(["2501.00002"], True)
     store.flush()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["state.json", "state.json.lock"]
+    names = sorted(p.name for p in path.parent.iterdir())
+    assert names == [in_use.name, "state.json", "state.json.journal", "state.json.lock"]
     store.close()
 
 
@@ -363,10 +371,10 @@ def test_the_line_reader_agrees_with_json_loads_on_what_the_writer_writes(
 ):
     path = tmp_path_factory.mktemp("layout") / "state.json"
     header = {"meta": {"schema": {"version": 1}}, "settings": {"s": {"value": settings_value}}}
-    _write_image(path, header, _PaperTable.from_docs(docs))
+    install(write(path, header, PaperTable.from_docs(docs)), path)
     text = path.read_text(encoding="utf-8")
-    assert _decode(text) == json.loads(text)
-    assert _decode(text)["papers"] == docs
+    assert decode(text) == json.loads(text)
+    assert decode(text)["papers"] == docs
 
 
 @settings(max_examples=150, deadline=None)
@@ -385,4 +393,4 @@ def test_the_line_reader_agrees_with_json_loads_on_any_layout(data):
             expected = json.loads(text)
         except ValueError:
             continue
-        assert _decode(text) == expected
+        assert decode(text) == expected

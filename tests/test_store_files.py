@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.store_helpers import on_disk
 from tui_reader.store import SCHEMA_VERSION, StateStore
 
 VALID = (
-    '{"meta": {"schema": {"version": 1}}, "settings": {}, "papers": {\n'
+    '{"meta": {"schema": {"version": 2}}, "settings": {}, "papers": {\n'
     '"2501.00001": {"read": true, "starred": true, "note": "", "citation_key": null, '
     '"updated_at": 5.0}\n}}\n'
 )
@@ -77,7 +78,7 @@ def test_a_file_damaged_while_running_is_moved_aside_and_nothing_is_lost(tmp_pat
     assert store.flush()
     (backup,) = backups(tmp_path)
     assert backup.read_bytes() == b'{"papers": {"2501.0'
-    assert set(json.loads(path.read_text())["papers"]) == {"2501.00001", "2501.00002"}
+    assert set(on_disk(path)) == {"2501.00001", "2501.00002"}
     assert len(store.notices) == 1
     store.close()
 
@@ -87,7 +88,7 @@ def test_damaged_entries_are_skipped_and_a_copy_is_kept(tmp_path):
     good = {"read": True, "starred": False, "note": "", "citation_key": None, "updated_at": 1.0}
     content = json.dumps(
         {
-            "meta": {"schema": {"version": 1}},
+            "meta": {"schema": {"version": 2}},
             "settings": {"theme": {"value": "nord", "updated_at": 1.0}, "bad": 3},
             "papers": {
                 "2501.00001": good,
@@ -132,7 +133,7 @@ def test_a_passing_read_error_leaves_the_file_alone(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert store.reload() == {"2501.00001"}
     assert store.flush()
-    assert set(json.loads(path.read_text())["papers"]) == {"2501.00001", "2501.00002"}
+    assert set(on_disk(path)) == {"2501.00001", "2501.00002"}
     assert backups(tmp_path) == []
     store.close()
 
@@ -179,7 +180,7 @@ def test_a_prototype_format_0_file_is_upgraded(tmp_path):
     assert store.ids() == ["2501.00001", "hep-th/9901001"]
     (backup,) = backups(tmp_path, "v0")
     assert backup.read_bytes() == content
-    assert "from format 0 to 1" in store.notices[0]
+    assert "from format 0 to 2" in store.notices[0]
     assert store.flush()  # the upgraded file is written without waiting for a change
     data = json.loads(path.read_text())
     assert data["meta"] == {"schema": {"version": SCHEMA_VERSION}}
@@ -200,10 +201,13 @@ def test_an_empty_tinydb_file_counts_as_format_0(tmp_path):
 
 
 def fail_replace(monkeypatch):
-    def replace(src, dst, *args, **kwargs):
+    """Every way of saving fails: renaming a new snapshot and syncing the journal."""
+
+    def fail(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "replace", fail)
+    monkeypatch.setattr(os, "fsync", fail)
 
 
 def test_an_unwritable_location_is_reported_once_and_retried(tmp_path, monkeypatch):
@@ -213,7 +217,7 @@ def test_an_unwritable_location_is_reported_once_and_retried(tmp_path, monkeypat
     store.flush()
     before = path.read_bytes()
 
-    real_replace = os.replace
+    real_replace, real_fsync = os.replace, os.fsync
     fail_replace(monkeypatch)
     store.set_starred(["2501.00001"], True)
     assert not store.flush()
@@ -227,9 +231,10 @@ def test_an_unwritable_location_is_reported_once_and_retried(tmp_path, monkeypat
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
     monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     assert store.flush()
     assert "works again" in store.notices[-1]
-    doc = json.loads(path.read_text())["papers"]["2501.00001"]
+    doc = on_disk(path)["2501.00001"]
     assert doc["starred"] and doc["note"] == "kept in memory"
     store.close()
 
@@ -253,7 +258,7 @@ def test_a_corrupt_file_that_cannot_be_moved_is_left_alone(tmp_path, monkeypatch
     monkeypatch.undo()
     assert store.flush()  # now it can be moved, and the state is written
     assert backups(tmp_path)[0].read_bytes() == b"{broken"
-    assert json.loads(path.read_text())["papers"]["2501.00001"]["read"]
+    assert on_disk(path)["2501.00001"]["read"]
     store.close()
 
 
@@ -292,13 +297,13 @@ def test_a_read_only_folder_for_real(tmp_path):
     finally:
         folder.chmod(0o755)
     assert store.flush()
-    assert json.loads(path.read_text())["papers"]["2501.00001"]["starred"]
+    assert on_disk(path)["2501.00001"]["starred"]
     store.close()
 
 
 def test_a_background_store_keeps_retrying_on_its_own(tmp_path, monkeypatch):
     path = tmp_path / "state.json"
-    real_replace = os.replace
+    real_replace, real_fsync = os.replace, os.fsync
     fail_replace(monkeypatch)
     store = StateStore.open(path, flush_interval=0.01)
     store.set_read(["2501.00001"], True)
@@ -309,8 +314,9 @@ def test_a_background_store_keeps_retrying_on_its_own(tmp_path, monkeypatch):
         time.sleep(0.01)
     assert "Cannot save" in store.notices[0]
     monkeypatch.setattr(os, "replace", real_replace)
+    monkeypatch.setattr(os, "fsync", real_fsync)
     while not path.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert json.loads(path.read_text())["papers"]["2501.00001"]["read"]
+    assert on_disk(path)["2501.00001"]["read"]
     store.close()
     assert "works again" in store.notices[-1]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from pathlib import Path
@@ -11,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.store_helpers import make_paper
+from tests.store_helpers import make_paper, on_disk
 from tui_reader.store import StateStore
 
 
@@ -23,10 +22,6 @@ def pair(tmp_path: Path):
     yield a, b
     a.close()
     b.close()
-
-
-def on_disk(path: Path) -> dict:
-    return json.loads(path.read_text())["papers"]
 
 
 def test_neither_copy_overwrites_the_other(pair):

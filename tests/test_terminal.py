@@ -36,6 +36,10 @@ class Terminal:
             "DIGEST_READER_CONFIG": os.environ["DIGEST_READER_CONFIG"],
             "HOME": os.environ["HOME"],
             "TERM": "xterm-256color",
+            # pytest's COLUMNS/LINES would reach the app through tmux, and Textual
+            # believes them over the terminal: the window's own size, then.
+            "COLUMNS": str(size[0]),
+            "LINES": str(size[1]),
         }
         exports = " ".join(f"{k}={v}" for k, v in self.env.items())
         program = " ".join(f"'{part}'" for part in [*command(), *args])
@@ -61,6 +65,33 @@ class Terminal:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{text!r} never appeared; the screen shows:\n{self.screen()}")
+
+    @staticmethod
+    def paper_view(screen: str) -> list[str]:
+        """The header and the detail pane (right of column 50 at 120 columns, where
+        toasts never go)."""
+        lines = screen.splitlines()
+        return lines[:1] + [line[50:] for line in lines[1:-1]]
+
+    def wait_for_change(self, before: str, timeout: float = 10) -> None:
+        """Until the header or the detail pane differs from ``before``."""
+        deadline = time.monotonic() + timeout
+        while self.paper_view(self.screen()) == self.paper_view(before):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+
+    def wait_until_still(self, quiet: float = 0.3, timeout: float = 10) -> str:
+        """Until the header and detail pane have not changed for ``quiet`` seconds."""
+        screen = self.screen()
+        last, since = self.paper_view(screen), time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.05)
+            screen = self.screen()
+            if self.paper_view(screen) != last:
+                last, since = self.paper_view(screen), time.monotonic()
+        return screen
 
     def press(self, *keys: str) -> None:
         for key in keys:
@@ -159,3 +190,107 @@ def test_narrow_terminal(terminal):
     assert authors > first_title
     term.press("q")
     term.wait_for("exit-code=0")
+
+
+def unread_in(screen: str) -> int:
+    header = screen.splitlines()[0]
+    return int(header.split(" unread")[0].rsplit("· ", 1)[-1].replace(",", ""))
+
+
+def test_space_alone_walks_the_sample_to_zero_unread(terminal):
+    term = terminal(str(SEED_DIGEST), "--no-auto-read")
+    term.wait_for("30 papers · 30 unread")
+    presses = 0
+    screen = term.screen()
+    while "All 30 read." not in screen and presses < 120:
+        term.press("Space")
+        presses += 1
+        time.sleep(0.1)
+        screen = term.screen()
+    screen = term.wait_for("All 30 read.")
+    assert unread_in(screen) == 0
+    term.press("q")
+    term.wait_for("exit-code=0")
+    result = subprocess.run(
+        [*command(), "list", "--unread", "--json"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert json.loads(result.stdout) == []
+    print(f"space presses: {presses}")
+    assert presses <= 60  # one page or two per paper at 120x36
+
+
+def test_relaunch_comes_back_on_the_same_paper_filter_and_search(terminal):
+    term = terminal(str(SEED_DIGEST))
+    term.wait_for("30 unread")
+    term.press("f")
+    term.wait_for("filter: unread")
+    term.press("/")
+    term.wait_for("words match from their start")  # the search box has the keys now
+    term.press(*"neural", "Enter", "j", "j")
+    before = term.wait_for("search: neural")
+    time.sleep(0.5)
+    before = term.screen().splitlines()
+    term.press("q")
+    term.wait_for("exit-code=0")
+    term.close()
+
+    again = terminal(str(SEED_DIGEST))
+    after = again.wait_for("search: neural").splitlines()
+    assert "filter: unread" in after[0]
+    assert after[1] == before[1]  # the same paper's title heads the detail pane
+    assert after[0] == before[0]
+    again.press("q")
+    again.wait_for("exit-code=0")
+    again.close()
+
+    fresh = terminal(str(SEED_DIGEST), "--fresh")
+    screen = fresh.wait_for("30 unread")
+    assert "filter" not in screen.splitlines()[0] and "search" not in screen.splitlines()[0]
+    assert "Sparse chaos in cortical circuits" in screen.splitlines()[1]
+
+
+STARRED_AT = (2, 9, 19)  # the papers (in reading order) the triage keeps
+NOTE_AT = 5
+
+
+def test_triage_of_the_sample_takes_at_most_45_keys(terminal):
+    """Read all 30, star 3, one note, export: every key counted but the note's text.
+    Without auto-read, so only the keys mark papers read (see docs/triage.md)."""
+    term = terminal(str(SEED_DIGEST), "--no-auto-read")
+    screen = term.wait_for("30 papers · 30 unread")
+    keys = 0
+    for paper in range(30):
+        screen = term.wait_until_still()
+        unread = unread_in(screen)
+        if paper == NOTE_AT:
+            term.press("n")
+            term.wait_for("ctrl+s save")
+            term.press(*"read section 3")  # the note's text: not counted
+            term.press("C-s")
+            keys += 2
+            term.wait_for("1 noted")
+            term.wait_until_still()
+        if paper in STARRED_AT:
+            term.press("S")
+            keys += 1
+        else:
+            while unread_in(before := term.screen()) == unread and keys < 200:
+                term.press("Space")
+                keys += 1
+                term.wait_for_change(before)  # the page turned or the paper changed
+                term.wait_until_still()
+        deadline = time.monotonic() + 10
+        while unread_in(screen := term.screen()) != unread - 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert unread_in(screen) == unread - 1, screen
+    assert "3 starred" in screen.splitlines()[0]
+    target = Path(os.environ["HOME"]) / "starred.bib"  # the path the app suggests
+    term.press("b")
+    term.wait_for("Export 3 starred papers")
+    term.press("Enter")
+    keys += 2
+    term.wait_for("Exported 3 starred papers")
+    assert target.read_text(encoding="utf-8").count("@") == 3
+    print(f"triage keys: {keys}")
+    assert keys <= 45

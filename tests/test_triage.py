@@ -25,7 +25,8 @@ def triage(tmp_path):
 
 def test_core_modules_do_not_import_textual():
     code = (
-        "import sys, tui_reader.triage, tui_reader.export, tui_reader.sanitize; "
+        "import sys, tui_reader.triage, tui_reader.export, tui_reader.sanitize, "
+        "tui_reader.search, tui_reader.ui.session; "
         "assert 'textual' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[1])
@@ -111,3 +112,93 @@ def test_position_of_a_paper(triage):
     triage.set_search([0], ["x"])
     assert triage.position_of("2412.20767") is None
     assert triage.position_of("9999.99999") is None
+
+
+def test_next_unread_goes_round_the_end(triage):
+    papers = triage.papers
+    triage.mark_read(papers[1:])
+    assert triage.next_unread_round(29, 1) == (0, True)
+    assert triage.next_unread_round(5, -1) == (0, False)
+    assert triage.next_unread_round(0, 1) == (None, False)  # only itself is unread
+    triage.mark_read([papers[0]])
+    assert triage.next_unread_round(0, 1) == (None, False)
+    assert triage.unread_in_view() == 0
+
+
+def test_star_and_read_is_one_undo_step(triage):
+    paper = triage.papers[3]
+    triage.star_and_read(paper)
+    assert triage.counts() == Counts(papers=30, unread=29, starred=1, noted=0)
+    assert triage.undo() == {paper.arxiv_id}
+    assert triage.counts() == Counts(papers=30, unread=30, starred=0, noted=0)
+    triage.toggle_read(paper)
+    triage.star_and_read(paper)  # already read: only the star changes
+    assert triage.undo() == {paper.arxiv_id}
+    assert triage.store.state(paper.arxiv_id).read
+    assert not triage.store.state(paper.arxiv_id).starred
+
+
+def two_digest_triage(tmp_path, store):
+    later = tmp_path / "2025-01-04.md"
+    later.write_text(
+        "# 2025-01-04\n\n## A later paper\n\n>Authors: A. Author\n\n>2025-01-02\n\n"
+        "> http://arxiv.org/abs/2501.00001v1\n\nText.\n",
+        encoding="utf-8",
+    )
+    triage = Triage(store)
+    triage.add_papers(load_library([SEED_DIGEST, later]).papers)
+    return triage
+
+
+def test_one_digest_has_no_dividers(triage):
+    assert triage.row_count() == 30
+    assert [triage.row(y) for y in (0, 29, 30)] == [0, 29, None]
+    assert triage.row_of(7) == 7
+    assert triage.digest_summary(0) is None
+
+
+def test_a_divider_row_heads_each_digest(tmp_path, triage):
+    two = two_digest_triage(tmp_path, triage.store)
+    assert two.row_count() == 33
+    assert two.row(0) == -1 and two.row(1) == 0 and two.row(31) == -2 and two.row(32) == 30
+    assert two.row_of(0) == 1 and two.row_of(30) == 32
+    assert two.digest_line(0) == "2025-01-03 · 30 papers · 30 unread"
+    assert two.digest_line(1) == "2025-01-04 · 1 paper · 1 unread"
+    two.mark_read(two.papers[:2])
+    assert two.digest_line(0) == "2025-01-03 · 30 papers · 28 unread"
+    assert two.digest_summary(5) == "2025-01-03 1/2 (28 unread)"
+    assert two.digest_summary(30) == "2025-01-04 2/2 (1 unread)"
+    assert [(ref.label, papers, unread) for ref, papers, unread in two.digest_table()] == [
+        ("2025-01-03", 30, 28),
+        ("2025-01-04", 1, 1),
+    ]
+    two.set_filter("unread")  # the view shrinks; the rows follow it
+    assert two.row_count() == 28 + 1 + 2
+    assert two.digest_position(1) == 28
+    two.set_filter("starred")
+    assert two.row_count() == 0 and two.digest_position(0) is None
+
+
+def test_papers_arriving_in_batches_get_the_same_rows(tmp_path, triage):
+    whole = two_digest_triage(tmp_path, triage.store)
+    batched = Triage(triage.store)
+    papers = list(whole.papers)
+    for start in range(0, len(papers), 7):
+        batched.add_papers(papers[start : start + 7])
+    rows = [batched.row(y) for y in range(batched.row_count())]
+    assert rows == [whole.row(y) for y in range(whole.row_count())]
+
+
+def test_a_session_is_kept_per_set_of_paths(tmp_path, triage):
+    from tui_reader.ui.session import Session, load_session, save_session, session_key
+
+    store = triage.store
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    assert session_key([a, b]) == session_key([b, tmp_path / "." / "a.md"])
+    assert session_key([a]) != session_key([a, b])
+    assert load_session(store, [a, b]) == Session()
+    save_session(store, [a, b], Session("2412.21188", "unread", "song han"))
+    assert load_session(store, [b, a]) == Session("2412.21188", "unread", "song han")
+    assert load_session(store, [a]) == Session()
+    store.set_setting(session_key([a]), {"paper": 3, "filter": "all", "search": ""})
+    assert load_session(store, [a]) == Session()  # malformed: a clean start

@@ -3,14 +3,19 @@
     # ~/.config/digest-reader/config.toml
     digests = "~/arxiv-digests"        # a folder or file, or a list of them
     highlight = ["sparse", "pruning"]  # extra words to highlight in abstracts
-    auto_read = true                   # a paper becomes read when you move on from it
+    auto_read = true                   # false: a paper becomes read only by r or space
+    read_after = 2                     # seconds on screen before a paper is read (0: at once)
 
 Relative paths are taken from the config file's folder. A missing file means the
-defaults; a broken one is a ConfigError naming the file and the problem.
+defaults; a broken one (not a regular file, not UTF-8, anything the TOML parser rejects,
+including nesting too deep for it) is a ConfigError naming the file and the problem in
+one line. A FIFO is never opened for reading in a way that could block.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,26 +30,54 @@ class Config:
     digests: tuple[Path, ...] = ()
     highlight: tuple[str, ...] = ()
     auto_read: bool = True
+    read_after: float = 2.0
 
 
-KNOWN_KEYS = ("digests", "highlight", "auto_read")
+KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after")
+MAX_BYTES = 1 << 20  # a config is a few lines; anything this large is not one
 
 
-def load_config(path: Path) -> Config:
+def _read_regular_file(path: Path) -> bytes | None:
+    """The bytes of a regular file (None when missing); never blocks on a FIFO."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        return Config()
+        return None
     except IsADirectoryError:
         raise ConfigError(f"config {path}: is a folder, not a file") from None
     except OSError as error:
         raise ConfigError(f"config {path}: cannot be read ({error.strerror or error})") from None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            kind = "a folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "not a regular file"
+            raise ConfigError(f"config {path}: is {kind}, not a file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+            if sum(map(len, chunks)) > MAX_BYTES:
+                raise ConfigError(f"config {path}: larger than {MAX_BYTES // 1024} KB")
+        return b"".join(chunks)
+    except OSError as error:
+        raise ConfigError(f"config {path}: cannot be read ({error.strerror or error})") from None
+    finally:
+        os.close(fd)
+
+
+def load_config(path: Path) -> Config:
+    raw = _read_regular_file(path)
+    if raw is None:
+        return Config()
+    try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
         raise ConfigError(f"config {path}: is not UTF-8 text") from None
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"config {path}: not valid TOML ({error})") from None
+        message = str(error).splitlines()[0] if str(error) else "a syntax error"
+        raise ConfigError(f"config {path}: not valid TOML ({message})") from None
+    except RecursionError:
+        raise ConfigError(f"config {path}: not valid TOML (nested too deeply)") from None
+    except (ValueError, MemoryError) as error:
+        raise ConfigError(f"config {path}: not valid TOML ({type(error).__name__})") from None
 
     unknown = sorted(set(data) - set(KNOWN_KEYS))
     if unknown:
@@ -61,11 +94,20 @@ def load_config(path: Path) -> Config:
     if not isinstance(auto_read, bool):
         raise ConfigError(f"config {path}: 'auto_read' must be true or false")
 
+    read_after = data.get("read_after", 2.0)
+    if (
+        isinstance(read_after, bool)
+        or not isinstance(read_after, (int, float))
+        or not (0 <= read_after <= 3600)
+    ):
+        raise ConfigError(f"config {path}: 'read_after' must be seconds from 0 to 3600")
+
     base = path.parent
     return Config(
         digests=tuple(base / Path(d).expanduser() for d in digests),
         highlight=tuple(w.strip() for w in highlight if w.strip()),
         auto_read=auto_read,
+        read_after=float(read_after),
     )
 
 

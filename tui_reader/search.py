@@ -1,4 +1,5 @@
-"""``/`` search: the papers whose id, title, authors or abstract hold every query term.
+"""``/`` search: the papers whose id, title, authors or abstract hold every query term,
+each where a word starts.
 
     >>> query_terms('KV "attention heads" müller')
     ['KV', 'attention heads', 'müller']
@@ -8,16 +9,24 @@ by ``build()``, which a worker thread may call ahead of time). ``search(query)``
 returns indices into ``papers``, in paper order; an empty query returns them all.
 
 Matching: the query is split on whitespace, a ``"quoted phrase"`` stays one term (an
-unclosed quote runs to the end, as while typing). A paper matches when every term is a
-case-insensitive (``casefold``) substring of its searchable text -- ``arxiv_id`` with
+unclosed quote runs to the end, as while typing). A paper matches when every term
+occurs, case-insensitively (``casefold``), in its searchable text -- ``arxiv_id`` with
 its version (``2412.20767v1``), title, authors and abstract as written in the digest
-(LaTeX source, ``**`` removed). Different terms may match different fields; a term
-never matches across two fields.
+(LaTeX source, ``**`` removed) -- starting where a word starts: ``song han`` finds
+"Song Han" but not "Qingsong" or "enhance", ``quantiz`` finds "quantized", and a
+phrase's words follow each other. Punctuation counts as a space on both sides
+(``normalized``): ``hep-th`` finds "hep-th" and "hep th", ``00042`` finds
+``2501.00042``. A word is a run of ASCII letters, digits, ``_`` and non-ASCII
+characters other than the common punctuation in ``_UNICODE_PUNCTUATION``. Different
+terms may match different fields; a term never matches across two fields.
 
 How it stays fast at 100,000 papers (figures in ``docs/search.md``):
 
 * The index is one ``bytearray`` of every paper's case-folded text, UTF-8 encoded,
-  papers separated by NUL, with each paper's start and end offsets. Searching is
+  punctuation made spaces by ``bytes.translate``, each field opening with a space,
+  papers separated by NUL, with each paper's start and end offsets. A term is looked
+  for with a space in front (``b" song han"``), so a plain ``find`` only ever matches
+  where a word starts. Searching is
   ``find`` in C over that buffer; no per-word structures are built, so the build takes
   well under a second.
 * Terms are checked in the order of how few papers a small sample says hold them, and
@@ -51,9 +60,17 @@ from .model import Paper
 __all__ = ["SearchIndex", "query_terms"]
 
 _TERM_RE = re.compile(r'"([^"]*)"?|([^\s"]\S*)')
-_SEPARATORS_RE = re.compile("[\x00\x1f]")
 _PAPER_END = b"\x00"
-_FIELD = "\x1f"
+_FIELD = b"\x1f "  # a field opens with a space, like every word start
+# Every ASCII byte that is not a word character (letter, digit, _) becomes a space.
+_SPACES = bytes(
+    value if value >= 0x80 or chr(value).isalnum() or value == ord("_") else 0x20
+    for value in range(256)
+)
+_UNICODE_PUNCTUATION = tuple(
+    char.encode()
+    for char in "\u00a0\u2010\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u00ab\u00bb\u00b7"
+)
 _FOUND = (-1).__lt__  # a find() result -> "found"
 
 # Cost model in nanoseconds, measured on a 2-core EPYC with CPython 3.11; only the
@@ -84,14 +101,23 @@ def _prepared(terms: Sequence[str]) -> list[bytes]:
     """Case-folded, encoded terms, longest first; terms inside longer ones dropped."""
     folded = set()
     for term in terms:
-        text = " ".join(_SEPARATORS_RE.sub(" ", term).split()).casefold()
+        text = b" ".join(normalized(term).split())
         if text:
-            folded.add(text.encode())
+            folded.add(b" " + text)
     kept: list[bytes] = []
     for term in sorted(folded, key=lambda item: (-len(item), item)):
         if not any(term in longer for longer in kept):
             kept.append(term)
     return kept
+
+
+def normalized(text: str) -> bytes:
+    """``text`` as the index holds it: case-folded UTF-8, punctuation made spaces."""
+    data = text.casefold().encode("utf-8", "surrogateescape")
+    if not data.isascii():
+        for mark in _UNICODE_PUNCTUATION:
+            data = data.replace(mark, b" ")
+    return data.translate(_SPACES)
 
 
 @dataclass(slots=True)
@@ -135,22 +161,16 @@ class SearchIndex:
             blob = bytearray()
             ends = []
             for paper in self._papers:
-                fields = [
-                    paper.versioned_id,
-                    paper.title,
-                    ", ".join(paper.authors),
-                ]
-                head = _FIELD.join(fields)
-                if "\x00" in head or head.count(_FIELD) != 2:
-                    head = _FIELD.join(_SEPARATORS_RE.sub(" ", field) for field in fields)
-                abstract = paper.abstract
-                if "\x00" in abstract or _FIELD in abstract:
-                    abstract = _SEPARATORS_RE.sub(" ", abstract)
-                # Folded apart, an all-ASCII abstract stays on str's fast path even when
-                # an author's name is not ASCII.
-                blob += head.casefold().encode()
-                blob += b"\x1f"
-                blob += abstract.casefold().encode()
+                # Each field apart: an all-ASCII abstract stays on the fast paths even
+                # when an author's name is not ASCII. NUL and 0x1f become spaces.
+                blob += b" "
+                blob += normalized(paper.versioned_id)
+                blob += _FIELD
+                blob += normalized(paper.title)
+                blob += _FIELD
+                blob += normalized(", ".join(paper.authors))
+                blob += _FIELD
+                blob += normalized(paper.abstract)
                 ends.append(len(blob))
                 blob += _PAPER_END
             self._blob = blob

@@ -4,6 +4,15 @@
 the live counts for the header, and turns the user's verbs (read, star, note, undo,
 mark all read) into store calls. The UI only draws it and forwards keys, so all the
 rules here are tested without starting an app.
+
+Digests: a paper belongs to the digest it first appeared in (its *home*). With more
+than one digest open, ``rows`` interleaves a divider before each run of one digest's
+papers: ``row(y)`` is a view position (``>= 0``) or a divider (``-1 - digest index``);
+``row_of(position)`` goes back. ``digest_summary(position)`` is the header's "which
+digest am I in", ``digest_table()`` what the picker lists.
+
+Undo: every verb is one undo step, even one that makes two store changes (``star
+and read``), so ``undo()`` reverts it whole and returns the ids it touched.
 """
 
 from __future__ import annotations
@@ -52,6 +61,12 @@ class Triage:
         self._starred = 0
         self._noted = 0
         self._index_of: dict[str, int] = {}
+        self._digest_index: dict[DigestRef, int] = {}
+        self._home_papers: list[int] = []  # per digest index: papers at home there
+        self._home_unread: list[int] = []
+        self._rows: list[int] | None = None  # None: one digest, a row is a position
+        self._row_of: list[int] = []
+        self._undo_steps: list[int] = []  # store undo steps per verb
 
     # -- loading --------------------------------------------------------------------
 
@@ -61,6 +76,7 @@ class Triage:
         """Append newly loaded papers, and put in newer records of earlier ones."""
         state = self.store.state
         last_source = None
+        shown = len(self.view)
         for paper in papers:
             index = len(self.papers)
             self.papers.append(paper)
@@ -68,9 +84,12 @@ class Triage:
             if paper.source is not last_source:
                 last_source = paper.source
                 self._add_digests((last_source,))
-            self._count(state(paper.arxiv_id), +1)
+            self._add_digests(paper.digests[:1])
+            self._home_papers[self._digest_index[paper.digests[0]]] += 1
+            self._count(paper, state(paper.arxiv_id), +1)
             if self._passes(index):
                 self.view.append(index)
+        self._extend_rows(shown)
         for index, paper in replaced:
             self.papers[index] = paper
             self._add_digests(paper.digests)
@@ -79,7 +98,10 @@ class Triage:
         for ref in refs:
             if ref not in self._digest_set:
                 self._digest_set.add(ref)
+                self._digest_index[ref] = len(self.digests)
                 self.digests.append(ref)
+                self._home_papers.append(0)
+                self._home_unread.append(0)
 
     # -- reading ----------------------------------------------------------------------
 
@@ -114,6 +136,18 @@ class Triage:
 
     # -- changing state ---------------------------------------------------------------
 
+    def home(self, paper: Paper) -> int:
+        """The index in ``digests`` of the digest ``paper`` first appeared in."""
+        return self._digest_index[paper.digests[0]]
+
+    def title_of(self, arxiv_id: str) -> str | None:
+        index = self._index_of.get(arxiv_id)
+        return None if index is None else self.papers[index].title
+
+    def unread_in_view(self) -> int:
+        state = self.store.state
+        return sum(1 for index in self.view if not state(self.papers[index].arxiv_id).read)
+
     def toggle_read(self, paper: Paper) -> bool:
         """Flip read on ``paper``; returns the new value."""
         read = not self.store.state(paper.arxiv_id).read
@@ -132,6 +166,15 @@ class Triage:
         self._change(lambda: self.store.set_starred([paper], starred), [paper])
         return starred
 
+    def star_and_read(self, paper: Paper) -> None:
+        """Star ``paper`` and mark it read: one undo step."""
+
+        def apply() -> int:
+            steps = bool(self.store.set_starred([paper], True))
+            return steps + bool(self.store.set_read([paper], True))
+
+        self._change(apply, [paper])
+
     def set_note(self, paper: Paper, note: str) -> None:
         self._change(lambda: self.store.set_note(paper, note), [paper])
 
@@ -141,7 +184,13 @@ class Triage:
     def undo(self) -> set[str] | None:
         """Undo the store's last change; returns the ids it touched (None: nothing)."""
         # The store reports which ids it touched only after undoing: count afresh.
-        changed = self.store.undo()
+        steps = self._undo_steps.pop() if self._undo_steps else 1
+        changed: set[str] | None = None
+        for _ in range(steps):
+            undone = self.store.undo()
+            if undone is None:
+                break
+            changed = (changed or set()) | undone
         if changed:
             self.recount()
         return changed
@@ -149,20 +198,27 @@ class Triage:
     def recount(self) -> None:
         """Recount from the store: after an undo or another copy's changes."""
         self._unread = self._starred = self._noted = 0
+        self._home_unread = [0] * len(self.digests)
         state = self.store.state
         for paper in self.papers:
-            self._count(state(paper.arxiv_id), +1)
+            self._count(paper, state(paper.arxiv_id), +1)
 
     def _change(self, apply: Callable[[], object], papers: Sequence[Paper]) -> None:
+        """Run one verb; ``apply`` returns the store's changed ids or its undo steps."""
         before = [self.store.state(p.arxiv_id) for p in papers]
-        apply()
+        result = apply()
+        steps = result if isinstance(result, int) else int(bool(result))
+        if steps:
+            self._undo_steps.append(steps)
+            del self._undo_steps[:-1000]
         for paper, old in zip(papers, before, strict=True):
-            self._count(old, -1)
-            self._count(self.store.state(paper.arxiv_id), +1)
+            self._count(paper, old, -1)
+            self._count(paper, self.store.state(paper.arxiv_id), +1)
 
-    def _count(self, state: PaperState, sign: int) -> None:
+    def _count(self, paper: Paper, state: PaperState, sign: int) -> None:
         if not state.read:
             self._unread += sign
+            self._home_unread[self._digest_index[paper.digests[0]]] += sign
         if state.starred:
             self._starred += sign
         if state.note:
@@ -190,6 +246,9 @@ class Triage:
         self.view = [index for index in range(len(self.papers)) if self._passes(index)]
         if self.sort == "for you" and self.scores is not None:
             self.view.sort(key=self._for_you_key)
+        self._rows = None
+        self._row_of = []
+        self._extend_rows(0)
 
     # -- the "for you" order ------------------------------------------------------------
 
@@ -267,3 +326,78 @@ class Triage:
         while start > 0 and self.papers[self.view[start - 1]].digests[0] == previous:
             start -= 1
         return start
+
+    def next_unread_round(self, position: int, step: int) -> tuple[int | None, bool]:
+        """Like ``next_unread``, going round the end of the view; True when it went round."""
+        found = self.next_unread(position, step)
+        if found is not None:
+            return found, False
+        found = self.next_unread(-1 if step > 0 else len(self.view), step)
+        if found is None or found == position:
+            return None, False
+        return found, True
+
+    # -- digests and their divider rows -------------------------------------------------
+
+    def _extend_rows(self, start: int) -> None:
+        """Rows for the view positions from ``start`` on (dividers once two digests show)."""
+        if self.sort == "for you":
+            return  # digests are mixed in this order: no dividers, a row is a position
+        if self._rows is None:
+            if sum(1 for count in self._home_papers if count) < 2:
+                return
+            self._rows, self._row_of, start = [], [], 0
+        rows, row_of, view, papers = self._rows, self._row_of, self.view, self.papers
+        index_of = self._digest_index
+        last = -1 if not rows else self._home_of_row(rows[-1])
+        for position in range(start, len(view)):
+            home = index_of[papers[view[position]].digests[0]]
+            if home != last:
+                rows.append(-1 - home)
+                last = home
+            row_of.append(len(rows))
+            rows.append(position)
+
+    def _home_of_row(self, row: int) -> int:
+        return -1 - row if row < 0 else self._digest_index[self.papers[self.view[row]].digests[0]]
+
+    def row_count(self) -> int:
+        return len(self.view) if self._rows is None else len(self._rows)
+
+    def row(self, y: int) -> int | None:
+        """What list row ``y`` shows: a view position, a divider (``-1 - digest``), or None."""
+        if self._rows is None:
+            return y if 0 <= y < len(self.view) else None
+        return self._rows[y] if 0 <= y < len(self._rows) else None
+
+    def row_of(self, position: int) -> int:
+        if self._rows is None or not 0 <= position < len(self._row_of):
+            return position
+        return self._row_of[position]
+
+    def digest_line(self, digest: int) -> str:
+        """A divider's text: the digest's label, its papers and how many are unread."""
+        papers, unread = self._home_papers[digest], self._home_unread[digest]
+        noun = "paper" if papers == 1 else "papers"
+        return f"{self.digests[digest].label} · {papers:,} {noun} · {unread:,} unread"
+
+    def digest_table(self) -> list[tuple[DigestRef, int, int]]:
+        """Every digest with its papers and unread papers (counted where they first appeared)."""
+        return list(zip(self.digests, self._home_papers, self._home_unread, strict=True))
+
+    def digest_summary(self, position: int) -> str | None:
+        """The header's "which digest": ``label 3/57 (12 unread)``; None with one digest."""
+        paper = self.paper_at(position)
+        if paper is None or len(self.digests) < 2:
+            return None
+        home = self.home(paper)
+        unread = self._home_unread[home]
+        return f"{self.digests[home].label} {home + 1}/{len(self.digests)} ({unread:,} unread)"
+
+    def digest_position(self, digest: int) -> int | None:
+        """The first view position of a paper at home in ``digests[digest]``."""
+        index_of = self._digest_index
+        for position, index in enumerate(self.view):
+            if index_of[self.papers[index].digests[0]] == digest:
+                return position
+        return None

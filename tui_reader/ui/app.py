@@ -7,10 +7,9 @@ widgets draw and post messages.
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -18,46 +17,58 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import get_current_worker
 
-from ..digest import DigestLoader, LibraryBuilder
-from ..export import bibtex_entry, export_bibtex, write_export
 from ..model import Paper
 from ..sanitize import printable
-from ..search import SearchIndex, query_terms
+from ..search import SearchIndex
 from ..store import StateStore
 from ..triage import Triage
+from .footer import KeysFooter
 from .for_you import ForYouActions
+from .loader import read_digests
+from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
 from .rendering import display_title
-from .screens.confirm import ConfirmScreen
-from .screens.export_path import ExportPathScreen
+from .screens.digest_picker import DigestPickerScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
+from .screens.unsaved import UnsavedGuard
+from .searching import SearchActions
+from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
-HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
-SEARCH_DELAY = 0.08  # seconds of typing pause before a search over many papers runs
+SEARCH_HINT = 'words match from their start: song han ≠ Qingsong · "a phrase" in quotes'
+READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(ForYouActions, Screen[None]):
+class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
         Binding("space", "page_or_next", "Page/next", id="triage.page"),
-        Binding("J", "next_unread", "Next unread", id="triage.next_unread"),
+        Binding("J", "next_unread", "Next unread", show=False, id="triage.next_unread"),
         Binding("K", "previous_unread", "Previous unread", show=False, id="triage.prev_unread"),
         Binding("r", "toggle_read", "Read", id="triage.read"),
         Binding("s", "toggle_star", "Star", id="triage.star"),
+        Binding(
+            "S",
+            "star_and_next",
+            "Star+next",
+            tooltip="Star, mark read, go to next unread",
+            id="triage.star_next",
+        ),
         Binding("n", "edit_note", "Note", id="triage.note"),
-        Binding("u", "undo", "Undo", id="triage.undo"),
+        Binding("u", "undo", "Undo", show=False, id="triage.undo"),
         Binding("R", "mark_view_read", "Mark all in view read", show=False, id="triage.all_read"),
         Binding("slash", "search", "Search", id="triage.search"),
         Binding("f", "cycle_filter", "Filter", id="triage.filter"),
+        Binding("D", "pick_digest", "Go to digest", show=False, id="triage.digests"),
         Binding(
             "y",
             "sort_for_you",
@@ -70,7 +81,13 @@ class TriageScreen(ForYouActions, Screen[None]):
         Binding("o", "open_abstract", "Open arXiv page", show=False, id="triage.open"),
         Binding("p", "open_pdf", "Open PDF", show=False, id="triage.pdf"),
         Binding("c", "copy_bibtex", "Copy BibTeX entry", show=False, id="triage.copy"),
-        Binding("b", "export_bibtex", "Export starred", id="triage.export"),
+        Binding(
+            "b",
+            "export_bibtex",
+            "Export",
+            tooltip="Export starred papers as BibTeX",
+            id="triage.export",
+        ),
         Binding(
             "left_square_bracket",
             "previous_digest",
@@ -88,14 +105,28 @@ class TriageScreen(ForYouActions, Screen[None]):
         Binding("escape", "clear_search", "Clear search", show=False, id="triage.clear"),
     ]
 
-    def __init__(self, triage: Triage, *, words: Sequence[str], auto_read: bool) -> None:
+    def __init__(
+        self,
+        triage: Triage,
+        *,
+        words: Sequence[str],
+        read_after: float | None,
+        session: Session | None = None,
+        on_session: Callable[[Session], None] | None = None,
+    ) -> None:
         super().__init__()
         self.triage = triage
         self.words = tuple(words)
-        self.auto_read = auto_read
+        self.read_after = read_after  # None: never mark read on its own
         self.reading_digests = True
         self._shown: Paper | None = None
-        self._read_chosen = False  # the user pressed r on the shown paper
+        self._dwell: Timer | None = None
+        self._restore = session or Session()
+        if self._restore.filter in FILTER_NAMES:
+            # Now, before any paper arrives (the loader may finish before on_mount).
+            triage.set_filter(self._restore.filter)
+        self._on_session = on_session
+        self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
         self._search_index: tuple[SearchIndex | None, int] = (None, 0)
@@ -108,9 +139,8 @@ class TriageScreen(ForYouActions, Screen[None]):
         with Horizontal(id="body"):
             yield PaperList(self.triage, display_title, id="papers")
             yield PaperDetail(id="detail")
-        yield Input(placeholder="search title, authors, abstract, id — all words must match",
-                    id="search")  # fmt: skip
-        yield Footer()
+        yield Input(placeholder=SEARCH_HINT, id="search")
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # Choose the layout before the first frame, so the list is never laid out twice.
@@ -128,7 +158,7 @@ class TriageScreen(ForYouActions, Screen[None]):
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
         # A compact footer fits the main keys into 80 columns.
-        self.query_one(Footer).compact = narrow
+        self.query_one(KeysFooter).compact = narrow
 
     @property
     def paper_list(self) -> PaperList:
@@ -172,12 +202,42 @@ class TriageScreen(ForYouActions, Screen[None]):
         if not self.triage.papers:
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
+        self._restore_session()
+
+    def _restore_session(self) -> None:
+        """Back where the last session on these digests ended, unless the user moved."""
+        restore, self._restore = self._restore, Session()
+        if self._user_moved or not self.triage.papers:
+            return
+        if restore.search:
+            search = self.query_one("#search", Input)
+            search.display = True
+            self._restore_paper = restore.paper
+            search.value = restore.search  # runs the search; apply_search moves the cursor
+        else:
+            self._move_to_paper(restore.paper)
+
+    def _move_to_paper(self, arxiv_id: str) -> None:
+        position = self.triage.position_of(arxiv_id) if arxiv_id else None
+        if position is not None:
+            self.paper_list.move_to(position)
+
+    def remember_session(self) -> None:
+        if self._on_session is None or self._restore != Session():
+            return  # nothing to save, or the last session is not restored yet
+        paper = self.current_paper()
+        self._on_session(
+            Session(paper.arxiv_id if paper else "", self.triage.filter, self._search_query)
+        )
 
     # -- showing --------------------------------------------------------------------
 
     def update_summary(self) -> None:
         counts = self.triage.counts()
-        parts = [self.triage.date_range() or "digest-reader"]
+        # With many digests open, the one you are in comes first.
+        here = self.triage.digest_summary(self.paper_list.cursor)
+        span = self.triage.date_range() or "digest-reader"
+        parts = [here, f"of {span}"] if here else [span]
         parts.append(f"{counts.papers:,} papers")
         parts.append(f"{counts.unread:,} unread")
         parts.append(f"{counts.starred:,} starred")
@@ -219,13 +279,44 @@ class TriageScreen(ForYouActions, Screen[None]):
     def cursor_moved(self, message: PaperList.CursorMoved) -> None:
         paper = self.current_paper()
         previous = self._shown
-        if previous is not None and (paper is None or paper.arxiv_id != previous.arxiv_id):
-            if self.auto_read and not self._read_chosen and self.triage.mark_read([previous]):
-                self.paper_list.refresh_line(message.previous)
-                self.update_summary()
-            self._read_chosen = False
         self._shown = paper
         self.show_current()
+        if paper is not previous and (
+            paper is None or previous is None or paper.arxiv_id != previous.arxiv_id
+        ):
+            self._start_dwell(paper)
+            if len(self.triage.digests) > 1:
+                self.update_summary()
+            self.remember_session()
+
+    def _start_dwell(self, paper: Paper | None) -> None:
+        """A paper that stays on screen ``read_after`` seconds becomes read; passing it
+        (held j, jumps, filter and search changes) restarts the clock, so marks nothing."""
+        if self._dwell is not None:
+            self._dwell.stop()
+            self._dwell = None
+        if paper is None or self.read_after is None:
+            return
+        if self.read_after <= 0:
+            self._mark_read(paper)
+        else:
+            self._dwell = self.set_timer(self.read_after, lambda: self._dwelt(paper))
+
+    def _dwelt(self, paper: Paper) -> None:
+        self._dwell = None
+        current = self.current_paper()
+        if current is None or current.arxiv_id != paper.arxiv_id:
+            return
+        if self.query_one("#search", Input).has_focus:
+            self._start_dwell(paper)  # typing a search is not reading: wait for the list
+        else:
+            self._mark_read(paper)
+
+    def _mark_read(self, paper: Paper) -> bool:
+        if self.triage.mark_read([paper]):
+            self.refresh_all()
+            return True
+        return False
 
     def on_key(self) -> None:
         # Any key the user presses on this screen means the cursor is theirs now.
@@ -234,17 +325,44 @@ class TriageScreen(ForYouActions, Screen[None]):
     # -- moving -----------------------------------------------------------------------
 
     def action_page_or_next(self) -> None:
+        """Page down the paper; at its end it has been read: on to the next unread."""
         detail = self.detail
         if not detail.at_end():
             detail.scroll_page_down(animate=False)
             return
-        self.action_next_unread()
+        paper = self.current_paper()
+        if paper is not None:
+            self._stop_dwell()
+            self._mark_read(paper)
+        self._next_unread(1)
 
     def action_next_unread(self) -> None:
-        self._jump(self.triage.next_unread(self.paper_list.cursor, 1), "No unread papers below.")
+        self._next_unread(1)
 
     def action_previous_unread(self) -> None:
-        self._jump(self.triage.next_unread(self.paper_list.cursor, -1), "No unread papers above.")
+        self._next_unread(-1)
+
+    def _stop_dwell(self) -> None:
+        if self._dwell is not None:
+            self._dwell.stop()
+            self._dwell = None
+
+    def _next_unread(self, step: int) -> None:
+        """The nearest unread paper that way, going round the end of the view."""
+        position, went_round = self.triage.next_unread_round(self.paper_list.cursor, step)
+        if position is None:
+            unread = self.triage.unread_in_view()
+            current = self.current_paper()
+            if unread and current is not None:
+                self.notify("This is the only unread paper here.", timeout=2)
+            else:
+                self.notify(f"All {len(self.triage.view):,} read.", timeout=3)
+            return
+        if went_round:
+            where = "top" if step > 0 else "bottom"
+            self.notify(f"Went round to the {where}: unread papers are only that way.",
+                        timeout=2)  # fmt: skip
+        self.paper_list.move_to(position)
 
     def action_next_digest(self) -> None:
         self._jump(self.triage.digest_start(self.paper_list.cursor, 1), "This is the last digest.")
@@ -260,11 +378,11 @@ class TriageScreen(ForYouActions, Screen[None]):
             self.paper_list.move_to(position)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("previous_digest", "next_digest"):
+        if action in ("previous_digest", "next_digest", "pick_digest"):
             return len(self.triage.digests) > 1 or None
         if action in ("toggle_read", "toggle_star", "edit_note", "open_abstract", "open_pdf",
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
-                      "mark_view_read", "like_this"):  # fmt: skip
+                      "star_and_next", "mark_view_read", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
@@ -276,9 +394,20 @@ class TriageScreen(ForYouActions, Screen[None]):
         paper = self.current_paper()
         if paper is None:
             return
-        self._read_chosen = True
+        self._stop_dwell()  # the user chose; the clock must not undo an "unread"
         self.triage.toggle_read(paper)
         self.refresh_all()
+
+    def action_star_and_next(self) -> None:
+        """Keep it and move on: star, mark read, go to the next unread paper."""
+        paper = self.current_paper()
+        if paper is None:
+            return
+        self._stop_dwell()
+        self.triage.star_and_read(paper)
+        self.refresh_all()
+        self.ranking_judged()
+        self._next_unread(1)
 
     def action_toggle_star(self) -> None:
         paper = self.current_paper()
@@ -309,8 +438,18 @@ class TriageScreen(ForYouActions, Screen[None]):
             return
         self.refresh_all()
         self.ranking_judged()
-        noun = "paper" if len(changed) == 1 else "papers"
-        self.notify(f"Undone ({len(changed)} {noun}).", timeout=2)
+        self.notify(f"Undone: {self._titles(changed)}.", timeout=3)
+
+    def _titles(self, ids: set[str], shown: int = 2) -> str:
+        """Papers named by title (the first few, in list order), then how many more."""
+        titles = sorted(
+            (self.triage.position_of(i) or 0, display_title(self.triage.title_of(i) or i))
+            for i in ids
+        )
+        names = [f"“{title}”" for _, title in titles[:shown]]
+        if len(titles) > shown:
+            names.append(f"{len(titles) - shown:,} more papers")
+        return ", ".join(names)
 
     def action_mark_view_read(self) -> None:
         count = self.triage.mark_read(self.triage.papers_in_view())
@@ -332,121 +471,27 @@ class TriageScreen(ForYouActions, Screen[None]):
         self.paper_list.view_changed(cursor=0 if position is None else position)
         if not self.triage.view:
             self.show_current()
+        self._start_dwell(self.current_paper())  # a new view: the clock starts again
         self.update_summary()
+        self.remember_session()
 
-    def action_search(self) -> None:
-        search = self.query_one("#search", Input)
-        search.display = True
-        search.focus()
+    # -- digests ----------------------------------------------------------------------
 
-    def action_clear_search(self) -> None:
-        search = self.query_one("#search", Input)
-        had_search = self.triage.search_hits is not None
-        search.display = False
-        self.workers.cancel_group(self, "search")
-        self._search_query = ""
-        if search.value:
-            with search.prevent(Input.Changed):
-                search.value = ""
-        self.paper_list.focus()
-        if had_search:
-            current = self.current_paper()
-            self.triage.set_search(None)
-            self._view_rebuilt(current)
-
-    @on(Input.Changed, "#search")
-    def search_changed(self, event: Input.Changed) -> None:
-        self.run_search(event.value)
-
-    @on(Input.Submitted, "#search")
-    def search_submitted(self) -> None:
-        self.paper_list.focus()
-
-    def on_descendant_blur(self) -> None:
-        search = self.query_one("#search", Input)
-        if not search.has_focus and not search.value:
-            search.display = False
-
-    @work(thread=True, exclusive=True, group="search")
-    def run_search(self, query: str) -> None:
-        worker = get_current_worker()
-        papers = self.triage.papers
-        if len(papers) > 2000:
-            # Let a fast typist finish a word before searching 100,000 abstracts.
-            time.sleep(SEARCH_DELAY)
-            if worker.is_cancelled:
-                return
-        index, size = self._search_index
-        if index is None or size != len(papers):
-            # Papers are still arriving: index what is here now.
-            index = SearchIndex(list(papers))
-            self._search_index = (index, len(papers))
-        terms = query_terms(query)
-        hits = index.search(query) if terms else None
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self.apply_search, query, hits, terms)
-
-    def apply_search(self, query: str, hits: list[int] | None, terms: list[str]) -> None:
+    @work(exclusive=True, group="digests")
+    async def action_pick_digest(self) -> None:
         current = self.current_paper()
-        self._search_query = query.strip()
-        self.triage.set_search(hits, terms)
-        self._view_rebuilt(current)
-        self.show_current()
-
-    # -- out of the app ---------------------------------------------------------------
-
-    def action_open_abstract(self) -> None:
-        self._open(lambda paper: paper.abs_url)
-
-    def action_open_pdf(self) -> None:
-        self._open(lambda paper: paper.pdf_url)
-
-    def _open(self, url_of) -> None:
-        paper = self.current_paper()
-        if paper is None:
+        here = self.triage.home(current) if current is not None else None
+        digest = await self.app.push_screen_wait(
+            DigestPickerScreen(self.triage.digest_table(), here)
+        )
+        if digest is None:
             return
-        url = url_of(paper)  # built from the arXiv id, never a string from the digest
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=2)
-
-    def action_copy_bibtex(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
+        position = self.triage.digest_position(digest)
+        if position is None:
+            label = self.triage.digests[digest].label
+            self.notify(f"No paper of {label} is in this view.", timeout=3)
             return
-        entry, key = bibtex_entry(self.triage.store, paper)
-        self.app.copy_to_clipboard(entry)
-        self.notify(f"Copied the BibTeX entry {key} to the clipboard.", timeout=3)
-
-    @work(exclusive=True, group="export")
-    async def action_export_bibtex(self) -> None:
-        store = self.triage.store
-        starred = store.ids(starred=True)
-        if not starred:
-            self.notify("No starred papers to export yet: star papers with s.",
-                        severity="warning")  # fmt: skip
-            return
-        suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
-        answer = await self.app.push_screen_wait(ExportPathScreen(suggestion, len(starred)))
-        if answer is None:
-            return
-        path = Path(answer).expanduser()
-        if path.is_dir():
-            self.notify(f"{path} is a folder; give a file name.", severity="error")
-            return
-        if path.exists() and not await self.app.push_screen_wait(
-            ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
-        ):
-            return
-        try:
-            export = await asyncio.to_thread(export_bibtex, store, None, "starred")
-            await asyncio.to_thread(write_export, path, export.text, overwrite=True)
-        except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
-            return
-        store.set_setting("export_path", str(path))
-        count = len(export.papers)
-        noun = "paper" if count == 1 else "papers"
-        self.notify(f"Exported {count} starred {noun} to {path}.", timeout=4)
+        self.paper_list.move_to(position)
 
     # -- another copy of the app changed the state file ------------------------------
 
@@ -466,15 +511,35 @@ class DigestApp(App[None]):
         Binding("question_mark", "help", "Help", id="app.help"),
     ]
 
-    def __init__(self, paths: Sequence[Path], store: StateStore, *,
-                 words: Sequence[str] = (), auto_read: bool = True) -> None:  # fmt: skip
+    def __init__(
+        self,
+        paths: Sequence[Path],
+        store: StateStore,
+        *,
+        words: Sequence[str] = (),
+        auto_read: bool = True,
+        read_after: float = READ_AFTER,
+        restore: bool = True,
+    ) -> None:
         super().__init__()
         self.paths = list(paths)
         self.store = store
         self.triage = Triage(store)
-        self.triage_screen = TriageScreen(self.triage, words=words, auto_read=auto_read)
+        session = load_session(store, self.paths) if restore else Session()
+        self.triage_screen = TriageScreen(
+            self.triage,
+            words=words,
+            read_after=read_after if auto_read else None,
+            session=session,
+            on_session=lambda session: save_session(store, self.paths, session),
+        )
+        self.unsaved_guard = UnsavedGuard(self, store)
+
+    async def action_quit(self) -> None:
+        self.unsaved_guard.request_quit()  # saves first; asks when that fails
 
     def on_mount(self) -> None:
+        self.unsaved_guard.start()
         theme = self.store.get_setting("theme")
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
@@ -492,36 +557,16 @@ class DigestApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def load_digests(self) -> None:
         """Read the digests off the UI thread, handing over papers as they are read."""
-        worker = get_current_worker()
-        builder = LibraryBuilder()
-        handed_over = 0  # papers the screen already has
-        replaced: set[int] = set()
-        last_handover = 0.0
-
-        def hand_over() -> None:
-            nonlocal handed_over, last_handover
-            new = builder.papers[handed_over:]
-            updated = [(i, builder.papers[i]) for i in sorted(replaced) if i < handed_over]
-            handed_over = len(builder.papers)
-            replaced.clear()
-            self.call_from_thread(self.triage_screen.add_batch, new, updated)
-            last_handover = time.monotonic()
-
-        # The CLI's loader: a file that is not a digest is skipped with a warning.
-        loader = DigestLoader(self.paths)
-        for batch in loader.batches():
-            if worker.is_cancelled:
-                return
-            replaced.update(builder.add(batch))
-            # The first papers go to the screen at once; after that, every
-            # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
-            if not handed_over or time.monotonic() - last_handover > HANDOVER_INTERVAL:
-                hand_over()
-        hand_over()
-        skipped = set(loader.skipped)
-        errors = [str(warning) for warning in loader.skipped]
-        warnings = [str(w) for w in [*loader.warnings, *builder.warnings] if w not in skipped]
-        self.call_from_thread(self.triage_screen.loading_finished, warnings, errors)
+        screen = self.triage_screen
+        read_digests(
+            self.paths,
+            get_current_worker(),
+            lambda new, replaced: self.call_from_thread(screen.add_batch, new, replaced),
+            lambda warnings, errors: self.call_from_thread(
+                screen.loading_finished, warnings, errors
+            ),
+            before_hand_over=self.store.wait_loaded,  # so the UI thread never waits in state()
+        )
 
     def action_help(self) -> None:
         self.push_screen(
@@ -538,9 +583,13 @@ class DigestApp(App[None]):
         yield from super().get_system_commands(screen)
         if isinstance(screen, TriageScreen):
             for binding in TriageScreen.BINDINGS:
+                keys = " or ".join(
+                    self.get_key_display(Binding(key, binding.action))
+                    for key in binding.key.split(",")
+                )
                 yield SystemCommand(
-                    binding.description,
-                    f"key: {binding.key}",
+                    binding.tooltip or binding.description,
+                    f"key: {keys}",
                     lambda action=binding.action: screen.run_action(action),
                 )
         yield SystemCommand("Help", "Show every key (?)", self.action_help)
@@ -555,10 +604,15 @@ class DigestApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Every notification is plain text: messages quote digest titles and file names,
-        which must never be read as markup or reach the terminal as control codes."""
+        which must never be read as markup or reach the terminal as control codes.
+        A toast saying the same as one on screen replaces it rather than stacking."""
+        message, title = printable(message, keep_newlines=True), printable(title)
+        for shown in list(self._notifications):
+            if shown.message == message and shown.title == title:
+                self._unnotify(shown, refresh=False)
         super().notify(
-            printable(message, keep_newlines=True),
-            title=printable(title),
+            message,
+            title=title,
             severity=severity,
             timeout=timeout,
             markup=False,
@@ -569,7 +623,12 @@ class DigestApp(App[None]):
         self.notify(message, title="State file", severity="warning", timeout=10)
 
 
-def make_app(paths: Sequence[Path], store: StateStore, *, words: Sequence[str] = (),
-             auto_read: bool = True) -> DigestApp:  # fmt: skip
-    """The app on ``paths`` (digest files, oldest first) over ``store``."""
-    return DigestApp(paths, store, words=words, auto_read=auto_read)
+def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> DigestApp:
+    """The app on ``paths`` (digest files, oldest first) over ``store``.
+
+    Options (``DigestApp``'s keywords): ``words`` to highlight; a paper becomes read
+    after ``read_after`` seconds on screen (0: at once), never on its own when
+    ``auto_read`` is False; ``restore`` brings back the paper, filter and search of the
+    last session on the same paths.
+    """
+    return DigestApp(paths, store, **options)

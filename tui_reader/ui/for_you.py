@@ -79,7 +79,7 @@ class ForYouActions:
         paper_list = self.paper_list
         scores = message.result.ranking.scores
         current = self.current_paper()
-        offset = paper_list.cursor - paper_list.scroll_offset.y
+        offset = triage.row_of(paper_list.cursor) - paper_list.scroll_offset.y
         triage.set_scores(scores)
         paper_list.score_range = (min(scores), max(scores)) if scores else None
         if self._announce:
@@ -90,7 +90,8 @@ class ForYouActions:
             paper_list.view_changed(cursor=position)
             if position is not None:
                 # The paper keeps its row on screen while the others move around it.
-                paper_list.scroll_to(y=max(0, position - offset), animate=False, immediate=True)
+                row = triage.row_of(position)
+                paper_list.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
             self.show_current()
         else:
             paper_list.refresh()

@@ -21,6 +21,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..sanitize import printable
 from ..triage import Triage
 
 UNREAD_MARK = "●"
@@ -56,6 +57,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--star-mark",
         "paper-list--note-mark",
         "paper-list--score",
+        "paper-list--divider",
     }
 
     # No repaint of the whole list on a move: watch_cursor repaints the two lines that changed.
@@ -86,7 +88,7 @@ class PaperList(ScrollView, can_focus=True):
 
     def view_changed(self, cursor: int | None = None) -> None:
         """The view grew or was rebuilt: resize, move the cursor, redraw."""
-        self.virtual_size = Size(self.size.width, len(self.triage.view))
+        self.virtual_size = Size(self.size.width, self.triage.row_count())
         if cursor is not None:
             self.move_to(cursor, force=True)
         else:
@@ -106,8 +108,8 @@ class PaperList(ScrollView, can_focus=True):
     # -- cursor ---------------------------------------------------------------------
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old)
-        self.refresh_line(new)
+        self.refresh_line(self.triage.row_of(old))
+        self.refresh_line(self.triage.row_of(new))
         self._scroll_to_cursor()
         self.post_message(self.CursorMoved(self, new, old))
 
@@ -115,7 +117,10 @@ class PaperList(ScrollView, can_focus=True):
         if not self.scrollable_content_region.height:
             return  # not laid out yet: on_resize scrolls once the height is known
         self.scroll_to_region(
-            Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True
+            Region(0, self.triage.row_of(self.cursor), 1, 1),
+            animate=False,
+            force=True,
+            immediate=True,
         )
 
     def action_cursor_down(self) -> None:
@@ -137,12 +142,12 @@ class PaperList(ScrollView, can_focus=True):
         self.cursor = self._clamp(self.cursor - max(1, self.scrollable_content_region.height - 1))
 
     def on_click(self, event: events.Click) -> None:
-        position = self.scroll_offset.y + event.y
-        if 0 <= position < len(self.triage.view):
+        position = self.triage.row(self.scroll_offset.y + event.y)
+        if position is not None and position >= 0:
             self.cursor = position
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.triage.view))
+        self.virtual_size = Size(self.size.width, self.triage.row_count())
         self._scroll_to_cursor()
 
     # -- drawing --------------------------------------------------------------------
@@ -150,8 +155,12 @@ class PaperList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self._base_style()
-        position = self.scroll_offset.y + y
-        paper = self.triage.paper_at(position)
+        position = self.triage.row(self.scroll_offset.y + y)
+        if position is not None and position < 0:  # a digest's divider: not a paper
+            line = f"── {printable(self.triage.digest_line(-1 - position))} "
+            style = base + self.get_component_rich_style("paper-list--divider")
+            return Strip([Segment(set_cell_size(line + "─" * width, width), style)])
+        paper = self.triage.paper_at(position) if position is not None else None
         if paper is None:
             return Strip.blank(width, base)
         if position == self.cursor:
@@ -203,7 +212,7 @@ class PaperList(ScrollView, can_focus=True):
         self._base = None
 
     def on_focus(self) -> None:
-        self.refresh_line(self.cursor)
+        self.refresh_line(self.triage.row_of(self.cursor))
 
     def on_blur(self) -> None:
-        self.refresh_line(self.cursor)
+        self.refresh_line(self.triage.row_of(self.cursor))

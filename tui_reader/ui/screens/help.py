@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
                 self.app.get_key_display(Binding(key, binding.action))
                 for key in binding.key.split(",")
             )
-            table.add_row(Text(keys), Text(binding.description))
+            table.add_row(Text(keys), Text(binding.tooltip or binding.description))
         return table
 
     def action_close(self) -> None:

@@ -1,0 +1,125 @@
+"""The reader's judgements — read, starred, note, tags — kept so that they are never lost.
+
+This package owns the state files: a TinyDB JSON snapshot (``snapshot``) holding, per
+paper, what the reader decided about it, plus the citation keys the BibTeX export
+assigned and a few app settings; and beside it an append-only journal (``journal``) of
+the changes made since the snapshot was written. It is plain Python (no Textual) and
+safe to use from the UI thread: every mutation is applied to an in-memory working copy
+at once and appended to the journal by a background thread shortly afterwards.
+
+Files of the package, one concern each: ``records`` (a record's fields, checks and
+repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
+inter-process lock), ``snapshot`` (the TinyDB file, migrations), ``journal`` (the
+append-only change log), ``merge`` (per-field merging), ``loading`` (reading the files
+into memory), ``persist`` (writing, folding, the background thread), ``news`` (notices
+and callbacks), ``changes`` (the changing API) and ``working`` (``StateStore``: life
+cycle, reading API, persistence API).
+
+Public API
+----------
+``PaperState``
+    Frozen dataclass: ``read``, ``starred``, ``note``, ``citation_key``, ``updated_at``,
+    ``tags`` (a sorted tuple of distinct strings).
+``StateStore.open(path, *, background=True, flush_interval=0.01, check_interval=0.02,
+on_external_change=None, on_notice=None, read_only=False) -> StateStore``
+    Read the files at ``path`` (the caller decides where it lives; missing folders are
+    created on the first write). ``on_external_change(ids)`` is called when changes made
+    by another running copy are merged in; ``on_notice(message)`` for every user-facing
+    message, which is also appended to ``store.notices``. Both are plain attributes too,
+    and are called from whichever thread found the news — usually the background thread,
+    so a UI must marshal them to its own thread. Never while a store lock is held.
+    ``read_only``: nothing on disk is ever created, moved or written (for ``list``).
+
+Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which scan):
+    ``state(arxiv_id) -> PaperState`` (defaults when unknown), ``known(arxiv_id) -> bool``,
+    ``snapshot(arxiv_id) -> Paper | None`` (the paper as it was when starred, noted or
+    tagged), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
+    (sorted), ``tag_counts() -> dict[str, int]``, ``citation_keys() -> dict[str, str]``,
+    ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
+    ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
+
+Changing (targets are ``Paper`` objects or id strings; a versioned id is accepted):
+    ``set_read(targets, read)``, ``set_starred(targets, starred)``, ``set_note(target,
+    note)`` (a blank note deletes it) and ``set_tags(targets, *, add=(), remove=())``
+    each make one undo step and return the set of ids whose state actually changed.
+    Starring, noting or tagging a ``Paper`` stores its details; passing a ``Paper``
+    whose details are kept refreshes them. ``undo() -> set[str] | None`` reverts the last
+    step and returns the ids it changed (None when there is nothing to undo).
+    ``set_citation_keys(mapping)`` only fills keys that are missing — an assigned key
+    never changes. ``set_setting(name, value)`` (JSON values).
+
+Persistence:
+    ``flush() -> bool`` appends every change to the journal under the lock and fsyncs
+    it (True when everything is on disk, False when saving failed — see ``notices``).
+    ``reload() -> set[str]`` merges changes another copy wrote and returns their ids.
+    ``close()`` stops the thread and flushes; idempotent; also done at interpreter exit.
+    A ``StateStore`` is a context manager. ``install_signal_flush(store)`` makes SIGTERM
+    and SIGHUP exit through ``SystemExit`` so the store is flushed on the way out.
+
+Why the state survives
+----------------------
+* A flush appends one fsynced JSON line per changed record to ``<file>.journal`` under
+  the inter-process lock (``<file>.lock``): it costs what changed, and ``kill -9`` loses
+  at most the changes of the last ``flush_interval``. When the journal has grown, it is
+  folded into a new snapshot written beside the old one, fsynced and renamed over it
+  (outside the lock; only the rename and the cut of the journal hold it).
+* Every field of a record keeps its own change time; merging takes the later change per
+  field (an assigned citation key is never replaced). The merge is idempotent, so
+  replaying the journal over a snapshot that already holds some of it does no harm, and
+  two copies changing different fields of one paper both win.
+* A damaged snapshot is never overwritten: it is moved to ``<file>.corrupt-<time>``
+  and every intact record in it is kept; odd values (numbers out of range, NaN, lone
+  surrogates) are repaired on read with one notice and a copy of the original kept.
+* A path that is not a regular file (a folder, a device, a FIFO, a socket, also behind a
+  symlink), a read-only file and a file of a newer format are never written, moved or
+  given a lock file: the store says so once and keeps the session's changes in memory.
+"""
+
+from __future__ import annotations
+
+import signal
+from typing import Any
+
+from . import working
+from .lock import LOCK_TIMEOUT
+from .records import PaperState, StateFileError
+from .snapshot import MIGRATIONS, SCHEMA_VERSION, AtomicJSONStorage, open_tinydb
+from .working import StateStore, close_open_stores
+
+__all__ = [
+    "LOCK_TIMEOUT",
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "AtomicJSONStorage",
+    "PaperState",
+    "StateFileError",
+    "StateStore",
+    "close_open_stores",
+    "install_signal_flush",
+    "open_tinydb",
+]
+
+
+def install_signal_flush(store: StateStore | None = None) -> dict[int, Any]:
+    """Make SIGTERM and SIGHUP save the state and exit cleanly.
+
+    The handler raises ``SystemExit(128 + signal number)`` in the main thread, so
+    ``finally`` blocks run, ``store`` (and every other open store) is closed — which
+    flushes it — by the interpreter's exit hook, and a UI gets to restore the terminal.
+    Flushing is not done inside the handler itself: the interrupted code may hold the
+    store's locks. Call from the main thread; returns the previous handlers.
+    """
+    previous: dict[int, Any] = {}
+
+    def handler(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if store is not None:
+        with working._open_stores_lock:
+            if not store._closed:
+                working._open_stores.add(store)
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, handler)
+    return previous

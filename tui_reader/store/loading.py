@@ -1,0 +1,217 @@
+"""Reading the state files into a store's working copy (the base of ``Persistence``).
+
+``Loading`` reads the snapshot when its signature changed (moving a damaged one aside and
+keeping every intact record, reporting migrations and repairs with a copy kept), reads
+what was appended to the journal since the last read, and merges both into the working
+copy per field. Nothing here writes the state file itself; the only files it creates
+are the copies kept of a damaged or upgraded file, and never for a read-only store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+from collections.abc import Iterator
+
+from . import files, snapshot
+from .fields import StoreFields
+from .merge import merge_docs, merge_setting
+from .records import (
+    NewerSchemaError,
+    NotOursError,
+    SaveError,
+    StateFileError,
+    valid_setting,
+    visible,
+)
+
+
+class Loading(StoreFields):
+    """The reading half of the file side; see ``persist.Persistence``."""
+
+    def _load_snapshot(self) -> set[str]:
+        """Read the snapshot if it changed and merge it in; returns ids that changed.
+
+        Raises OSError for a failure that may pass (the file is read again later).
+        """
+        if self._unreadable:
+            return set()
+        sig = files.signature(self._file)
+        if self._snap_sig is not None and sig == self._snap_sig:
+            return set()
+        try:
+            found = files.read_bytes(self._file)
+            with _no_gc():
+                image = snapshot.Image.empty() if found is None else snapshot.parse(*found)
+        except (NewerSchemaError, NotOursError) as exc:
+            self._block(exc.reason, unreadable=True)
+            return set()
+        except StateFileError as exc:
+            image = self._damaged(exc)
+            if image is None:
+                return set()
+        self._report(image)
+        first = self._snap_sig is None
+        self._snap_sig = image.signature
+        self._other_tables = image.other_tables
+        if not first:
+            with self._lock:
+                known = list(self._docs)
+            if any(arxiv_id not in image.papers for arxiv_id in known):
+                self._needs_fold = True  # replaced by a file that lacks what we know
+                self._mark_dirty_since()
+        return self._merge_in(image.papers.items(), image.settings.items())
+
+    def _damaged(self, error: StateFileError) -> snapshot.Image | None:
+        """Keep the records still intact, move the damaged file aside (never overwrite)."""
+        found = None
+        with contextlib.suppress(OSError, StateFileError):
+            found = files.read_bytes(self._file)
+        image = snapshot.Image.empty()
+        if found is not None:
+            with contextlib.suppress(StateFileError):
+                image = snapshot.parse(found[0], found[1], lenient=True)
+        kept = len(image.papers)
+        what = f"{kept} intact paper records were kept" if kept else "reading state starts empty"
+        if self.read_only or self._blocked is not None:
+            self._notice_once(
+                f"The state file {self.path} is {error.reason}; it is left untouched ({what})."
+            )
+            image.raw = None
+            image.signature = found[1] if found else files.MISSING
+            return image
+        try:
+            with self._file_lock:
+                backup = files.backup_path(self._file, "corrupt")
+                os.rename(self._file, backup)
+                files.fsync_dir(self._file.parent)
+        except FileNotFoundError:
+            return snapshot.Image.empty()
+        except (OSError, TimeoutError) as exc:
+            message = (
+                f"The state file {self.path} is {error.reason} and cannot be moved aside "
+                f"({getattr(exc, 'strerror', None) or exc}); it is left untouched and "
+                "changes are kept in memory only until it can be."
+            )
+            self._notice_once(message)
+            raise SaveError(message) from None
+        self._notice(
+            f"The state file {self.path} is {error.reason}; it was moved to {backup.name} "
+            f"and {what}."
+        )
+        self._needs_fold = True  # a fresh, valid file at the next flush
+        image.raw = None
+        image.salvaged = False
+        image.damaged = image.repaired = 0
+        image.signature = files.MISSING
+        return image
+
+    def _report(self, image: snapshot.Image) -> None:
+        """Say what was migrated or repaired in a freshly read snapshot, keeping a copy."""
+        if self.read_only or self._blocked is not None:
+            if image.damaged or image.repaired:
+                self._notice_once(
+                    f"The state file {self.path} has {image.damaged + image.repaired} "
+                    "damaged or odd entries; they were skipped or repaired in memory and "
+                    "the file is left untouched."
+                )
+            image.raw = None
+            return
+        if image.migrated_from is not None:
+            kept = files.keep_copy(self._file, image.raw or b"", f"v{image.migrated_from}")
+            where = f"the old file is kept as {kept.name}" if kept else "no copy could be kept"
+            self._notice(
+                f"Upgraded the state file {self.path} from format {image.migrated_from} to "
+                f"{snapshot.SCHEMA_VERSION} ({where})."
+            )
+        if image.damaged or image.repaired:
+            kept = files.keep_copy(self._file, image.raw or b"", "corrupt")
+            where = f"the original is kept as {kept.name}" if kept else "no copy could be kept"
+            parts = []
+            if image.damaged:
+                parts.append(f"skipped {image.damaged} damaged entries")
+            if image.repaired:
+                parts.append(f"repaired odd values in {image.repaired} entries")
+            self._notice(f"In the state file {self.path}: {', '.join(parts)} ({where}).")
+        if image.damaged or image.repaired or image.migrated_from is not None:
+            self._needs_fold = True
+            self._mark_dirty_since()
+        image.raw = None
+
+    def _read_journal(self) -> set[str]:
+        entries = self._journal.read_new()
+        return self._merge_in(entries.papers, entries.settings)
+
+    def _merge_in(self, papers, settings) -> set[str]:
+        """Merge records read from a file into the working copy; ids visibly changed."""
+        changed: set[str] = set()
+        papers = list(papers)
+        for start in range(0, len(papers), 2000):  # let the UI thread in between batches
+            with self._lock:
+                docs = self._docs
+                for arxiv_id, doc in papers[start : start + 2000]:
+                    current = docs.get(arxiv_id)
+                    new = merge_docs(current, doc)
+                    if new is not current:
+                        docs[arxiv_id] = new
+                        if visible(new) != visible(current):
+                            changed.add(arxiv_id)
+        with self._lock:
+            for name, doc in settings:
+                current = self._settings.get(name)
+                self._settings[name] = merge_setting(current, doc)
+            self._pending_changes |= changed
+        return changed
+
+    def _refresh(self) -> set[str]:
+        """Merge in whatever other copies wrote (no lock needed: files are replaced whole)."""
+        try:
+            changed = self._load_snapshot()
+            if not self._unreadable:
+                changed |= self._read_journal()
+        except (OSError, NotOursError) as exc:
+            message = (
+                f"Could not read the state file {self.path} "
+                f"({getattr(exc, 'strerror', None) or exc}); trying again shortly."
+            )
+            self._notice_once(message)
+            raise SaveError(message) from None
+        return changed
+
+    # ------------------------------------------------------------------ writing files
+
+    def _header_settings(self) -> dict[str, dict]:
+        """The settings in the snapshot's first line (our layout), read without the rest."""
+        if self._unreadable:
+            return {}
+        with contextlib.suppress(OSError, ValueError, StateFileError):
+            fd = os.open(self._file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            try:
+                files.check_mode(os.fstat(fd).st_mode)
+                head = os.read(fd, 1 << 20).split(b"\n", 1)[0]
+            finally:
+                os.close(fd)
+            if head.endswith(b'"papers": {'):
+                tables = json.loads(head + b"}}")
+                settings = tables.get(snapshot.SETTINGS, {}) if type(tables) is dict else {}
+                return {
+                    name: valid
+                    for name, doc in (settings if type(settings) is dict else {}).items()
+                    if (valid := valid_setting(doc, deep=True)) is not None
+                }
+        return {}
+
+
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic collector paused: parsing a large file makes millions of objects (no
+    cycles) and would otherwise trigger full collections over and over."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -1,0 +1,245 @@
+"""Keeping a store's working copy and the files on disk in step (the store's back half).
+
+``Persistence`` is the base of ``StateStore``: it reads the snapshot and the journal,
+merges what other copies wrote, appends this copy's changes to the journal (a flush),
+folds the journal into a new snapshot when it has grown (outside the lock: only the
+rename and the journal's cut are done holding it), and runs the background thread.
+
+Rules: nothing here ever writes a file that is not ours (``files.resolve``), a newer
+format or a read-only file (``_blocked``); a damaged snapshot is moved aside (kept) and
+every intact record in it is kept; a flush returns True only when the change is on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from . import files, snapshot
+from .journal import Journal, paper_line, setting_line
+from .loading import Loading
+from .lock import InterProcessLock
+from .records import (
+    NotOursError,
+    SaveError,
+)
+
+# Fold the journal into the snapshot when it is larger than this, or than an eighth of
+# the snapshot (whichever is larger): replaying it at start stays cheap.
+JOURNAL_FOLD_BYTES = 256 * 1024
+# At close, fold a journal of any size into a snapshot this small (one tidy file).
+FOLD_AT_CLOSE_BELOW = 8 * 1024 * 1024
+
+
+class Persistence(Loading):
+    """The file side of a store. Subclassed by ``StateStore``, never used alone."""
+
+    def _init_files(self, path: Path, read_only: bool) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._blocked: str | None = None  # why this copy must never write the files
+        self._unreadable = False  # not ours or a newer format: never even read again
+        try:
+            self._file = files.resolve(self.path)
+        except NotOursError as exc:
+            self._file = Path(os.path.realpath(self.path))
+            self._block(exc.reason, unreadable=True)
+        self._blocked_read_only = False  # blocked only until the file is writable again
+        if not read_only and (reason := files.read_only_reason(self._file)) is not None:
+            self._block(reason)
+            self._blocked_read_only = True
+        self._journal = Journal(self._file.with_name(self._file.name + ".journal"))
+        self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
+        self._flush_lock = threading.RLock()
+        self._table = snapshot.PaperTable()
+        self._other_tables: dict[str, Any] = {}
+        self._snap_sig: tuple | None = None  # None: never read successfully
+        self._needs_fold = False  # the snapshot itself needs rewriting
+        self._save_failing = False
+        self._failures = 0
+        self._retry_at = 0.0
+        self._temps_cleaned = False
+        self._wake = threading.Event()
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def _flush_locked(self) -> bool:
+        try:
+            self._write()
+        except SaveError as exc:
+            self._failures += 1
+            self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
+            if not self._save_failing:
+                self._save_failing = True
+                if self._blocked is None:  # blocked: said already
+                    self._notice_once(str(exc))
+            return False
+        if self._save_failing:
+            self._save_failing = False
+            self._said.clear()
+            self._notice(f"Saving to {self.path} works again; all changes are saved.")
+        self._failures = 0
+        self._retry_at = 0.0
+        return True
+
+    def _save_error(self, exc: BaseException) -> SaveError:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return SaveError(
+            f"Cannot save reading state to {self.path} ({reason}); changes are kept in "
+            "memory and saving will be retried."
+        )
+
+    def _write(self) -> None:
+        """Append this copy's changes to the journal; fold it in when it has grown."""
+        with self._lock:
+            pending = bool(self._dirty or self._dirty_settings)
+        if not (pending or self._needs_fold):
+            return
+        if self.read_only:
+            raise SaveError(f"The state file {self.path} was opened read-only; nothing is saved.")
+        if self._blocked_read_only and files.read_only_reason(self._file) is None:
+            self._blocked = None  # the user made the file writable again
+            self._blocked_read_only = False
+        if self._blocked is None:
+            reason = files.read_only_reason(self._file)
+            if reason is not None:
+                self._block(reason)
+                self._blocked_read_only = True
+        if self._blocked is not None:
+            raise self._blocked_error()
+        try:
+            self._file.parent.mkdir(parents=True, exist_ok=True)
+            self._refresh()
+            if self._blocked is not None:
+                raise self._blocked_error()
+            if self._snap_sig is None:
+                raise SaveError(
+                    f"Cannot save reading state to {self.path} (it could not be read yet); "
+                    "changes are kept in memory and saving will be retried."
+                )
+            if self._snap_sig == files.MISSING:
+                self._needs_fold = True  # the first write creates the snapshot itself
+            with self._file_lock:
+                if not self._temps_cleaned:
+                    self._temps_cleaned = True
+                    files.remove_stale_temps(self._file)
+                self._read_journal()
+                with self._lock:
+                    papers = [(i, self._docs[i], i in self._dirty_details) for i in self._dirty]
+                    settings = [(n, self._settings[n]) for n in self._dirty_settings]
+                lines = [
+                    paper_line(i, doc if details else _without_details(doc))
+                    for i, doc, details in papers
+                ]
+                lines += [setting_line(name, doc) for name, doc in settings]
+                if lines:
+                    self._journal.append(lines)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise self._save_error(exc) from None
+        with self._lock:
+            for arxiv_id, doc, _details in papers:
+                if self._docs.get(arxiv_id) is doc:
+                    self._dirty.discard(arxiv_id)
+                    self._dirty_details.discard(arxiv_id)
+            for name, doc in settings:
+                if self._settings.get(name) is doc:
+                    self._dirty_settings.discard(name)
+            self._dirty_since = time.monotonic() if (self._dirty or self._dirty_settings) else None
+        if self._needs_fold or self._journal.offset > max(
+            JOURNAL_FOLD_BYTES, (self._snap_sig[2] if len(self._snap_sig) > 2 else 0) // 8
+        ):
+            self._fold()
+
+    def _blocked_error(self) -> SaveError:
+        return SaveError(f"The state file {self.path} is {self._blocked}; changes are not saved.")
+
+    def _fold(self) -> None:
+        """Write a new snapshot holding everything, then cut the journal it holds."""
+        try:
+            with self._file_lock:
+                self._read_journal()
+                upto, expected = self._journal.offset, self._snap_sig
+                if files.signature(self._file) != expected:
+                    return  # another copy folded meanwhile: read its snapshot first
+            with self._lock:
+                docs = list(self._docs.items())
+                settings = dict(self._settings)
+            table = self._table
+            for arxiv_id, doc in docs:
+                table.set(arxiv_id, doc)
+            temp = snapshot.write(self._file, snapshot.header(settings, self._other_tables), table)
+            try:
+                with self._file_lock:
+                    if files.signature(self._file) != expected:
+                        return
+                    self._snap_sig = files.install(temp, self._file)
+                    self._read_journal()
+                    self._journal.cut(upto)
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise self._save_error(exc) from None
+        self._needs_fold = False
+
+    def _block(self, reason: str, *, unreadable: bool = False) -> None:
+        self._unreadable = self._unreadable or unreadable
+        if self._blocked is None:
+            self._blocked = reason
+            self._notice(
+                f"The state file {self.path} is {reason}; it is left untouched and "
+                "this session's changes will not be saved."
+            )
+
+    # ------------------------------------------------------------------ background
+
+    def _start_thread(self) -> None:
+        self._thread = threading.Thread(
+            target=self._run, name=f"state-store:{self.path.name}", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self) -> None:
+        self._initial_load()
+        self._deliver()
+        next_check = time.monotonic() + self.check_interval
+        while True:
+            self._wake.clear()
+            if self._stopping:
+                return
+            now = time.monotonic()
+            with self._lock:
+                since = self._dirty_since
+            flush_at = None if since is None else max(since + self.flush_interval, self._retry_at)
+            due = next_check if flush_at is None else min(next_check, flush_at)
+            if due > now:
+                self._wake.wait(due - now)
+                continue
+            try:
+                if flush_at is not None and now >= flush_at:
+                    with self._flush_lock:
+                        if not self._stopping:
+                            self._flush_locked()
+                if now >= next_check:
+                    next_check = now + self.check_interval
+                    if self._journal.changed() or files.signature(self._file) != self._snap_sig:
+                        with self._flush_lock:
+                            if not self._stopping:
+                                self._refresh()
+            except SaveError as exc:
+                self._notice_once(str(exc))
+            except Exception as exc:  # a bug must not silently end saving
+                self._failures += 1
+                self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
+                self._notice(f"Saving reading state failed unexpectedly: {exc!r}")
+            self._deliver()
+
+
+def _without_details(doc: dict) -> dict:
+    if "paper" not in doc:
+        return doc
+    return {name: value for name, value in doc.items() if name != "paper"}

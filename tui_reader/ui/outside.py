@@ -1,0 +1,90 @@
+"""What leaves the app: opening arXiv links, copying BibTeX, exporting starred papers.
+
+``OutsideActions`` is mixed into ``TriageScreen`` (which provides ``triage`` and
+``current_paper``). Links are built from the arXiv id, never taken from the digest;
+``o``/``p`` ask ``browser.open_link`` in a worker thread and, when no browser could be
+started, say so, show the link and put it on the clipboard. Exporting asks for a path,
+refuses folders, asks before overwriting and writes off the UI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+
+from textual import work
+
+from ..export import bibtex_entry, export_bibtex, write_export
+from ..model import Paper
+from . import browser
+from .screens.confirm import ConfirmScreen
+from .screens.export_path import ExportPathScreen
+
+
+class OutsideActions:
+    """The out-of-the-app half of ``TriageScreen``."""
+
+    def action_open_abstract(self) -> None:
+        self._open(lambda paper: paper.abs_url)
+
+    def action_open_pdf(self) -> None:
+        self._open(lambda paper: paper.pdf_url)
+
+    def _open(self, url_of: Callable[[Paper], str]) -> None:
+        paper = self.current_paper()
+        if paper is not None:
+            # Built from the arXiv id, never a string from the digest.
+            self._open_url(url_of(paper))
+
+    @work(thread=True, group="open")
+    def _open_url(self, url: str) -> None:
+        opened = browser.open_link(url)
+        self.app.call_from_thread(self._opened, url, opened)
+
+    def _opened(self, url: str, opened: bool) -> None:
+        if opened:
+            self.notify(f"Opened {url} in the browser.", timeout=2)
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"No browser could be started. The link, sent to the clipboard:\n{url}",
+                    severity="warning", timeout=8)  # fmt: skip
+
+    def action_copy_bibtex(self) -> None:
+        paper = self.current_paper()
+        if paper is None:
+            return
+        entry, key = bibtex_entry(self.triage.store, paper)
+        self.app.copy_to_clipboard(entry)
+        self.notify(f"Copied the BibTeX entry {key} to the clipboard.", timeout=3)
+
+    @work(exclusive=True, group="export")
+    async def action_export_bibtex(self) -> None:
+        store = self.triage.store
+        starred = store.ids(starred=True)
+        if not starred:
+            self.notify("No starred papers to export yet: star papers with s.",
+                        severity="warning")  # fmt: skip
+            return
+        suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
+        answer = await self.app.push_screen_wait(ExportPathScreen(suggestion, len(starred)))
+        if answer is None:
+            return
+        path = Path(answer).expanduser()
+        if path.is_dir():
+            self.notify(f"{path} is a folder; give a file name.", severity="error")
+            return
+        if path.exists() and not await self.app.push_screen_wait(
+            ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
+        ):
+            return
+        try:
+            export = await asyncio.to_thread(export_bibtex, store, None, "starred")
+            await asyncio.to_thread(write_export, path, export.text, overwrite=True)
+        except OSError as error:
+            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+            return
+        store.set_setting("export_path", str(path))
+        count = len(export.papers)
+        noun = "paper" if count == 1 else "papers"
+        self.notify(f"Exported {count} starred {noun} to {path}.", timeout=4)
