@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from tests.app_helpers import detail_text, loaded, new_app, row_text
+from tests.conftest import SEED_DIGEST
 from tui_reader.ui.screens.similar import SimilarScreen
 
 SIZE = (120, 36)
@@ -168,3 +169,35 @@ def test_importing_the_app_imports_no_ranking_code():
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_two_digests_for_you_has_no_dividers_and_like_this_names_digests(tmp_path):
+    later = tmp_path / "2025-01-04.md"
+    later.write_text(
+        "# 2025-01-04\n\n## Post-training quantization of large language models\n\n"
+        ">Authors: A. Author\n\n>2025-01-02\n\n> http://arxiv.org/abs/2501.00001v1\n\n"
+        "Low-bit **quantization** of weights for LLM inference with calibration.\n",
+        encoding="utf-8",
+    )
+    app = new_app(tmp_path, [SEED_DIGEST, later], auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        triage = screen.triage
+        assert row_text(app, 0).startswith("── 2025-01-03")
+        await go_to(pilot, 14)  # low-bit LLM quantization, in the first digest
+        await pilot.press("y")
+        await ranked(pilot)
+        assert triage.row_count() == len(triage.view) == 31  # no dividers in this order
+        assert not any(row_text(app, y).startswith("──") for y in range(31))
+        assert screen.current_paper().arxiv_id == triage.papers[14].arxiv_id
+        await pilot.press("L")
+        await ranked(pilot)
+        options = app.screen.query_one("OptionList")
+        lines = {
+            options.get_option_at_index(i).id: str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        }
+        assert "2025-01-04" in lines["2501.00001"]  # the later digest's paper, named so
+        await pilot.press("escape", "y")
+        assert row_text(app, 0).startswith("── 2025-01-03")  # digest order: dividers back
+        assert screen.current_paper().arxiv_id == triage.papers[14].arxiv_id
