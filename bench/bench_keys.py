@@ -99,7 +99,8 @@ def detail_region(lines: list[str], width: int) -> str:
     if width < 100:
         border = next((n for n, line in enumerate(lines) if line.startswith("▁▁▁▁")), 0)
         return "\n".join(lines[border + 1 :])
-    return "\n".join(line[int(width * 0.45) + 1 :] for line in lines)
+    # Right of the list's border, wherever the stylesheet puts it.
+    return "\n".join(line.partition("▕")[2] for line in lines)
 
 
 def start(path: Path, state: Path, width: int, height: int, program: str) -> int:

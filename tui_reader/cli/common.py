@@ -1,0 +1,210 @@
+"""Steps every command shares: errors, warnings, digests, the state file, output rows.
+
+API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`` and
+``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
+(digests, with one warning summary line unless --verbose); ``chosen_state_path``,
+``open_store`` and ``save`` (the state file for a scripting command);
+``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
+``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row);
+``write_json_rows`` and ``write_json_indented`` (JSON on standard output).
+
+Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
+read-only creates, moves and writes nothing; a change that did not reach the disk is
+never reported as done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..config import Config, load_config
+from ..digest import DigestWarning, Library, load_library
+from ..locations import config_path, sample_digest_path, state_path
+from ..model import Paper, parse_arxiv_id
+from ..store import PaperState, StateStore
+
+EXIT_USAGE = 2
+EXIT_NOT_SAVED = 1  # a change that did not reach the disk
+
+
+class CommandError(Exception):
+    """A user error: printed as one line, exit code 2."""
+
+
+class NotSavedError(Exception):
+    """A change that did not reach the disk: printed as one line, exit code 1."""
+
+
+def digest_paths(paths: Sequence[Path], config: Config) -> list[Path]:
+    """What to open: the paths given, else the configured digests, else the sample."""
+    if paths:
+        return list(paths)
+    if config.digests:
+        return list(config.digests)
+    return [sample_digest_path()]
+
+
+def load(paths: Sequence[Path], args: argparse.Namespace) -> Library:
+    """Every digest below ``paths`` (load_library finds and orders them), warnings shown.
+
+    A file that is not a digest is skipped with a warning; DigestError (exit 2) only
+    when no paper at all was found.
+    """
+    library = load_library(paths, getattr(args, "layout", None))
+    report_warnings(library.warnings, library.skipped, getattr(args, "verbose", False))
+    return library
+
+
+def report_warnings(warnings: Sequence[DigestWarning], skipped: Sequence[DigestWarning],
+                    verbose: bool) -> None:  # fmt: skip
+    """Every warning with --verbose; else one line that counts them."""
+    if verbose:
+        for warning in warnings:
+            warn(str(warning))
+        return
+    others = len(warnings) - len(skipped)
+    parts = []
+    if skipped:
+        names = ", ".join(warning.path.name for warning in skipped[:3])
+        more = ", ..." if len(skipped) > 3 else ""
+        parts.append(f"{plural(len(skipped), 'file')} skipped ({names}{more})")
+    if others:
+        parts.append(f"{plural(others, 'warning')} in digests")
+    if parts:
+        warn(f"{'; '.join(parts)}; --verbose lists them")
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def load_given_or_default(paths: Sequence[Path], args: argparse.Namespace) -> list[Paper]:
+    """The papers of ``paths``, else of the configured digests, else of the sample."""
+    return load(digest_paths(paths, load_config(config_path())), args).papers
+
+
+def warn(message: str) -> None:
+    print(f"digest-reader: warning: {message}", file=sys.stderr)
+
+
+def chosen_state_path(args: argparse.Namespace) -> Path:
+    path = state_path(getattr(args, "db", None))
+    if path.is_dir():
+        raise CommandError(
+            f"the state file {path} is a folder; name a file, such as {path / 'state.json'}"
+        )
+    return path
+
+
+@contextmanager
+def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[StateStore]:
+    """The state file for a scripting command: read now, written once at the end.
+
+    ``read_only`` (list, export): nothing on disk is created, moved or written. Otherwise
+    a change that does not reach the disk raises NotSavedError (exit 1) naming why.
+    """
+    store = StateStore.open(chosen_state_path(args), background=False, read_only=read_only)
+    said: str | None = None
+    try:
+        yield store
+        if not read_only:
+            save(store)
+    except NotSavedError as error:
+        said = str(error)
+        raise
+    finally:
+        store.close()
+        for notice in store.notices:
+            if notice != said:
+                warn(notice)
+
+
+def save(store: StateStore) -> None:
+    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not."""
+    if not store.flush():
+        raise NotSavedError(store.notices[-1] if store.notices else f"cannot write {store.path}")
+
+
+def arxiv_id_argument(text: str) -> str:
+    """The arXiv id in ``text`` (an id, a versioned id or an arXiv URL); else exit 2."""
+    try:
+        return parse_arxiv_id(text)[0]
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+
+
+def flags(state: PaperState) -> str:
+    return "".join(
+        (
+            "." if state.read else "N",
+            "*" if state.starred else ".",
+            "+" if state.note else ".",
+        )
+    )
+
+
+def print_row(label: str, state: PaperState, *columns: str) -> None:
+    """A line of text output: the paper's id, its state ``flags``, then ``columns``, by tabs."""
+    print("\t".join((label, flags(state), *columns)))
+
+
+def write_json(
+    papers: Sequence[Paper], store: StateStore, scores: Mapping[str, float] | None = None
+) -> None:
+    """A JSON array, one paper per line (``scores``, by id, add a ``score`` key)."""
+    state = store.state
+
+    def row(paper: Paper) -> dict[str, object]:
+        fields = paper_json(paper, state(paper.arxiv_id))
+        if scores:
+            fields["score"] = scores[paper.arxiv_id]
+        return fields
+
+    write_json_rows(row(paper) for paper in papers)
+
+
+def write_json_rows(rows: Iterable[Mapping[str, object]]) -> None:
+    """A JSON array, one row per line; ``[]`` when there is none.
+
+    ``encode`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``) would
+    run the pure-Python one, several times slower on a year of papers."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = [encode(row) for row in rows]
+    sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
+
+
+def write_json_indented(value: object) -> None:
+    """``value`` as indented JSON (the pure-Python encoder: for short outputs only)."""
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write("\n")
+
+
+def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:
+    """The fields of ``list --json``; a field a digest does not give is null or empty."""
+    return {
+        "id": paper.arxiv_id,
+        "version": paper.version,
+        "title": paper.title,
+        "authors": list(paper.authors),
+        "date": paper.date.isoformat() if paper.date else None,
+        "url": paper.url,
+        "abstract": paper.abstract or None,
+        "keywords": list(paper.keywords),
+        "categories": list(paper.categories),
+        "comments": paper.comments or None,
+        "journal_ref": paper.journal_ref or None,
+        "summary": paper.summary or None,
+        "code": paper.code_url or None,
+        "topics": list(paper.topics),
+        "cross_list": paper.cross_list,
+        "replacement": paper.replacement,
+        "digests": [digest.label for digest in paper.digests],
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note or None,
+    }

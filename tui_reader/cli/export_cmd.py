@@ -1,0 +1,61 @@
+"""``digest-reader export``: papers as BibTeX, RIS, CSL-JSON, CSV or Markdown.
+
+API: ``run_export(args) -> int``.
+
+Rules: the state file is opened read-only; an existing FILE is overwritten only with
+``--force``; nothing to export writes nothing and says so on stderr (exit 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..export import export_papers, write_export
+from ..query import QueryError
+from .common import CommandError, load_given_or_default, open_store, warn
+
+
+def run_export(args: argparse.Namespace) -> int:
+    which = args.which or ("all" if args.query.strip() else "starred")
+    output: Path | None = args.output
+    if output is not None:
+        if output.is_dir():
+            raise CommandError(f"{output}: is a folder; give a file name")
+        if output.exists() and not args.force:
+            raise CommandError(f"{output}: exists; add --force to overwrite it")
+    loaded = None
+    if args.paths or which == "all":
+        loaded = load_given_or_default(args.paths, args)
+    with open_store(args, read_only=True) as store:
+        try:
+            export = export_papers(
+                store, loaded, which, fmt=args.format, query=args.query, sort=args.sort,
+                utf8=args.utf8,
+            )  # fmt: skip
+        except QueryError as error:
+            raise CommandError(f"--query: {error}") from None
+    for arxiv_id in export.missing:
+        warn(f"{arxiv_id} is {which} but the state file has no details of it; skipped")
+    for message in export.warnings:
+        warn(message)
+    if not export.papers:
+        which_papers = "papers" if which == "all" else f"{which} papers"
+        matching = " matching the query" if args.query.strip() else ""
+        print(f"digest-reader: no {which_papers}{matching} to export; nothing written.",
+              file=sys.stderr)  # fmt: skip
+        return 0
+    if output is None:
+        sys.stdout.write(export.text)
+        return 0
+    try:
+        write_export(output, export.text, overwrite=args.force)
+    except FileExistsError:
+        raise CommandError(f"{output}: exists; add --force to overwrite it") from None
+    except OSError as error:
+        raise CommandError(f"{output}: cannot write ({error.strerror or error})") from None
+    count = len(export.papers)
+    print(f"digest-reader: wrote {count} {'paper' if count == 1 else 'papers'} "
+          f"({args.format}) to {output}", file=sys.stderr)  # fmt: skip
+    return 0

@@ -1,0 +1,136 @@
+"""``digest-reader list``: papers as text lines or one JSON array; ``--tags``.
+
+API: ``run_list(args) -> int``.
+
+Rules: the state file is opened read-only. With no PATH, ``--starred`` / ``--noted``
+list from the state file alone (papers marked by id only show as ``(details unknown)``).
+``--sort relevance`` ranks with ``similar_cmd.sort_by_relevance`` and adds a score.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from ..export import filter_papers
+from ..model import Paper
+from ..query import QueryError
+from ..store import PaperState, StateStore
+from .common import (
+    CommandError,
+    load_given_or_default,
+    open_store,
+    paper_json,
+    print_row,
+    warn,
+    write_json,
+    write_json_indented,
+    write_json_rows,
+)
+from .similar_cmd import sort_by_relevance
+
+
+def run_list(args: argparse.Namespace) -> int:
+    with open_store(args, read_only=True) as store:
+        if args.tags:
+            return list_tags(store, args)
+        if not args.paths and (args.starred or args.noted) and not args.unread:
+            if not args.query.strip() and args.sort == "digest":
+                return list_from_state(store, args)
+            papers = every = [
+                paper
+                for arxiv_id in store.ids(starred=args.starred or None, noted=args.noted or None)
+                if (paper := store.snapshot(arxiv_id)) is not None
+            ]
+        else:
+            every = load_given_or_default(args.paths, args)
+            papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
+        scores: dict[str, float] = {}
+        if args.sort == "relevance":
+            papers = queried(papers, store, args, sort="digest")
+            papers, scores = sort_by_relevance(papers, every, store)
+        else:
+            papers = queried(papers, store, args)
+        if args.json:
+            write_json(papers, store, scores)
+        else:
+            for paper in papers:
+                score = (f"{scores[paper.arxiv_id]:+.3f}",) if scores else ()
+                print_row(paper.versioned_id, store.state(paper.arxiv_id), *score, paper.title)
+    return 0
+
+
+def queried(
+    papers: list[Paper], store: StateStore, args: argparse.Namespace, sort: str | None = None
+) -> list[Paper]:
+    """``papers`` matching ``--query``, in ``--sort`` order (or ``sort``); a bad query is
+    exit 2."""
+    sort = sort or args.sort
+    if not args.query.strip() and sort == "digest":
+        return papers
+    try:
+        return filter_papers(papers, store, args.query, sort)
+    except QueryError as error:
+        raise CommandError(f"--query: {error}") from None
+
+
+def list_tags(store: StateStore, args: argparse.Namespace) -> int:
+    counts = store.tag_counts()
+    if args.json:
+        write_json_indented(counts)
+    else:
+        for tag, count in counts.items():
+            print(f"{tag}\t{count}")
+    return 0
+
+
+def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
+    """Starred / noted papers from the state file alone; those without details by id."""
+    ids = store.ids(starred=args.starred or None, noted=args.noted or None)
+    unknown = 0
+    rows: list[dict[str, object]] = []
+    for arxiv_id in ids:
+        state = store.state(arxiv_id)
+        paper = store.snapshot(arxiv_id)
+        if paper is None:
+            unknown += 1
+        if args.json:
+            rows.append(paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state))
+        elif paper is not None:
+            print_row(paper.versioned_id, state, paper.title)
+        else:
+            print_row(arxiv_id, state, "(details unknown)")
+    if args.json:
+        write_json_rows(rows)
+    if unknown:
+        warn(
+            f"{unknown} of these papers were marked by id without a digest; their details "
+            "are unknown (mark them again with --digest PATH to store them)"
+        )
+    return 0
+
+
+def unknown_paper_json(arxiv_id: str, state: PaperState) -> dict[str, object]:
+    """A row for a paper whose details were never stored: its id and state only."""
+    return {
+        "id": arxiv_id,
+        "version": None,
+        "title": None,
+        "authors": [],
+        "date": None,
+        "url": f"https://arxiv.org/abs/{arxiv_id}",
+        "abstract": None,
+        "keywords": [],
+        "digests": [],
+        "read": state.read,
+        "starred": state.starred,
+        "note": state.note or None,
+        "details_unknown": True,
+    }
+
+
+def wanted(state: PaperState, args: argparse.Namespace) -> bool:
+    if args.starred and not state.starred:
+        return False
+    if args.unread and state.read:
+        return False
+    return not (args.noted and not state.note)

@@ -1,0 +1,167 @@
+"""``digest-reader open`` (the default command): run the app over the digests.
+
+API: ``run_open(args) -> int``; ``connect_store(app, store)`` routes the store's news to
+the app's thread; ``exit_cleanly_on_signals(app, store)`` (a context manager) saves and
+leaves on SIGTERM, SIGHUP, SIGQUIT or a terminal that went away.
+
+Rules: the UI (Textual) is imported only here, inside ``run_open``, when the app runs;
+the state file is read behind the screen; the command never exits 0 with changes that
+are not on disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..config import load_config
+from ..digest import (
+    DigestError,
+    check_digest_file,
+    find_digest_files,
+    no_papers_error,
+    ordered_digest_files,
+)
+from ..locations import config_path
+from ..store import LOCK_TIMEOUT, StateStore
+from .common import EXIT_NOT_SAVED, chosen_state_path, digest_paths, warn
+
+
+def run_open(args: argparse.Namespace) -> int:
+    config = load_config(config_path())
+    paths = digest_paths(args.paths, config)
+    files, problems = find_digest_files(paths)
+    readable = []
+    for path in files:
+        try:
+            check_digest_file(path)
+            readable.append(path)
+        except DigestError as error:
+            problems.append(error.as_warning())
+    if not readable:
+        raise no_papers_error(paths, problems)
+    # The app reads every file again and lists what it skipped among its warnings.
+    files = ordered_digest_files(paths)
+    words = [*config.highlight, *(w for w in args.highlight if w.strip())]
+    auto_read = config.auto_read and not args.no_auto_read
+
+    from ..ui.app import make_app  # the UI only when the app runs
+
+    store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
+    try:
+        app = make_app(files, store, words=words, auto_read=auto_read,
+                       read_after=config.read_after, restore=not args.fresh)  # fmt: skip
+        connect_store(app, store)
+        with exit_cleanly_on_signals(app, store):
+            app.run()
+    finally:
+        store.close()
+    for notice in store.notices:
+        warn(notice)
+    code = app.return_code or 0
+    if store.unsaved and code == 0:  # never exit 0 with changes not on disk
+        warn(f"changes were NOT saved to {store.path}")
+        code = EXIT_NOT_SAVED
+    return code
+
+
+def connect_store(app, store: StateStore) -> None:
+    """Route the store's news (from its own thread) to the app's thread."""
+
+    def on_thread(callback):
+        def deliver(*args: object) -> None:
+            # RuntimeError: the app is closing, there is nothing left to show it on.
+            with contextlib.suppress(RuntimeError):
+                if app.is_running:
+                    app.call_from_thread(callback, *args)
+
+        return deliver
+
+    store.on_external_change = on_thread(app.triage_screen.state_changed_elsewhere)
+    store.on_notice = on_thread(app.store_notice)
+
+
+# How long the app may take to leave after a signal or a lost terminal; past it the
+# process ends itself (after the save), whatever the UI's threads are stuck in.
+LEAVE_WITHIN = 1.5
+LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
+
+
+@contextmanager
+def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITHIN,
+                            terminal_fd: int | None = None) -> Iterator[None]:  # fmt: skip
+    """SIGTERM, SIGHUP, SIGQUIT or a terminal that went away: save, then leave.
+
+    The store is flushed from a thread (the interrupted main thread may be inside it) and
+    the app asked to exit with code 128 + the signal's number. A watchdog then ends the
+    process with ``os._exit`` once the save is done if it is still running ``grace``
+    seconds later: with the terminal gone, Textual's output thread dies on EIO and its
+    bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
+    thread polls the terminal (``terminal_fd``, default stdin) and treats a hang-up that
+    came without SIGHUP the same way.
+    """
+    leaving = threading.Event()
+
+    def leave(code: int) -> None:
+        if leaving.is_set():
+            return
+        leaving.set()
+        saved = threading.Event()
+
+        def save() -> None:
+            try:
+                store.flush()
+            finally:
+                saved.set()
+
+        def watchdog(deadline: float) -> None:
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            # Still here: the UI is stuck. Leave once the save is done (it waits for
+            # another copy's lock at most that long; saving matters more than speed).
+            saved.wait(LOCK_TIMEOUT + 1.0)
+            os._exit(code)
+
+        threading.Thread(target=save, name="save-on-signal", daemon=True).start()
+        deadline = time.monotonic() + grace
+        threading.Thread(target=watchdog, args=(deadline,), name="exit-watchdog",
+                         daemon=True).start()  # fmt: skip
+        with contextlib.suppress(Exception):
+            app.exit(return_code=code)
+
+    def handler(signum: int, frame: object) -> None:
+        leave(128 + signum)
+
+    def watch_terminal(fd: int) -> None:
+        import termios
+
+        while not leaving.wait(0.25):
+            try:
+                termios.tcgetattr(fd)
+            except termios.error:
+                leave(128 + signal.SIGHUP)  # app.exit is safe from another thread
+                return
+            except (OSError, RuntimeError):
+                return
+
+    previous = {}
+    for name in LEAVING_SIGNALS:
+        signum = getattr(signal, name, None)
+        if signum is not None:
+            previous[signum] = signal.signal(signum, handler)
+    fd = sys.stdin.fileno() if terminal_fd is None and sys.stdin.isatty() else terminal_fd
+    if fd is not None and os.name == "posix":
+        threading.Thread(target=watch_terminal, args=(fd,), name="terminal-watch",
+                         daemon=True).start()  # fmt: skip
+    try:
+        yield
+    finally:
+        leaving.set()  # stops the terminal watch; a running watchdog still ends us
+        for signum, old in previous.items():
+            signal.signal(signum, old)

@@ -1,0 +1,258 @@
+"""The command line's grammar: every command's options, the help text, the default command.
+
+API: ``build_parser() -> ArgumentParser``; ``split_default_command(argv)`` inserts
+``open`` when the first word is not a command, so ``digest-reader PATH`` works;
+``COMMANDS``, ``EPILOG``; ``query_and_sort_arguments`` and ``add_similar_command``
+(pieces of ``build_parser``).
+
+Rules: argparse only, no work. ``--db`` is accepted before or after the command and a
+command's parser never resets one given before it. On ``export``, ``--format`` names the
+output format, so the digest layout is ``--layout`` there.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .. import __version__
+from ..exporters import FORMATS as EXPORT_FORMATS
+from ..formats import FORMATS as LAYOUTS
+from ..query import SORTS
+
+COMMANDS = ("open", "list", "mark", "export", "similar")
+
+EPILOG = """\
+examples:
+  digest-reader                          open the configured digests (or the sample)
+  digest-reader ~/digests/2025-01-03.md  open one digest
+  digest-reader ~/digests                open every digest below a folder
+  digest-reader list ~/mail -v           list, naming every file skipped
+  digest-reader list ~/digests --json    list papers as JSON
+  digest-reader list --starred --json    starred papers, from the state file alone
+  digest-reader list --unread --sort relevance   unread papers, likeliest to be starred first
+  digest-reader similar 2412.21188       the papers most like this one
+  digest-reader mark 2412.21188 --star --note "read section 3"
+  digest-reader export -o refs.bib       starred papers as BibTeX
+  digest-reader list ~/digests --query 'author:han title:"sparse attention" -is:read'
+  digest-reader export ~/digests --query 'tag:to-cite' --format ris -o refs.ris
+
+query:  words as in the app's search, field:value (author: title: abs: kw: id: cat: tag:
+        note: digest: date:2025-01..2025-03 is:unread|read|starred|noted|tagged),
+        AND (implicit), OR, NOT or -term, (groups), "phrases"
+
+state:  --db PATH, or $DIGEST_READER_DB, else state.json in your user data folder
+formats (detected per file; --format NAME forces one):
+{formats}
+config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
+          digests = "~/arxiv-digests"   # opened when no PATH is given
+          highlight = ["sparse"]        # extra words to highlight
+          read_after = 2                # seconds on screen before a paper is read
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: a subcommand's parser must not reset a --db given before the subcommand.
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="state file (default: $DIGEST_READER_DB or user data folder)",
+    )
+
+    parser = argparse.ArgumentParser(
+        prog="digest-reader",
+        description="Triage arXiv Markdown digests: read, star, note, export BibTeX.",
+        epilog=EPILOG.format(formats=format_list()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def paths_argument(
+        command: argparse.ArgumentParser,
+        *,
+        layouts: bool = True,
+        layout_flags: tuple[str, ...] = ("--format", "--layout"),
+    ) -> None:
+        command.add_argument(
+            "paths", nargs="*", type=Path, metavar="PATH", help="digest file or folder"
+        )
+        if layouts:
+            format_argument(command, layout_flags)
+
+    def format_argument(
+        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
+    ) -> None:
+        command.add_argument(
+            "-v",
+            "--verbose",
+            action="store_true",
+            help="list every digest warning (default: one summary line)",
+        )
+        command.add_argument(
+            *flags,
+            dest="layout",
+            choices=[module.NAME for module in LAYOUTS],
+            metavar="NAME",
+            help="read every digest as this layout instead of detecting it",
+        )
+
+    open_cmd = commands.add_parser(
+        "open",
+        parents=[common],
+        help="open the app (the default command)",
+        description="Open digests in the app. This is what `digest-reader [PATH ...]` runs.",
+    )
+    paths_argument(open_cmd, layouts=False)  # the app detects layouts itself
+    open_cmd.add_argument(
+        "--highlight",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="also highlight WORD in abstracts (repeatable)",
+    )
+    open_cmd.add_argument(
+        "--no-auto-read",
+        action="store_true",
+        help="never mark a paper read on its own (only r and space at its end do)",
+    )
+    open_cmd.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start at the top, without the last session's paper, filter and search",
+    )
+
+    list_cmd = commands.add_parser(
+        "list",
+        parents=[common],
+        help="list papers (text or --json)",
+        description="List papers, one per line or as a JSON array. With no PATH, --starred "
+        "and --noted list from the state file alone.",
+    )
+    paths_argument(list_cmd)
+    list_cmd.add_argument("--json", action="store_true", help="print one JSON array")
+    list_cmd.add_argument("--starred", action="store_true", help="only starred papers")
+    list_cmd.add_argument("--unread", action="store_true", help="only unread papers")
+    list_cmd.add_argument("--noted", action="store_true", help="only papers with a note")
+    list_cmd.add_argument("--tags", action="store_true", help="every tag with its count")
+    query_and_sort_arguments(list_cmd, relevance=True)
+    add_similar_command(commands, common, paths_argument)
+
+    mark_cmd = commands.add_parser(
+        "mark",
+        parents=[common],
+        help="mark papers read / starred / noted",
+        description="Change the state of papers by arXiv id (2412.21188, 2412.21188v2 or an "
+        "arXiv URL). An id must be in the state file already or in a --digest.",
+    )
+    mark_cmd.add_argument("ids", nargs="+", metavar="ID")
+    read = mark_cmd.add_mutually_exclusive_group()
+    read.add_argument("--read", dest="read", action="store_const", const=True)
+    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    star = mark_cmd.add_mutually_exclusive_group()
+    star.add_argument("--star", dest="star", action="store_const", const=True)
+    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    note = mark_cmd.add_mutually_exclusive_group()
+    note.add_argument("--note", metavar="TEXT", help="set the note (- reads standard input)")
+    note.add_argument("--note-file", type=Path, metavar="PATH", help="set the note from a file")
+    note.add_argument("--clear-note", action="store_true")
+    mark_cmd.add_argument("--tag", action="append", default=[], metavar="TAG",
+                          help="add a tag (repeatable)")  # fmt: skip
+    mark_cmd.add_argument("--untag", action="append", default=[], metavar="TAG",
+                          help="remove a tag (repeatable)")  # fmt: skip
+    mark_cmd.add_argument(
+        "--digest",
+        action="append",
+        default=[],
+        type=Path,
+        metavar="PATH",
+        help="digest file or folder that supplies the papers' metadata (repeatable)",
+    )
+    format_argument(mark_cmd)
+
+    export_cmd = commands.add_parser(
+        "export",
+        parents=[common],
+        help="export papers as BibTeX, RIS, CSL-JSON, CSV or Markdown",
+        description="Write the starred (default), noted or all papers as BibTeX, RIS, "
+        "CSL-JSON, CSV or a Markdown reading list. Starred and noted papers come from the "
+        "state file, so no digest is needed; with PATH, only papers of those digests are "
+        "exported. With --query alone, the papers of the digests (PATH, else the configured "
+        "ones) that match it are exported.",
+    )
+    # On export, --format names the output format: the digest layout is --layout there.
+    paths_argument(export_cmd, layout_flags=("--layout",))
+    which = export_cmd.add_mutually_exclusive_group()
+    which.add_argument("--starred", dest="which", action="store_const", const="starred")
+    which.add_argument("--noted", dest="which", action="store_const", const="noted")
+    which.add_argument("--all", dest="which", action="store_const", const="all",
+                       help="every paper of the digests")  # fmt: skip
+    export_cmd.add_argument("-o", "--output", type=Path, metavar="FILE",
+                            help="write to FILE (default: standard output)")  # fmt: skip
+    export_cmd.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    export_cmd.add_argument("--utf8", action="store_true",
+                            help="BibTeX: keep non-ASCII characters instead of LaTeX commands "
+                            "(for biber with XeLaTeX or LuaLaTeX)")  # fmt: skip
+    export_cmd.add_argument("-f", "--format", choices=tuple(EXPORT_FORMATS), default="bibtex",
+                            help="output format (default: bibtex)")  # fmt: skip
+    query_and_sort_arguments(export_cmd)
+    return parser
+
+
+def query_and_sort_arguments(command: argparse.ArgumentParser, *, relevance: bool = False) -> None:
+    """``--query`` and ``--sort``; ``relevance`` adds the learned order (``list`` only)."""
+    command.add_argument("-q", "--query", default="", metavar="Q",
+                         help="only papers matching the query Q: author:han -is:read ... "
+                         "(digest-reader --help lists the fields)")  # fmt: skip
+    extra = ", relevance (likeliest to be starred first, with a score)" if relevance else ""
+    command.add_argument("--sort", choices=(*SORTS, "relevance") if relevance else SORTS,
+                         default="digest",
+                         help="order: digest (default), date (newest first), title, "
+                         f"author (first author's family name){extra}")  # fmt: skip
+
+
+def split_default_command(argv: Sequence[str], commands: Sequence[str] = COMMANDS) -> list[str]:
+    """Insert ``open`` when the first word is not a subcommand, so paths work bare."""
+    args = list(argv)
+    index = 0
+    while index < len(args):
+        word = args[index]
+        if word == "--db":
+            index += 2
+            continue
+        if word.startswith("--db="):
+            index += 1
+            continue
+        if word in ("-h", "--help", "--version"):
+            return args
+        break
+    if index < len(args) and args[index] in commands:
+        return args
+    return [*args[:index], "open", *args[index:]]
+
+
+def format_list() -> str:
+    return "\n".join(f"  {module.NAME:<16}{module.DESCRIPTION}" for module in LAYOUTS)
+
+
+def add_similar_command(
+    commands: argparse._SubParsersAction,
+    common: argparse.ArgumentParser,
+    paths_argument: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """The ``similar`` command."""
+    similar_cmd = commands.add_parser(
+        "similar",
+        parents=[common],
+        help="the papers most like one paper",
+        description="List the papers of the digests most similar to paper ID (cosine of "
+        "TF-IDF over title, keywords and abstract), nearest first, with their state.",
+    )
+    similar_cmd.add_argument("id", metavar="ID", help="arXiv id or URL of a paper in the digests")
+    paths_argument(similar_cmd)
+    similar_cmd.add_argument("-n", type=int, default=10, metavar="N", help="how many (10)")
+    similar_cmd.add_argument("--json", action="store_true", help="print one JSON array")
