@@ -43,6 +43,7 @@ from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
 SEARCH_HINT = 'words match from their start: song han ≠ Qingsong · "a phrase" in quotes'
+RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
@@ -183,8 +184,6 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
         seen = len(self.triage.view)
         self.triage.add_papers(papers, replaced)
         self.ranking_papers_added(papers, replaced)
-        if first:
-            self.call_after_refresh(self.ranking_start)  # counting starts after first paint
         cursor = None
         if first or (self._awaiting_unread and not self._user_moved):
             # Until the user moves, the cursor waits on the first unread paper.
@@ -199,6 +198,10 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
 
     def loading_finished(self, warnings: list[str], errors: list[str]) -> None:
         self.reading_digests = False
+        # The ranking's import and counting hold the interpreter: not while loading,
+        # nor under the first keys pressed as the last papers arrive (y and L start it
+        # at once).
+        self.set_timer(RANK_AFTER, self.ranking_start)
         for error in errors:
             self.notify(error, title="Digest skipped", severity="error", timeout=10)
         if warnings:

@@ -3,7 +3,7 @@
 ``ForYouActions`` is mixed into ``TriageScreen`` (which provides ``triage``,
 ``paper_list``, ``current_paper``, ``show_current``, ``update_summary``,
 ``_view_rebuilt`` and ``action_clear_search``). The screen calls three hooks:
-``ranking_start()`` once the first papers are painted, ``ranking_papers_added(new,
+``ranking_start()`` a moment after loading ends, ``ranking_papers_added(new,
 replaced)`` on each loader hand-over and ``ranking_judged()`` after a star, unstar,
 undo or another copy's changes (reads alone do not refit: the list would shift under
 a reader moving through it; they count at the next fit).
