@@ -95,7 +95,7 @@ def main() -> None:
     if args.scale:
         from bench import bench_store_scale
 
-        sys.argv = [sys.argv[0], *rest]
+        sys.argv = [sys.argv[0], "--papers", str(args.papers), *rest]
         bench_store_scale.main()
         return
 

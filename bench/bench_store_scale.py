@@ -5,6 +5,7 @@ Every paper is starred and noted, so every record carries its details (abstract 
 
 * the state's size on disk (snapshot and journal);
 * ``StateStore.open()`` until the first ``state()`` answers (wall and CPU time);
+* ``snapshot(id)``: one paper's details, read from the snapshot file when asked;
 * ``flush()`` after one change, and how long it holds the inter-process lock;
 * folding the journal into a new snapshot (background work), and its lock-held part;
 * ``digest-reader list --starred --json`` (wall time, peak memory of the process);
@@ -150,6 +151,18 @@ def main() -> None:
             store.close()
         print(f"open() until the first state(): wall median {statistics.median(walls):.2f} s, "
               f"CPU median {statistics.median(cpus):.2f} s")  # fmt: skip
+
+        store = StateStore.open(path, background=False, read_only=True)
+        reads = []
+        for index in range(0, args.papers, max(1, args.papers // 1000)):
+            arxiv_id = make_paper(index).arxiv_id
+            start = time.perf_counter()
+            assert store.snapshot(arxiv_id) is not None
+            reads.append(time.perf_counter() - start)
+        store.close()
+        print(f"snapshot(id), details read from the file: median "
+              f"{statistics.median(reads) * 1e6:.0f} us, max {max(reads) * 1e6:.0f} us "
+              f"over {len(reads):,} papers")  # fmt: skip
 
         start = time.perf_counter()
         lazy = StateStore.open(path, lazy=True)

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from tests.store_helpers import REPO_ROOT, make_paper
 from tui_reader.store import PaperState, StateStore, open_tinydb
+from tui_reader.store.details import resolve
 from tui_reader.store.files import install
-from tui_reader.store.snapshot import PaperTable, decode, write
+from tui_reader.store.snapshot import PaperTable, decode, hot, write
 
 
 @pytest.fixture
@@ -254,9 +255,11 @@ def test_the_file_is_a_tinydb_database(store, path):
     store.set_setting("theme", "nord")
     store.flush()
     data = json.loads(path.read_text(encoding="utf-8"))
-    assert set(data) == {"meta", "settings", "papers"}
-    assert data["meta"] == {"schema": {"version": 2}}
-    db = open_tinydb(path)
+    assert set(data) == {"meta", "settings", "papers", "details"}
+    assert data["meta"] == {"schema": {"version": 3}}
+    assert "paper" not in data["papers"]["2501.00001"]  # the hot record: judgements only
+    assert data["details"]["2501.00001"]["title"] == paper.title
+    db = open_tinydb(path)  # puts the details back into the record
     doc = db.table("papers").get(doc_id="2501.00001")
     assert doc["starred"] is True
     assert doc["paper"]["title"] == paper.title
@@ -280,7 +283,7 @@ def test_a_file_written_through_tinydb_is_read(path):
 def test_a_one_line_file_as_tinydbs_json_storage_writes_it_is_read(path):
     doc = {"read": True, "starred": False, "note": "x", "citation_key": "k1", "updated_at": 2.0}
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"meta": {"schema": {"version": 2}}, "papers": {"2501.00001": doc}}))
+    path.write_text(json.dumps({"meta": {"schema": {"version": 3}}, "papers": {"2501.00001": doc}}))
     store = StateStore.open(path, background=False)
     assert store.state("2501.00001") == PaperState(True, False, "x", "k1", 2.0)
     assert store.notices == []
@@ -371,10 +374,19 @@ def test_the_line_reader_agrees_with_json_loads_on_what_the_writer_writes(
 ):
     path = tmp_path_factory.mktemp("layout") / "state.json"
     header = {"meta": {"schema": {"version": 1}}, "settings": {"s": {"value": settings_value}}}
-    install(write(path, header, PaperTable.from_docs(docs)), path)
+    install(write(path, header, PaperTable.from_docs(docs)).temp, path)
     text = path.read_text(encoding="utf-8")
-    assert decode(text) == json.loads(text)
-    assert decode(text)["papers"] == docs
+    tables = json.loads(text)
+    assert decode(text) == tables
+    details = tables.pop("details")
+    assert {k: v for k, v in docs.items() if "paper" in v} == {
+        k: tables["papers"][k] | {"paper": v} for k, v in details.items()
+    }
+    assert {k: hot(v) for k, v in docs.items()} == tables["papers"]
+    store = StateStore.open(path, background=False, read_only=True)  # the lazy reader
+    kept = {k: resolve(store._docs[k].get("paper"), k) for k in docs}
+    assert kept == {k: v.get("paper") for k, v in docs.items()}
+    store.close()
 
 
 @settings(max_examples=150, deadline=None)

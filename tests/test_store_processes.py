@@ -182,7 +182,7 @@ def large_template(tmp_path_factory) -> Path:
         for n in range(SCALE)
     }  # fmt: skip
     header = snapshot.header({}, {})
-    files.install(snapshot.write(path, header, snapshot.PaperTable.from_docs(docs)), path)
+    files.install(snapshot.write(path, header, snapshot.PaperTable.from_docs(docs)).temp, path)
     return path
 
 

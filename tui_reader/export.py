@@ -72,7 +72,10 @@ def select_papers(
 
 
 def citation_keys_for(store: StateStore, papers: Sequence[Paper]) -> dict[str, str]:
-    """Keys for ``papers``: the stored ones, and new ones stored now, never to change."""
+    """Keys for ``papers``: the stored ones, and new ones stored now, never to change.
+
+    A read-only store (the CLI's ``export``) holds new keys in memory until the caller
+    calls ``store.keep_in_journal()``."""
     existing = store.citation_keys()
     keys = assign_citation_keys(papers, existing)
     new = {arxiv_id: key for arxiv_id, key in keys.items() if arxiv_id not in existing}

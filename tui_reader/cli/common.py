@@ -168,14 +168,27 @@ def write_json(
     write_json_rows(row(paper) for paper in papers)
 
 
+JSON_BATCH = 1000  # rows encoded before they are written: memory stays flat
+
+
 def write_json_rows(rows: Iterable[Mapping[str, object]]) -> None:
     """A JSON array, one row per line; ``[]`` when there is none.
 
     ``encode`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``) would
-    run the pure-Python one, several times slower on a year of papers."""
+    run the pure-Python one, several times slower on a year of papers. Rows are encoded
+    and written a batch at a time, so a generator of rows is never held whole."""
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    lines = [encode(row) for row in rows]
-    sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n")
+    opening = "[\n"
+    lines: list[str] = []
+    for row in rows:
+        lines.append(encode(row))
+        if len(lines) == JSON_BATCH:
+            sys.stdout.write(opening + ",\n".join(lines))
+            opening, lines = ",\n", []
+    if lines:
+        sys.stdout.write(opening + ",\n".join(lines))
+        opening = ""
+    sys.stdout.write("[]\n" if opening == "[\n" else "\n]\n")
 
 
 def write_json_indented(value: object) -> None:

@@ -36,6 +36,7 @@ def run_export(args: argparse.Namespace) -> int:
             )  # fmt: skip
         except QueryError as error:
             raise CommandError(f"--query: {error}") from None
+        store.keep_in_journal()  # keys it assigned never change; the file is never rewritten
     for arxiv_id in export.missing:
         warn(f"{arxiv_id} is {which} but the state file has no details of it; skipped")
     for message in export.warnings:

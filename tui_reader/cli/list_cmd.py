@@ -10,6 +10,7 @@ list from the state file alone (papers marked by id only show as ``(details unkn
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
 
 from ..export import filter_papers
 from ..model import Paper
@@ -87,20 +88,26 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     """Starred / noted papers from the state file alone; those without details by id."""
     ids = store.ids(starred=args.starred or None, noted=args.noted or None)
     unknown = 0
-    rows: list[dict[str, object]] = []
-    for arxiv_id in ids:
-        state = store.state(arxiv_id)
-        paper = store.snapshot(arxiv_id)
-        if paper is None:
-            unknown += 1
-        if args.json:
-            rows.append(paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state))
-        elif paper is not None:
-            print_row(paper.versioned_id, state, paper.title)
-        else:
-            print_row(arxiv_id, state, "(details unknown)")
+
+    def rows() -> Iterator[dict[str, object]]:
+        nonlocal unknown
+        for arxiv_id in ids:
+            state = store.state(arxiv_id)
+            paper = store.snapshot(arxiv_id)
+            if paper is None:
+                unknown += 1
+            if args.json:
+                yield paper_json(paper, state) if paper else unknown_paper_json(arxiv_id, state)
+            elif paper is not None:
+                print_row(paper.versioned_id, state, paper.title)
+            else:
+                print_row(arxiv_id, state, "(details unknown)")
+
     if args.json:
-        write_json_rows(rows)
+        write_json_rows(rows())  # streamed a batch at a time
+    else:
+        for _ in rows():
+            pass
     if unknown:
         warn(
             f"{unknown} of these papers were marked by id without a digest; their details "

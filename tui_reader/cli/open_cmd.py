@@ -57,7 +57,8 @@ def run_open(args: argparse.Namespace) -> int:
     store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
     try:
         app = make_app(files, store, words=words, auto_read=auto_read,
-                       read_after=config.read_after, restore=not args.fresh)  # fmt: skip
+                       read_after=config.read_after, restore=not args.fresh,
+                       layout=args.layout)  # fmt: skip
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store):
             app.run()

@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
             action="store_true",
             help="list every digest warning (default: one summary line)",
         )
+        layout_argument(command, flags)
+
+    def layout_argument(
+        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
+    ) -> None:
         command.add_argument(
             *flags,
             dest="layout",
@@ -107,7 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the app (the default command)",
         description="Open digests in the app. This is what `digest-reader [PATH ...]` runs.",
     )
-    paths_argument(open_cmd, layouts=False)  # the app detects layouts itself
+    paths_argument(open_cmd, layouts=False)
+    layout_argument(open_cmd)  # no --verbose: the app lists its warnings (W)
     open_cmd.add_argument(
         "--highlight",
         action="append",

@@ -9,7 +9,9 @@ at once and appended to the journal by a background thread shortly afterwards.
 
 Files of the package, one concern each: ``records`` (a record's fields, checks and
 repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
-inter-process lock), ``snapshot`` (the TinyDB file, migrations), ``journal`` (the
+inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper details
+read from the snapshot only when asked), ``salvage`` (what is intact in a damaged file),
+``migrations`` (older formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the
 append-only change log), ``merge`` (per-field merging), ``loading`` (reading the files
 into memory), ``persist`` (writing, folding, the background thread), ``news`` (notices
 and callbacks), ``changes`` (the changing API) and ``working`` (``StateStore``: life
@@ -28,12 +30,14 @@ on_external_change=None, on_notice=None, read_only=False) -> StateStore``
     message, which is also appended to ``store.notices``. Both are plain attributes too,
     and are called from whichever thread found the news — usually the background thread,
     so a UI must marshal them to its own thread. Never while a store lock is held.
-    ``read_only``: nothing on disk is ever created, moved or written (for ``list``).
+    ``read_only``: nothing on disk is ever created, moved or written (for ``list`` and
+    ``export``), except what ``keep_in_journal()`` appends.
 
 Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which scan):
     ``state(arxiv_id) -> PaperState`` (defaults when unknown), ``known(arxiv_id) -> bool``,
     ``snapshot(arxiv_id) -> Paper | None`` (the paper as it was when starred, noted or
-    tagged), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
+    tagged; its details are read from the file now, one line: opening parses only the
+    judgements), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
     (sorted), ``tag_counts() -> dict[str, int]``, ``citation_keys() -> dict[str, str]``,
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
@@ -52,6 +56,9 @@ Persistence:
     ``flush() -> bool`` appends every change to the journal under the lock and fsyncs
     it (True when everything is on disk, False when saving failed — see ``notices``).
     ``reload() -> set[str]`` merges changes another copy wrote and returns their ids.
+    ``keep_in_journal() -> bool`` (a read-only store, for ``export``): append its
+    changes (the citation keys it assigned) to the journal of an existing, healthy state
+    file, never creating, moving or rewriting the file; False with a notice otherwise.
     ``close()`` stops the thread and flushes; idempotent; also done at interpreter exit.
     A ``StateStore`` is a context manager. ``install_signal_flush(store)`` makes SIGTERM
     and SIGHUP exit through ``SystemExit`` so the store is flushed on the way out.
@@ -68,7 +75,8 @@ Why the state survives
   replaying the journal over a snapshot that already holds some of it does no harm, and
   two copies changing different fields of one paper both win.
 * A damaged snapshot is never overwritten: it is moved to ``<file>.corrupt-<time>``
-  and every intact record in it is kept; odd values (numbers out of range, NaN, lone
+  and every intact record in it is kept (a damaged details line costs that paper's
+  details only, never its judgements); odd values (numbers out of range, NaN, lone
   surrogates) are repaired on read with one notice and a copy of the original kept.
 * A path that is not a regular file (a folder, a device, a FIFO, a socket, also behind a
   symlink), a read-only file and a file of a newer format are never written, moved or
@@ -82,8 +90,10 @@ from typing import Any
 
 from . import working
 from .lock import LOCK_TIMEOUT
+from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
-from .snapshot import MIGRATIONS, SCHEMA_VERSION, AtomicJSONStorage, open_tinydb
+from .snapshot import SCHEMA_VERSION
+from .tinydb_file import AtomicJSONStorage, open_tinydb
 from .working import StateStore, close_open_stores
 
 __all__ = [

@@ -15,6 +15,7 @@ from typing import Any
 
 from tui_reader.model import Paper
 
+from .details import DamagedDetails, resolve
 from .fields import StoreFields
 from .records import (
     EMPTY_DOC,
@@ -26,6 +27,16 @@ from .records import (
     repair_text,
     snapshot_of,
 )
+
+
+def _same_details(arxiv_id: str, kept: Any, snap: dict) -> bool:
+    if kept is None:
+        return False
+    try:
+        return resolve(kept, arxiv_id) == snap  # one line read when still in the file
+    except (DamagedDetails, OSError):
+        return False
+
 
 # Undo steps kept per session: enough for any real session, bounded for a long one.
 UNDO_LIMIT = 10_000
@@ -134,7 +145,7 @@ class Changes(StoreFields):
     ) -> bool:
         """Store ``current`` with ``values`` (and details); whether a judgement changed."""
         differs = {name: v for name, v in values.items() if current[name] != v}
-        if snap is not None and current.get("paper") == snap:
+        if snap is not None and _same_details(arxiv_id, current.get("paper"), snap):
             snap = None
         if not differs and snap is None:
             return False

@@ -98,6 +98,15 @@ def read_bytes(path: Path) -> tuple[bytes, tuple] | None:
     Raises NotOursError for what is not a regular file, StateFileError when it cannot be
     read for good (permissions), OSError for a failure that may pass.
     """
+    found = read_keeping_open(path)
+    if found is None:
+        return None
+    os.close(found[2])
+    return found[0], found[1]
+
+
+def read_keeping_open(path: Path) -> tuple[bytes, tuple, int] | None:
+    """``read_bytes``, plus a read-only descriptor on the file, for the caller to close."""
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
@@ -117,10 +126,12 @@ def read_bytes(path: Path) -> tuple[bytes, tuple] | None:
         while chunk := os.read(fd, 1 << 22):
             chunks.append(chunk)
     except IsADirectoryError:
-        raise NotOursError("a folder, not a file") from None
-    finally:
         os.close(fd)
-    return b"".join(chunks), stat_signature(st)
+        raise NotOursError("a folder, not a file") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return b"".join(chunks), stat_signature(st), fd
 
 
 def fsync_dir(folder: Path) -> None:
@@ -193,12 +204,19 @@ def backup_path(path: Path, kind: str) -> Path:
     return candidate
 
 
-def keep_copy(path: Path, raw: bytes, kind: str) -> Path | None:
-    """Keep ``raw`` beside ``path`` as ``<name>.<kind>-<time>``; None when impossible."""
+def keep_copy(path: Path, raw: bytes | None, kind: str) -> Path | None:
+    """Keep ``raw`` (None: the file at ``path`` as it is now) beside ``path`` as
+    ``<name>.<kind>-<time>``; None when impossible."""
     target = backup_path(path, kind)
     try:
-        with open(target, "xb") as handle:
-            handle.write(raw)
+        with contextlib.ExitStack() as stack:
+            handle = stack.enter_context(open(target, "xb"))
+            if raw is not None:
+                handle.write(raw)
+            else:
+                source = stack.enter_context(open(path, "rb"))
+                while chunk := source.read(1 << 22):
+                    handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
     except OSError:

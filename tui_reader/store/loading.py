@@ -41,10 +41,16 @@ class Loading(StoreFields):
         sig = files.signature(self._file)
         if self._snap_sig is not None and sig == self._snap_sig:
             return set()
+        self._pristine = True
         try:
-            found = files.read_bytes(self._file)
-            with _no_gc():
-                image = snapshot.Image.empty() if found is None else snapshot.parse(*found)
+            found = files.read_keeping_open(self._file)
+            with _no_gc():  # the image keeps the descriptor: details are read when asked
+                image = (
+                    snapshot.Image.empty()
+                    if found is None
+                    else snapshot.parse(found[0], found[1], fd=found[2])
+                )
+            del found
         except (NewerSchemaError, NotOursError) as exc:
             self._block(exc.reason, unreadable=True)
             return set()
@@ -62,7 +68,7 @@ class Loading(StoreFields):
             if any(arxiv_id not in image.papers for arxiv_id in known):
                 self._needs_fold = True  # replaced by a file that lacks what we know
                 self._mark_dirty_since()
-        return self._merge_in(image.papers.items(), image.settings.items())
+        return self._merge_in(image.papers.items(), image.settings.items(), distinct=True)
 
     def _damaged(self, error: StateFileError) -> snapshot.Image | None:
         """Keep the records still intact, move the damaged file aside (never overwrite)."""
@@ -75,6 +81,7 @@ class Loading(StoreFields):
                 image = snapshot.parse(found[0], found[1], lenient=True)
         kept = len(image.papers)
         what = f"{kept} intact paper records were kept" if kept else "reading state starts empty"
+        self._pristine = False
         if self.read_only or self._blocked is not None:
             self._notice_once(
                 f"The state file {self.path} is {error.reason}; it is left untouched ({what})."
@@ -110,6 +117,8 @@ class Loading(StoreFields):
 
     def _report(self, image: snapshot.Image) -> None:
         """Say what was migrated or repaired in a freshly read snapshot, keeping a copy."""
+        if image.damaged or image.repaired or image.salvaged or image.migrated_from is not None:
+            self._pristine = False
         if self.read_only or self._blocked is not None:
             if image.damaged or image.repaired:
                 self._notice_once(
@@ -144,10 +153,19 @@ class Loading(StoreFields):
         entries = self._journal.read_new()
         return self._merge_in(entries.papers, entries.settings)
 
-    def _merge_in(self, papers, settings) -> set[str]:
-        """Merge records read from a file into the working copy; ids visibly changed."""
+    def _merge_in(self, papers, settings, *, distinct: bool = False) -> set[str]:
+        """Merge records read from a file into the working copy; ids visibly changed.
+
+        ``distinct``: every id comes once (a snapshot's table; a journal may repeat one).
+        """
         changed: set[str] = set()
         papers = list(papers)
+        with self._lock:
+            if distinct and not self._docs:  # the first read: nothing to merge with
+                self._docs.update(papers)
+                unknown = visible(None)
+                changed = {i for i, doc in papers if visible(doc) != unknown}
+                papers = []
         for start in range(0, len(papers), 2000):  # let the UI thread in between batches
             with self._lock:
                 docs = self._docs

@@ -8,12 +8,17 @@ replaced: where two copies assigned different keys, the earlier assignment stays
 The merge is commutative, associative and idempotent (ties are broken by the values
 themselves), so replaying a journal entry twice, or in another order than another copy
 did, gives the same result everywhere. Nothing is ever deleted, so a merge is a union.
+
+Details still in a snapshot file (a ``details.Details`` handle, not parsed) are never
+read to be merged: details with the same change time are the same details (a time is
+stamped once, by the copy that made the change), so the other record's are kept.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from .details import Details
 from .records import FIELDS, dumps
 
 _ABSENT = object()
@@ -34,7 +39,7 @@ def _rank(name: str, value: Any, time: float) -> tuple:
 
 
 def _order(value: Any) -> str:
-    return "" if value is _ABSENT else dumps(value)
+    return "" if value is _ABSENT or isinstance(value, Details) else dumps(value)
 
 
 def merge_docs(ours: dict | None, theirs: dict | None) -> dict | None:
@@ -50,7 +55,11 @@ def merge_docs(ours: dict | None, theirs: dict | None) -> dict | None:
         other = theirs.get(name, _ABSENT)
         mine_time = ours_times.get(name, 0.0)
         other_time = theirs_times.get(name, 0.0)
-        if mine_time == other_time and (mine is other or mine == other):
+        if mine_time == other_time and (
+            mine is other
+            or (name == "paper" and _lazy_pair(mine, other))
+            or (mine == other and not isinstance(mine, Details))
+        ):
             continue
         if _rank(name, mine, mine_time) > _rank(name, other, other_time):
             if result is None:
@@ -65,6 +74,13 @@ def merge_docs(ours: dict | None, theirs: dict | None) -> dict | None:
         return theirs
     result["updated_at"] = max(result["changed"].values(), default=0.0)
     return result
+
+
+def _lazy_pair(mine: Any, other: Any) -> bool:
+    """Both present, one at least still in a file: the same details (see above)."""
+    if mine is _ABSENT or other is _ABSENT:
+        return False
+    return isinstance(mine, Details) or isinstance(other, Details)
 
 
 def merge_setting(ours: dict | None, theirs: dict | None) -> dict | None:

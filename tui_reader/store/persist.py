@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from . import files, snapshot
+from .details import Backing, retarget
 from .journal import Journal, paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
@@ -27,6 +28,7 @@ from .records import (
     NotOursError,
     SaveError,
 )
+from .snapshot import hot
 
 # Fold the journal into the snapshot when it is larger than this, or than an eighth of
 # the snapshot (whichever is larger): replaying it at start stays cheap.
@@ -59,6 +61,7 @@ class Persistence(Loading):
         self._other_tables: dict[str, Any] = {}
         self._snap_sig: tuple | None = None  # None: never read successfully
         self._needs_fold = False  # the snapshot itself needs rewriting
+        self._pristine = True  # the snapshot read as it is (no repair, salvage, upgrade)
         self._save_failing = False
         self._failures = 0
         self._retry_at = 0.0
@@ -127,19 +130,31 @@ class Persistence(Loading):
                 if not self._temps_cleaned:
                     self._temps_cleaned = True
                     files.remove_stale_temps(self._file)
-                self._read_journal()
-                with self._lock:
-                    papers = [(i, self._docs[i], i in self._dirty_details) for i in self._dirty]
-                    settings = [(n, self._settings[n]) for n in self._dirty_settings]
-                lines = [
-                    paper_line(i, doc if details else _without_details(doc))
-                    for i, doc, details in papers
-                ]
-                lines += [setting_line(name, doc) for name, doc in settings]
-                if lines:
-                    self._journal.append(lines)
+                written = self._append_pending()
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
+        self._mark_written(*written)
+        if self._needs_fold or self._journal.offset > max(
+            JOURNAL_FOLD_BYTES, (self._snap_sig[2] if len(self._snap_sig) > 2 else 0) // 8
+        ):
+            self._fold()
+
+    def _append_pending(self) -> tuple[list, list]:
+        """Append every pending change to the journal (the caller holds the file lock)."""
+        self._read_journal()
+        with self._lock:
+            papers = [(i, self._docs[i], i in self._dirty_details) for i in self._dirty]
+            settings = [(n, self._settings[n]) for n in self._dirty_settings]
+        lines = [
+            paper_line(i, doc if details and type(doc.get("paper")) is dict else hot(doc))
+            for i, doc, details in papers
+        ]
+        lines += [setting_line(name, doc) for name, doc in settings]
+        if lines:
+            self._journal.append(lines)
+        return papers, settings
+
+    def _mark_written(self, papers: list, settings: list) -> None:
         with self._lock:
             for arxiv_id, doc, _details in papers:
                 if self._docs.get(arxiv_id) is doc:
@@ -149,10 +164,57 @@ class Persistence(Loading):
                 if self._settings.get(name) is doc:
                     self._dirty_settings.discard(name)
             self._dirty_since = time.monotonic() if (self._dirty or self._dirty_settings) else None
-        if self._needs_fold or self._journal.offset > max(
-            JOURNAL_FOLD_BYTES, (self._snap_sig[2] if len(self._snap_sig) > 2 else 0) // 8
-        ):
-            self._fold()
+
+    def keep_in_journal(self) -> bool:
+        """Append the changes made to a read-only store (the citation keys ``export``
+        assigned) to the journal of the existing state file, so that they never change.
+
+        The state file itself is never created, moved or rewritten (no fold). Does
+        nothing when the file does not exist (there is nothing to keep them in yet).
+        Returns True when the changes are on disk or there were none; False, with one
+        notice, when the file is damaged, of another format, read-only or not ours.
+        """
+        with self._flush_lock:
+            with self._lock:
+                count = len(self._dirty) + len(self._dirty_settings)
+            if not count:
+                return True
+            if self._snap_sig == files.MISSING:
+                return False
+            reason = self._refusal()
+            try:
+                if reason is None:
+                    with self._file_lock:
+                        if files.signature(self._file) == files.MISSING:
+                            reason = "gone"  # deleted meanwhile: never created here
+                        else:
+                            self._mark_written(*self._append_pending())
+            except (OSError, TimeoutError, ValueError) as exc:
+                reason = f"cannot be written ({getattr(exc, 'strerror', None) or exc})"
+            if reason is not None:
+                self._notice(
+                    f"{count} new citation keys were not stored: the state file {self.path} is "
+                    f"{reason}. They may change in a later export."
+                )
+        self._deliver()
+        return reason is None
+
+    def _refusal(self) -> str | None:
+        """Why a read-only store must not append to the journal, or None."""
+        if self._blocked is not None or self._unreadable or self._snap_sig is None:
+            return self._blocked or "unreadable"
+        if not self._pristine:
+            return "damaged, repaired or of an older format (a command that saves fixes it)"
+        return files.read_only_reason(self._file)
+
+    def _dropped_details(self, ids: list[str]) -> None:
+        """A fold left out damaged details lines: keep a copy of the file that had them."""
+        kept = files.keep_copy(self._file, None, "corrupt")
+        where = f"a copy is kept as {kept.name}" if kept else "no copy could be kept"
+        self._notice(
+            f"In the state file {self.path}: the details of {len(ids)} papers were damaged "
+            f"and are dropped; their reading state is kept ({where})."
+        )
 
     def _blocked_error(self) -> SaveError:
         return SaveError(f"The state file {self.path} is {self._blocked}; changes are not saved.")
@@ -171,12 +233,20 @@ class Persistence(Loading):
             table = self._table
             for arxiv_id, doc in docs:
                 table.set(arxiv_id, doc)
-            temp = snapshot.write(self._file, snapshot.header(settings, self._other_tables), table)
+            written = snapshot.write(
+                self._file, snapshot.header(settings, self._other_tables), table
+            )
+            temp = written.temp
             try:
+                # The new file's details, for the handles once it is in place (same inode).
+                backing = Backing(os.open(temp, os.O_RDONLY), written.index)
+                if written.dropped:
+                    self._dropped_details(written.dropped)
                 with self._file_lock:
                     if files.signature(self._file) != expected:
                         return
                     self._snap_sig = files.install(temp, self._file)
+                    retarget(written.handles, backing)
                     self._read_journal()
                     self._journal.cut(upto)
             finally:
@@ -237,9 +307,3 @@ class Persistence(Loading):
                 self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
                 self._notice(f"Saving reading state failed unexpectedly: {exc!r}")
             self._deliver()
-
-
-def _without_details(doc: dict) -> dict:
-    if "paper" not in doc:
-        return doc
-    return {name: value for name, value in doc.items() if name != "paper"}

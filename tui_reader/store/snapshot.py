@@ -1,15 +1,28 @@
 """The snapshot file: a TinyDB JSON database of every record, written whole and rarely.
 
 Tables, every document keyed by a string: ``papers`` (arXiv id without version -> the
-record of ``records``), ``settings`` (name -> ``value``, ``updated_at``) and ``meta``
-(``schema`` -> ``version``). ``open_tinydb(path)`` opens it with TinyDB itself (through
-``AtomicJSONStorage``).
+record of ``records`` without its details: the hot judgements), ``details`` (arXiv id ->
+the paper's details: title, authors, abstract...), ``settings`` (name -> ``value``,
+``updated_at``) and ``meta`` (``schema`` -> ``version``). ``open_tinydb(path)`` opens
+it with TinyDB itself (through ``AtomicJSONStorage``, which puts each paper's details
+back into its record as ``"paper"``).
 
-The papers table is written a few hundred documents per line: still one JSON value, but
-the writer re-encodes only the lines whose documents changed, the reader parses a line at
-a time, and a damaged or truncated file gives back every line (and so every record) that
-is still intact. Older layouts are upgraded by ``MIGRATIONS`` (keyed by the version they
-upgrade from); a newer layout raises ``NewerSchemaError``.
+Layout (still one JSON value)::
+
+    {"meta": ..., "settings": ..., "papers": {
+    <a few hundred hot records>,
+    ...
+    }, "details": {
+    "2501.00001": {...},
+    ...
+    }}
+
+The writer re-encodes only the hot lines whose records changed and copies details lines
+it already has; the reader parses the hot lines a line at a time and only notes where
+each details line is (``details``), so opening costs the judgements, not the abstracts.
+A damaged or truncated file gives back every line (and so every record) still intact.
+Older formats are upgraded by ``migrations.MIGRATIONS``; a newer one raises
+``NewerSchemaError``.
 """
 
 from __future__ import annotations
@@ -21,15 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Table
-
-from tui_reader.model import parse_arxiv_id
-
 from . import files
+from .details import Backing, DamagedDetails, Details, index_lines, parse_line
+from .migrations import DETAILS, META, MIGRATIONS, PAPERS, SETTINGS, schema_version, upgrade_doc
 from .records import (
-    FIELDS,
+    EMPTY_DOC,
     ConstantSpotter,
     NewerSchemaError,
     StateFileError,
@@ -38,10 +47,11 @@ from .records import (
     valid_paper,
     valid_setting,
 )
+from .salvage import SEPARATOR_TEXT, salvage_tables
 
-SCHEMA_VERSION = 2
-PAPERS, SETTINGS, META = "papers", "settings", "meta"
+SCHEMA_VERSION = 3
 _BUCKETS = 256
+SEPARATOR = SEPARATOR_TEXT.encode()  # ends the hot table, opens the details table
 
 
 class PaperTable:
@@ -82,12 +92,20 @@ class PaperTable:
         return sum(len(bucket) for bucket in self._buckets)
 
     def lines(self) -> list[str]:
-        """The members of each non-empty bucket as JSON text, one string per bucket."""
+        """The hot members of each non-empty bucket as JSON text (details left out)."""
         texts = self._texts
         for index, bucket in enumerate(self._buckets):
             if texts[index] is None:
-                texts[index] = encode_repaired(bucket)[1:-1] if bucket else ""
+                docs = {key: hot(doc) for key, doc in bucket.items()}
+                texts[index] = encode_repaired(docs)[1:-1] if docs else ""
         return [text for text in texts if text]
+
+
+def hot(doc: dict) -> dict:
+    """A record without its details (what the hot table and the journal hold)."""
+    if "paper" not in doc:
+        return doc
+    return {name: value for name, value in doc.items() if name != "paper"}
 
 
 @dataclass
@@ -121,7 +139,7 @@ def decode(data: str | bytes, parse_constant: Callable[[str], Any] | None = None
         return json.loads(part, parse_constant=parse_constant)
 
     first_nl = data.find(b"\n" if b else "\n")  # type: ignore[arg-type]
-    end = len(data.rstrip())
+    end = _content_end(data)
     marker, closing = (b'"papers": {', b"}}") if b else ('"papers": {', "}}")
     if first_nl > 0 and data.endswith(marker, 0, first_nl) and data[end - 2 : end] == closing:  # type: ignore[arg-type]
         try:
@@ -160,74 +178,46 @@ def _decode_lines(
     return header
 
 
-def salvage(text: str) -> dict[str, Any]:
-    """Every paper record still intact in a damaged snapshot (maybe none)."""
-    start = text.find('"papers"')
-    if start < 0:
-        return {}
-    start = text.find("{", start)
-    if start < 0:
-        return {}
-    decoder = json.JSONDecoder()
-    papers: dict[str, Any] = {}
-    pos, end = start + 1, len(text)
-    while pos < end:
-        while pos < end and text[pos] in " \t\r\n,":
-            pos += 1
-        try:
-            key, pos = decoder.raw_decode(text, pos)
-            while pos < end and text[pos] in " \t\r\n":
-                pos += 1
-            if type(key) is not str or text[pos : pos + 1] != ":":
-                raise ValueError("not a member")
-            pos += 1
-            while pos < end and text[pos] in " \t\r\n":
-                pos += 1
-            value, pos = decoder.raw_decode(text, pos)
-        except (ValueError, RecursionError):
-            # Skip to the next line (the writer puts members on lines): maybe more intact.
-            newline = text.find("\n", pos + 1)
-            if newline < 0:
-                break
-            pos = newline + 1
-            continue
-        papers[key] = value
-    return papers
-
-
-def schema_version(tables: dict) -> int:
-    meta = tables.get(META)
-    if meta is None:
-        return 0
-    schema = meta.get("schema")
-    if schema is None:
-        return 0
-    version = schema.get("version") if type(schema) is dict else None
-    if type(version) is not int or version < 0:
-        raise StateFileError("damaged (its format version is unreadable)")
-    return version
-
-
-def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
+def parse(raw: bytes, signature: tuple, *, lenient: bool = False, fd: int | None = None) -> Image:
     """Bytes of a snapshot -> validated, migrated image. Raises StateFileError.
 
     With ``lenient``, a file that is not valid JSON as a whole gives the records still
-    intact in it (``salvaged``) instead of raising.
+    intact in it (``salvaged``) instead of raising. Given ``fd`` (open on the file the
+    bytes were read from; the image takes it over), details are left in the file behind
+    a ``Details`` handle; without, they are parsed into the records.
     """
+    owned = fd
+    try:
+        return _parse(raw, signature, lenient, fd)
+    except BaseException:
+        if owned is not None:
+            os.close(owned)
+        raise
+
+
+def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image:
     if not raw or raw.isspace():
+        if fd is not None:
+            os.close(fd)
         return Image.empty(signature)  # TinyDB's own convention: empty file, empty db
     salvaged = False
     spotter = ConstantSpotter()
+    index: dict[str, tuple[int, int]] = {}
+    bad_lines, hot_end = 0, None
     try:
-        tables = decode(raw, spotter)
+        found = _decode_layout(raw, spotter)
+        if found is None:
+            tables = decode(raw, spotter)
+        else:
+            tables, index, bad_lines, hot_end = found
     except UnicodeDecodeError:
         if not lenient:
             raise StateFileError("not UTF-8 text") from None
-        tables, salvaged = {PAPERS: salvage(raw.decode("utf-8", "replace"))}, True
+        tables, salvaged = salvage_tables(raw), True
     except (ValueError, RecursionError):
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
-        tables, salvaged = {PAPERS: salvage(raw.decode("utf-8", "replace"))}, True
+        tables, salvaged = salvage_tables(raw), True
     if type(tables) is not dict or any(type(table) is not dict for table in tables.values()):
         raise StateFileError("not a TinyDB database (wrong JSON shape)")
     version = schema_version(tables) if not salvaged else SCHEMA_VERSION
@@ -237,15 +227,16 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
         )
     migrated_from = version if version < SCHEMA_VERSION else None
     if salvaged:  # records of any format: make them current
-        tables[PAPERS] = {k: _upgrade_doc(v) for k, v in tables[PAPERS].items()}
+        tables[PAPERS] = {k: upgrade_doc(v) for k, v in tables[PAPERS].items()}
     while version < SCHEMA_VERSION:
         try:
             tables = MIGRATIONS[version](tables)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise StateFileError(f"not upgradable from format {version} ({exc})") from None
         version += 1
-    deep = spotter.seen or suspect(raw)
-    damaged = repaired = 0
+    # Details lines are checked when they are read (details.parse_line).
+    deep = spotter.seen or suspect(raw, hot_end)
+    damaged, repaired = bad_lines, 0
     papers: dict[str, dict] = {}
     for key, doc in tables.get(PAPERS, {}).items():
         valid, fixed = valid_paper(doc, deep=deep)
@@ -254,6 +245,27 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
         else:
             papers[key] = valid
             repaired += fixed
+    inline = tables.get(DETAILS)
+    if type(inline) is dict:  # details parsed with the rest (a small or foreign file)
+        for key, details in inline.items():
+            if type(details) is dict:
+                _attach(papers, key, details)
+            else:
+                damaged += 1
+    if index:
+        if fd is None:  # nobody to keep the file open: parse the details now
+            for key, (offset, length) in index.items():
+                try:
+                    _attach(papers, key, parse_line(raw[offset : offset + length], key))
+                except DamagedDetails:
+                    damaged += 1
+        else:
+            handle = Details(Backing(fd, index))
+            fd = None
+            for key in index:
+                _attach(papers, key, handle)
+    if fd is not None:
+        os.close(fd)
     settings = {}
     for name, doc in tables.get(SETTINGS, {}).items():
         valid_doc = valid_setting(doc, deep=deep)
@@ -262,27 +274,119 @@ def parse(raw: bytes, signature: tuple, *, lenient: bool = False) -> Image:
         else:
             settings[name] = valid_doc
             repaired += valid_doc != doc
-    other = {name: t for name, t in tables.items() if name not in (PAPERS, SETTINGS, META)}
+    other = {n: t for n, t in tables.items() if n not in (PAPERS, SETTINGS, META, DETAILS)}
     image = Image(papers, settings, other, signature, damaged, repaired, migrated_from, salvaged)
     if damaged or repaired or salvaged or migrated_from is not None:
         image.raw = raw
     return image
 
 
-def write(path: Path, header: Mapping[str, Any], papers: PaperTable) -> Path:
-    """Write a whole snapshot to a temporary file beside ``path``; return its name."""
-    head = encode_repaired({name: table for name, table in header.items() if name != PAPERS})
+@dataclass
+class Written:
+    """A snapshot written to a temporary file (not yet renamed over the real one)."""
+
+    temp: Path
+    index: dict[str, tuple[int, int]]  # where each details line is in it
+    handles: set[Details]  # handles whose lines were copied into it
+    dropped: list[str]  # papers whose details lines were damaged and left out
+
+
+def write(path: Path, header: Mapping[str, Any], papers: PaperTable) -> Written:
+    """Write a whole snapshot to a temporary file beside ``path``.
+
+    Details kept behind a handle are copied line by line (each checked to parse), never
+    re-encoded; those a change gave as a dict are encoded.
+    """
+    head = encode_repaired({n: t for n, t in header.items() if n not in (PAPERS, DETAILS)})
     head = head[:-1] + (', "papers": {' if len(head) > 2 else '"papers": {')
     lines = papers.lines()  # encodes only buckets that changed since the last write
+    written = Written(Path(), {}, set(), [])
 
     def chunks() -> Iterator[bytes]:
-        yield head.encode() + b"\n"
+        first = head.encode() + b"\n"
+        offset = len(first)
+        yield first
         last = len(lines) - 1
-        for index, line in enumerate(lines):
-            yield line.encode() + (b",\n" if index < last else b"\n")
-        yield b"}}\n"
+        for number, line in enumerate(lines):
+            data = line.encode() + (b",\n" if number < last else b"\n")
+            offset += len(data)
+            yield data
+        offset += len(SEPARATOR) - 1  # its newline ends the line before it
+        yield SEPARATOR[1:]
+        separator_comma = b""
+        for arxiv_id, doc in papers.items():
+            line = _details_line(arxiv_id, doc.get("paper"), written)
+            if line is None:
+                continue
+            yield separator_comma
+            offset += len(separator_comma)
+            written.index[arxiv_id] = (offset, len(line))
+            offset += len(line)
+            yield line
+            separator_comma = b",\n"
+        yield b"\n}}\n" if separator_comma else b"}}\n"
 
-    return files.write_temp(path, chunks())
+    written.temp = files.write_temp(path, chunks())
+    return written
+
+
+def _details_line(arxiv_id: str, value: Any, written: Written) -> bytes | None:
+    if value is None:
+        return None
+    if isinstance(value, Details):
+        raw = value.raw(arxiv_id)
+        if raw is None:
+            return None
+        try:
+            parse_line(raw, arxiv_id)  # never copy a damaged line into a new file
+        except DamagedDetails:
+            written.dropped.append(arxiv_id)
+            return None
+        written.handles.add(value)
+        return raw
+    return encode_repaired({arxiv_id: value})[1:-1].encode()
+
+
+def _attach(papers: dict[str, dict], arxiv_id: str, details: dict | Details) -> None:
+    """Give a record read from a file its details (a record of its own if it has none)."""
+    doc = papers.get(arxiv_id)
+    if doc is None:
+        doc = dict(EMPTY_DOC)
+        doc["changed"] = dict(EMPTY_DOC["changed"])
+        doc["tags"] = []
+        papers[arxiv_id] = doc
+    doc["paper"] = details  # a record just parsed: nobody else holds it yet
+
+
+def _decode_layout(raw: bytes, spotter: ConstantSpotter) -> tuple[dict, dict, int, int] | None:
+    """Our format-3 layout: (tables without details, details index, damaged lines, where
+    the details start), or None when ``raw`` is laid out otherwise. Raises ValueError
+    when it is damaged."""
+    first_nl = raw.find(b"\n")
+    if first_nl <= 0 or not raw.endswith(b'"papers": {', 0, first_nl):
+        return None
+    separator = raw.find(SEPARATOR, first_nl)
+    end = _content_end(raw)
+    if separator < 0 or raw[end - 2 : end] != b"}}":
+        return None
+
+    def loads(part: str | bytes) -> Any:
+        return json.loads(part, parse_constant=spotter)
+
+    tables = _decode_lines(raw, first_nl, separator + 1, loads)
+    start = separator + len(SEPARATOR)
+    if start > end - 2:
+        raise ValueError("no details table")
+    index, damaged = index_lines(raw, start, end - 2)
+    return tables, index, damaged, start
+
+
+def _content_end(data: str | bytes) -> int:
+    """``len(data.rstrip())`` without copying a 200 MB file."""
+    end = len(data)
+    while end and data[end - 1 : end].isspace():
+        end -= 1
+    return end
 
 
 def header(settings: Mapping[str, dict], other_tables: Mapping[str, Any]) -> dict[str, Any]:
@@ -290,121 +394,3 @@ def header(settings: Mapping[str, dict], other_tables: Mapping[str, Any]) -> dic
     result[META] = {"schema": {"version": SCHEMA_VERSION}}
     result[SETTINGS] = dict(settings)
     return result
-
-
-class AtomicJSONStorage(Storage):
-    """A TinyDB storage that never leaves a half-written file behind.
-
-    ``write`` puts the whole database in a temporary file in the same folder, fsyncs it,
-    renames it over the old file and fsyncs the folder. ``read`` raises
-    :class:`StateFileError` for a file it cannot use, instead of guessing. It reads and
-    writes the snapshot only: a running store's newest changes may still be in its
-    journal. Do not write through it while a store has the file open.
-    """
-
-    def __init__(self, path: str | os.PathLike[str], create_dirs: bool = True) -> None:
-        super().__init__()
-        self.path = Path(path)
-        self.create_dirs = create_dirs
-
-    def read(self) -> dict[str, dict[str, Any]] | None:
-        found = files.read_bytes(self.path)
-        if found is None:
-            return None
-        image = parse(*found)
-        tables: dict[str, dict[str, Any]] = dict(image.other_tables)
-        tables[META] = {"schema": {"version": SCHEMA_VERSION}}
-        tables[SETTINGS] = dict(image.settings)
-        tables[PAPERS] = dict(image.papers)
-        return tables
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.create_dirs:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        head = {name: table for name, table in data.items() if name != PAPERS}
-        head.setdefault(META, {"schema": {"version": SCHEMA_VERSION}})
-        files.install(write(self.path, head, PaperTable.from_docs(data.get(PAPERS, {}))), self.path)
-
-
-class _KeyedTable(Table):
-    """A TinyDB table whose document ids are strings (arXiv ids, setting names)."""
-
-    document_id_class = str  # type: ignore[assignment]
-
-    def _get_next_id(self):  # type: ignore[override]
-        raise TypeError("documents here are keyed: insert Document(fields, doc_id=key)")
-
-
-class _StateDB(TinyDB):
-    table_class = _KeyedTable
-
-
-def open_tinydb(path: str | os.PathLike[str]) -> TinyDB:
-    """Open a state file's snapshot with TinyDB itself (for tools and tests).
-
-    ``db.table("papers").get(doc_id="2501.01234")`` reads one paper. Do not write through
-    it while a store has the file open.
-    """
-    return _StateDB(path, storage=AtomicJSONStorage)
-
-
-# --------------------------------------------------------------------------- migrations
-
-
-def _migrate_v0(tables: dict) -> dict:
-    """Format 0 -> 1.
-
-    Format 0 was the prototype's: no ``meta`` table; papers in TinyDB's ``_default``
-    table under numeric doc ids, each with ``arxiv_id`` (possibly versioned), ``read``,
-    ``star`` (or ``starred``), ``note`` and no timestamps. Several versions of one paper
-    are combined: read or starred in any counts, distinct notes are joined. Documents
-    without a usable id are dropped.
-    """
-    papers: dict[str, dict] = dict(tables.get(PAPERS, {}))
-    for doc in tables.get("_default", {}).values():
-        try:
-            arxiv_id, _version = parse_arxiv_id(str(doc.get("arxiv_id") or doc.get("id")))
-        except (AttributeError, ValueError):
-            continue  # not a paper; the copy kept of the old file still has it
-        note = doc.get("note") or doc.get("notes") or ""
-        new = {
-            "read": bool(doc.get("read")),
-            "starred": bool(doc.get("starred", doc.get("star"))),
-            "note": note.strip() if isinstance(note, str) else "",
-            "citation_key": None,
-            "updated_at": 0.0,
-        }
-        old = papers.get(arxiv_id)
-        if old is not None:
-            notes = [n for n in (old.get("note", ""), new["note"]) if n]
-            new["read"] = new["read"] or bool(old.get("read"))
-            new["starred"] = new["starred"] or bool(old.get("starred"))
-            new["note"] = "\n\n".join(dict.fromkeys(notes))
-        papers[arxiv_id] = new
-    migrated = {name: t for name, t in tables.items() if name != "_default"}
-    migrated[PAPERS] = papers
-    migrated.setdefault(SETTINGS, {})
-    migrated[META] = {"schema": {"version": 1}}
-    return migrated
-
-
-def _upgrade_doc(doc: Any) -> Any:
-    if type(doc) is not dict or type(doc.get("changed")) is dict:
-        return doc
-    new = dict(doc)
-    new.setdefault("tags", [])
-    time = doc.get("updated_at", 0.0)
-    new["changed"] = {name: time for name in FIELDS}
-    return new
-
-
-def _migrate_v1(tables: dict) -> dict:
-    """Format 1 -> 2: tags (none yet) and one change time per field (the record's)."""
-    migrated = dict(tables)
-    migrated[PAPERS] = {k: _upgrade_doc(v) for k, v in tables.get(PAPERS, {}).items()}
-    migrated[META] = {"schema": {"version": 2}}
-    return migrated
-
-
-# Keyed by the version a function upgrades *from*; each returns the next version's tables.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _migrate_v0, 1: _migrate_v1}

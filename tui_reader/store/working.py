@@ -21,6 +21,7 @@ from tui_reader.model import Paper
 
 from . import files, snapshot
 from .changes import Changes
+from .details import DamagedDetails, resolve
 from .news import News
 from .persist import FOLD_AT_CLOSE_BELOW, Persistence
 from .records import (
@@ -216,15 +217,38 @@ class StateStore(Changes, News, Persistence):
 
     def snapshot(self, arxiv_id: str) -> Paper | None:
         """The paper as it was when last starred, noted or tagged; None without details."""
-        arxiv_id = self._lenient_id(arxiv_id)
-        doc = self._doc(arxiv_id)
-        snap = doc.get("paper") if doc is not None else None
+        self._wait_loaded()
+        doc = self._docs.get(arxiv_id)
+        if doc is None:  # a versioned or odd id: normalised only when needed
+            arxiv_id = self._lenient_id(arxiv_id)
+            doc = self._docs.get(arxiv_id)
+        kept = doc.get("paper") if doc is not None else None
+        try:
+            snap = resolve(kept, arxiv_id)  # read from the snapshot file when still there
+        except DamagedDetails:
+            self._damaged_details(arxiv_id)
+            return None
+        except OSError as exc:
+            self._notice_once(f"Could not read the details of {arxiv_id} ({exc.strerror}).")
+            self._deliver()
+            return None
         if not snap:
             return None
         try:
             return paper_from_snapshot(arxiv_id, snap)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None  # a hand-edited snapshot is ignored, not fatal
+
+    def _damaged_details(self, arxiv_id: str) -> None:
+        """Details found damaged when read: said once; the next save drops the line."""
+        self._notice_once(
+            f"The details of {arxiv_id} in the state file {self.path} are damaged; its "
+            "reading state is kept, its details are dropped at the next save."
+        )
+        if not self.read_only:
+            self._needs_fold = True
+            self._mark_dirty_since()
+        self._deliver()
 
     def ids(
         self,
@@ -297,7 +321,7 @@ class StateStore(Changes, News, Persistence):
             path.parent.mkdir(parents=True, exist_ok=True)
             temp = snapshot.write(
                 path, snapshot.header(settings, self._other_tables), PaperTable.from_docs(docs)
-            )
+            ).temp
             os.link(temp, path)  # fails if the name was taken meanwhile: never replaces
             os.unlink(temp)
             files.fsync_dir(path.parent)

@@ -21,6 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Input
 from textual.worker import get_current_worker
 
+from ..digest import DigestWarning
 from ..model import Paper
 from ..sanitize import printable
 from ..search import SearchIndex
@@ -37,6 +38,7 @@ from .screens.digest_picker import DigestPickerScreen
 from .screens.help import HelpScreen
 from .screens.note import NoteScreen
 from .screens.unsaved import UnsavedGuard
+from .screens.warnings import WarningsScreen, loading_report
 from .searching import SearchActions
 from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
@@ -111,6 +113,7 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
             id="triage.next_digest",
         ),
         Binding("escape", "clear_search", "Clear search", show=False, id="triage.clear"),
+        Binding("W", "show_warnings", "Digest warnings", show=False, id="triage.warnings"),
     ]
 
     def __init__(
@@ -139,6 +142,8 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
         self._awaiting_unread = True  # no unread paper has been loaded yet
         self._search_index: tuple[SearchIndex | None, int] = (None, 0)
         self._search_query = ""
+        self.skipped_files: list[DigestWarning] = []
+        self.digest_warnings: list[DigestWarning] = []
 
     # -- layout ---------------------------------------------------------------------
 
@@ -196,19 +201,18 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
             self.show_current()
         self.update_summary()
 
-    def loading_finished(self, warnings: list[str], errors: list[str]) -> None:
+    def loading_finished(self, warnings: list[DigestWarning], skipped: list[DigestWarning]) -> None:
+        """Every digest is read: ``skipped`` files gave no paper, ``warnings`` are the
+        rest. One toast says how many; W lists them."""
         self.reading_digests = False
         # The ranking's import and counting hold the interpreter: not while loading,
         # nor under the first keys pressed as the last papers arrive (y and L start it
         # at once).
         self.set_timer(RANK_AFTER, self.ranking_start)
-        for error in errors:
-            self.notify(error, title="Digest skipped", severity="error", timeout=10)
-        if warnings:
-            shown = "\n".join(warnings[:3])
-            more = f"\n… and {len(warnings) - 3} more" if len(warnings) > 3 else ""
-            self.notify(f"{shown}{more}", title=f"{len(warnings)} digest warnings",
-                        severity="warning", timeout=8)  # fmt: skip
+        self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
+        report = loading_report(self.skipped_files, self.digest_warnings)
+        if report:
+            self.notify(report, title="Digests", severity="warning", timeout=10)
         if not self.triage.papers:
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
@@ -394,6 +398,8 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
                       "star_and_next", "mark_view_read", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
+        if action == "show_warnings":
+            return not self.reading_digests or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
         return True
@@ -503,6 +509,9 @@ class TriageScreen(ForYouActions, SearchActions, OutsideActions, Screen[None]):
             return
         self.paper_list.move_to(position)
 
+    def action_show_warnings(self) -> None:
+        self.app.push_screen(WarningsScreen(self.skipped_files, self.digest_warnings))
+
     # -- another copy of the app changed the state file ------------------------------
 
     def state_changed_elsewhere(self, ids: set[str]) -> None:
@@ -530,9 +539,11 @@ class DigestApp(App[None]):
         auto_read: bool = True,
         read_after: float = READ_AFTER,
         restore: bool = True,
+        layout: str | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
+        self.layout = layout  # a digest layout's NAME read into every file; None: detect
         self.store = store
         self.triage = Triage(store)
         session = load_session(store, self.paths) if restore else Session()
@@ -572,10 +583,11 @@ class DigestApp(App[None]):
             self.paths,
             get_current_worker(),
             lambda new, replaced: self.call_from_thread(screen.add_batch, new, replaced),
-            lambda warnings, errors: self.call_from_thread(
-                screen.loading_finished, warnings, errors
+            lambda warnings, skipped: self.call_from_thread(
+                screen.loading_finished, warnings, skipped
             ),
             before_hand_over=self.store.wait_loaded,  # so the UI thread never waits in state()
+            layout=self.layout,
         )
 
     def action_help(self) -> None:
@@ -639,6 +651,7 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     Options (``DigestApp``'s keywords): ``words`` to highlight; a paper becomes read
     after ``read_after`` seconds on screen (0: at once), never on its own when
     ``auto_read`` is False; ``restore`` brings back the paper, filter and search of the
-    last session on the same paths.
+    last session on the same paths; ``layout`` names the digest layout of every file
+    (``formats``), None detects it per file.
     """
     return DigestApp(paths, store, **options)

@@ -1,15 +1,17 @@
 """Reading digests off the UI thread and handing papers over as they are read.
 
-``read_digests(paths, worker, hand_over, finished, *, before_hand_over=None)`` runs in
-a worker thread: it reads the files with the CLI's ``DigestLoader`` (a file that is not
+``read_digests(paths, worker, hand_over, finished, *, before_hand_over=None,
+layout=None)`` runs in a worker thread: it reads the files with the CLI's ``DigestLoader`` (a file that is not
 a digest is skipped with a warning, never an error for the whole set), merges papers
 with ``LibraryBuilder``, and calls ``hand_over(new_papers, replaced)`` at once with the
 first papers, then at most every ``HANDOVER_INTERVAL`` seconds (each call waits for the
-UI thread), and finally ``finished(warnings, errors)`` with the file warnings and the
-skipped files as one-line strings. ``before_hand_over`` runs in the worker before each
-hand-over (the app waits there for a large state file, so the UI thread never does). A
-cancelled worker stops between batches. Once all is read, ``gc.freeze()`` takes the
-loaded papers out of the garbage collector's walks.
+UI thread), and finally ``finished(warnings, skipped)``: the ``DigestWarning`` values
+of the files read, and those of the files skipped (each once, in reading order).
+``before_hand_over`` runs in the worker before each hand-over (the app waits there for
+a large state file, so the UI thread never does). ``layout`` names the digest layout
+of every file (``formats``); None detects it per file. A cancelled worker stops
+between batches. Once all is read, ``gc.freeze()`` takes the loaded papers out of the
+garbage collector's walks.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from textual.worker import Worker
 
-from ..digest import DigestLoader, LibraryBuilder
+from ..digest import DigestLoader, DigestWarning, LibraryBuilder
 from ..model import Paper
 
 HANDOVER_INTERVAL = 0.15  # seconds between hand-overs of loaded papers to the screen
@@ -31,9 +33,10 @@ def read_digests(
     paths: Sequence[Path],
     worker: Worker,
     hand_over: Callable[[list[Paper], list[tuple[int, Paper]]], None],
-    finished: Callable[[list[str], list[str]], None],
+    finished: Callable[[list[DigestWarning], list[DigestWarning]], None],
     *,
     before_hand_over: Callable[[], object] | None = None,
+    layout: str | None = None,
 ) -> None:
     builder = LibraryBuilder()
     handed_over = 0  # papers the screen already has
@@ -51,7 +54,7 @@ def read_digests(
         hand_over(new, updated)
         last_handover = time.monotonic()
 
-    loader = DigestLoader(paths)
+    loader = DigestLoader(paths, layout)
     for batch in loader.batches():
         if worker.is_cancelled:
             return
@@ -65,6 +68,5 @@ def read_digests(
     # collection no longer walks 100,000 papers' objects while the user presses keys.
     gc.freeze()
     skipped = set(loader.skipped)
-    errors = [str(warning) for warning in loader.skipped]
-    warnings = [str(w) for w in [*loader.warnings, *builder.warnings] if w not in skipped]
-    finished(warnings, errors)
+    warnings = [w for w in [*loader.warnings, *builder.warnings] if w not in skipped]
+    finished(warnings, list(loader.skipped))

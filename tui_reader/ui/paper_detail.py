@@ -1,15 +1,17 @@
 """The detail pane: everything about the paper under the cursor.
 
 A Line-API ``ScrollView`` that lays its text out into lines itself, block by block:
-the title, the metadata, the note and the abstract. Each block is wrapped once for
+the title, the metadata, the note, the TL;DR and the abstract. Each block is wrapped once for
 a paper and a width and kept, so a key press that changes only the paper's state
 redraws one small block, and coming back to a paper costs nothing. Setting a new
 ``model`` repaints this pane only: its size never depends on the paper, so the screen
 is never laid out again for it (only a resize or a screen change does that).
 
 Rules of the layout: below ``COMPACT_ROWS`` terminal rows the metadata takes at most
-two lines; the note comes before the abstract; title, note and abstract lines stop
-near ``MEASURE`` columns on wide terminals, a comfortable reading width.
+two lines; the note comes before the abstract, and a digest's TL;DR right above it;
+an empty abstract is said plainly (``paper_fields`` owns the wording and the fields
+only some layouts carry); title, note and abstract lines stop near ``MEASURE``
+columns on wide terminals, a comfortable reading width.
 
 Digest text arrives here as plain strings and leaves as Rich ``Text`` built span by
 span: it is never parsed as markup, and control characters are made visible first.
@@ -32,6 +34,7 @@ from textual.strip import Strip
 from ..model import Paper
 from ..sanitize import printable
 from ..store import PaperState
+from . import paper_fields
 from .rendering import abstract_text, title_text
 
 COMPACT_ROWS = 30  # terminals lower than this get the two-line metadata block
@@ -64,6 +67,8 @@ class PaperDetail(ScrollView, can_focus=False):
         "paper-detail--math",
         "paper-detail--note",
         "paper-detail--flag",
+        "paper-detail--summary",
+        "paper-detail--notice",
         "paper-detail--scrollbar",
         "paper-detail--scrollbar-thumb",
     }
@@ -95,7 +100,7 @@ class PaperDetail(ScrollView, can_focus=False):
         parts = [self._title(self.model), *self._metadata(self.model, compact)]
         if self.model.state.note:
             parts.extend(self._note(self.model))
-        parts.append(self._abstract(self.model))
+        parts.extend(self._abstract(self.model))
         return "\n".join(part.plain for part in parts)
 
     # -- laying the text out into lines ----------------------------------------------
@@ -140,7 +145,7 @@ class PaperDetail(ScrollView, can_focus=False):
                                      measure, width)  # fmt: skip
             lines += blank
             lines += self._block(("abstract", key, model.words, model.search),
-                                 lambda: [self._abstract(model)], base, measure, width)  # fmt: skip
+                                 lambda: self._abstract(model), base, measure, width)  # fmt: skip
             self._lines = lines
         size = Size(width, len(self._lines))
         if size != self.virtual_size:
@@ -233,8 +238,8 @@ class PaperDetail(ScrollView, can_focus=False):
             keywords.append(printable(keyword), style("paper-detail--keyword"))
         if compact:
             second = Text.assemble(
-                (f"{paper.arxiv_id}v{paper.version}", Style(link=link, underline=True)),
-                (f" · {submitted} · {digests} · ", label), (flags, flag),
+                (paper.versioned_id, Style(link=link, underline=True)),
+                (f" · {submitted} · {printable(digests)} · ", label), (flags, flag),
             )  # fmt: skip
             if paper.keywords:
                 second.append(" · ", label)
@@ -243,16 +248,15 @@ class PaperDetail(ScrollView, can_focus=False):
                 second.append(" · for you: ", label)
                 second.append(printable(model.why), flag)
             return [Text(printable(authors)), second]
-        identifier = Text(f"{paper.arxiv_id}v{paper.version}  ")
-        identifier.append(link, Style(link=link, underline=True))
         fields: list[tuple[str, str | Text]] = [
             ("Authors", authors),
             ("Submitted", submitted),
-            ("arXiv", identifier),
+            ("arXiv", paper_fields.identifier(paper, Style(underline=True))),
             ("Digests", digests),
         ]
         if paper.keywords:
-            fields.append(("Keywords", keywords))
+            fields.append((paper_fields.keywords_label(paper), keywords))
+        fields.extend(paper_fields.extra_fields(paper, {"label": label}))
         fields.append(("State", Text(flags, flag)))
         if model.why:
             fields.append(("For you", Text(printable(model.why), flag)))
@@ -269,9 +273,18 @@ class PaperDetail(ScrollView, can_focus=False):
         return [Text("Note", style("paper-detail--label")),
                 Text(note, style("paper-detail--note"))]  # fmt: skip
 
-    def _abstract(self, model: DetailModel) -> Text:
+    def _abstract(self, model: DetailModel) -> list[Text]:
+        """The TL;DR (when the digest gives one), then the abstract or why there is none."""
         style = self.get_component_rich_style
-        return abstract_text(
+        texts = paper_fields.summary_lines(model.paper, {
+            "label": style("paper-detail--label"), "summary": style("paper-detail--summary"),
+        })  # fmt: skip
+        if texts:
+            texts.append(Text())
+        notice = paper_fields.abstract_notice(model.paper)
+        if notice is not None:
+            return [*texts, Text(notice, style("paper-detail--notice"))]
+        return [*texts, abstract_text(
             model.paper,
             words=model.words,
             search=model.search,
@@ -282,4 +295,4 @@ class PaperDetail(ScrollView, can_focus=False):
                 "emphasis": style("paper-detail--emphasis"),
                 "math": style("paper-detail--math"),
             },
-        )
+        )]  # fmt: skip

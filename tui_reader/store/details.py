@@ -1,0 +1,151 @@
+"""Paper details (title, authors, abstract...) kept cold: read from the snapshot when asked.
+
+The snapshot keeps every paper's details in its own ``details`` table, one paper per
+line (``"2501.00001": {...},``), after the hot ``papers`` table (see ``snapshot``).
+Opening a store parses only the hot table and notes where each details line is
+(``index_lines``: a scan for newlines, no JSON parsing); a record read from the snapshot
+holds a ``Details`` handle as its ``"paper"`` value instead of a dict, and
+``Details.load(arxiv_id)`` reads and parses that one line when the details are wanted.
+
+A handle keeps the snapshot it was read from open (``Backing``: a descriptor and the
+index), so it stays readable after another copy replaced the file. Once a fold has
+copied the lines into a new snapshot, ``retarget`` points the handles at it and the old
+file is closed. A line that cannot be parsed raises ``DamagedDetails``: only that
+paper's details are lost (its judgements are in the hot table), and a fold drops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from typing import Any
+
+from .records import repair_value
+
+
+class DamagedDetails(ValueError):
+    """A paper's details line cannot be parsed."""
+
+
+class Backing:
+    """An open snapshot file and where each paper's details line is in it."""
+
+    __slots__ = ("fd", "index")
+
+    def __init__(self, fd: int, index: dict[str, tuple[int, int]]) -> None:
+        self.fd = fd
+        self.index = index
+
+    def __del__(self) -> None:  # the last handle let go of this file: close it
+        with contextlib.suppress(OSError, TypeError):
+            os.close(self.fd)
+
+    def raw(self, arxiv_id: str) -> bytes | None:
+        where = self.index.get(arxiv_id)
+        if where is None:
+            return None
+        offset, length = where
+        return os.pread(self.fd, length, offset)
+
+
+class Details:
+    """A handle on details kept in a snapshot file, shared by every record read from it."""
+
+    __slots__ = ("backing",)
+
+    def __init__(self, backing: Backing) -> None:
+        self.backing = backing
+
+    def raw(self, arxiv_id: str) -> bytes | None:
+        """The line of ``arxiv_id`` (without its comma), or None when there is none."""
+        return self.backing.raw(arxiv_id)
+
+    def load(self, arxiv_id: str) -> dict | None:
+        """The details of ``arxiv_id``; None when absent. Raises DamagedDetails, OSError."""
+        raw = self.backing.raw(arxiv_id)
+        return None if raw is None else parse_line(raw, arxiv_id)
+
+    def __repr__(self) -> str:
+        return f"<Details fd={self.backing.fd} papers={len(self.backing.index)}>"
+
+
+def resolve(value: Any, arxiv_id: str) -> dict | None:
+    """A record's ``"paper"`` value as a dict (loading a handle); None when absent."""
+    if isinstance(value, Details):
+        return value.load(arxiv_id)
+    return value
+
+
+def parse_line(raw: bytes, arxiv_id: str) -> dict:
+    """One details line (``"id": {...}``) -> the details dict, repaired if odd."""
+    careful = False
+    try:
+        try:  # the usual case: strict UTF-8, no escapes, no NaN; one shared decoder
+            text = raw.decode()
+            if "\\u" in text:
+                raise _Odd
+            member = _DECODER.decode("{" + text + "}")
+        except (_Odd, UnicodeDecodeError):  # maybe a lone surrogate, NaN or Infinity
+            careful = True
+            member = json.loads(b"{" + raw + b"}")
+    except (ValueError, RecursionError):
+        raise DamagedDetails(arxiv_id) from None
+    value = member.get(arxiv_id) if len(member) == 1 else None
+    if type(value) is not dict:
+        raise DamagedDetails(arxiv_id)
+    if careful:
+        value = repair_value(value)[0]
+    return value
+
+
+class _Odd(Exception):
+    """A value that needs the careful path (never a ValueError: that means damaged)."""
+
+
+def _odd_constant(name: str) -> float:
+    raise _Odd
+
+
+_DECODER = json.JSONDecoder(parse_constant=_odd_constant)
+
+
+def index_lines(data: bytes, start: int, end: int) -> tuple[dict[str, tuple[int, int]], int]:
+    """Where each details line of ``data[start:end]`` is: ({id: (offset, length)}, number
+    of lines that are not a member). Only the shape of a line is checked here."""
+    index: dict[str, tuple[int, int]] = {}
+    damaged = 0
+    find = data.find
+    pos = start
+    while pos < end:
+        stop = find(b"\n", pos, end)
+        if stop < 0:
+            stop = end
+        last = stop - 1
+        if data[last : last + 1] == b",":
+            last -= 1
+        quote = find(b'"', pos + 1, last)
+        if data[pos : pos + 1] != b'"' or data[last : last + 1] != b"}" or quote < 0:
+            if data[pos:stop].strip():
+                damaged += 1
+            pos = stop + 1
+            continue
+        key = data[pos + 1 : quote]
+        try:
+            if b"\\" in key:  # an escaped id (never written by us): decode it properly
+                arxiv_id = json.JSONDecoder().raw_decode(data[pos:stop].decode())[0]
+            else:
+                arxiv_id = key.decode()
+        except (ValueError, UnicodeDecodeError):
+            damaged += 1
+            pos = stop + 1
+            continue
+        index[arxiv_id] = (pos, last + 1 - pos)
+        pos = stop + 1
+    return index, damaged
+
+
+def retarget(handles: set[Details], backing: Backing) -> None:
+    """Point ``handles`` at a new snapshot holding their lines (after a fold)."""
+    for handle in handles:
+        handle.backing = backing

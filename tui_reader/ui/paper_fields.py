@@ -1,0 +1,98 @@
+"""The detail pane's lines for what only some digest layouts carry.
+
+Pure functions from a ``Paper`` to Rich ``Text``: no widget, no Textual. The pane
+asks for them and places them; the rules of what is shown live here.
+
+Public API
+----------
+``identifier(paper, link)``
+    ``2412.21188v2  https://arxiv.org/abs/2412.21188``: the id as the digest gave it
+    (``Paper.versioned_id``: no ``vNone`` for e-mail papers) and the abstract page as a
+    link. The link is built from the id, so only ``https://arxiv.org`` links ever open.
+``keywords_label(paper)``
+    ``"Topics"`` when the keywords are a topic table's topics, else ``"Keywords"``.
+``extra_fields(paper, styles)``
+    ``(label, value)`` pairs for the metadata block, in this order: ``Subjects``
+    (arXiv categories, primary first, a cross-list marked), ``Comments``, ``Journal``,
+    ``Code`` and ``Topics`` (only when they are not already the keywords). Empty
+    fields are left out.
+``summary_lines(paper, styles)``
+    The TL;DR an AI-summary digest gives, as a label line and a text, to be shown
+    above the abstract; ``[]`` without one.
+``abstract_notice(paper)``
+    What to say in place of an empty abstract (a replacement in arXiv's e-mail, a
+    topic table's row), or None when there is an abstract.
+
+Rules: digest text is untrusted. Every string from a digest goes through
+``printable`` and into ``Text`` as plain text, never markup. A code link is shown as
+text, not as a link: only arXiv pages open from this program.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+
+from ..mathtext import render_latex
+from ..model import Paper
+from ..sanitize import printable
+
+NO_ABSTRACT = "This digest gives no abstract."
+REPLACEMENT_NO_ABSTRACT = "Replacement: no abstract in this listing."
+CROSS_LIST_MARK = "cross-listed here"
+
+_NO_STYLE = Style()
+
+
+def identifier(paper: Paper, link: Style = _NO_STYLE) -> Text:
+    """The id as the digest gave it, then the arXiv abstract page as a link."""
+    url = paper.abs_url  # built from the id: never a URL taken from the digest
+    text = Text(f"{paper.versioned_id}  ")
+    text.append(url, link + Style(link=url))
+    return text
+
+
+def keywords_label(paper: Paper) -> str:
+    if paper.topics and set(paper.keywords) == set(paper.topics):
+        return "Topics"
+    return "Keywords"
+
+
+def extra_fields(paper: Paper, styles: Mapping[str, Style]) -> list[tuple[str, Text]]:
+    """The layout-specific metadata lines, each a label and its value."""
+    label = styles.get("label", _NO_STYLE)
+    fields: list[tuple[str, Text]] = []
+    if paper.categories:
+        subjects = Text(", ".join(printable(c) for c in paper.categories))
+        if paper.cross_list:
+            subjects.append(f"  ({CROSS_LIST_MARK})", label)
+        fields.append(("Subjects", subjects))
+    if paper.comments:
+        fields.append(("Comments", Text(printable(paper.comments))))
+    if paper.journal_ref:
+        fields.append(("Journal", Text(printable(paper.journal_ref))))
+    if paper.code_url:
+        # Shown, never linked: a digest could point it anywhere.
+        fields.append(("Code", Text(printable(paper.code_url), styles.get("code", _NO_STYLE))))
+    if paper.topics and keywords_label(paper) != "Topics":
+        fields.append(("Topics", Text(", ".join(printable(t) for t in paper.topics))))
+    return fields
+
+
+def summary_lines(paper: Paper, styles: Mapping[str, Style]) -> list[Text]:
+    """The TL;DR block (a label, then the summary), or nothing."""
+    summary = paper.summary.strip()
+    if not summary:
+        return []
+    shown = printable(render_latex(summary).text, keep_newlines=True)
+    return [Text("TL;DR", styles.get("label", _NO_STYLE)),
+            Text(shown, styles.get("summary", _NO_STYLE))]  # fmt: skip
+
+
+def abstract_notice(paper: Paper) -> str | None:
+    """Why there is no abstract, said plainly; None when there is one."""
+    if paper.abstract.strip():
+        return None
+    return REPLACEMENT_NO_ABSTRACT if paper.replacement else NO_ABSTRACT
