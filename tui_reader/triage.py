@@ -56,6 +56,8 @@ class Triage(ViewOrder):
         self.filter = "all"
         self.search_hits: set[int] | None = None
         self.search_terms: tuple[str, ...] = ()
+        self.sort = "digest"
+        self.scores: list[float] | None = None  # per paper index, from the ranking
         self._unread = 0
         self._starred = 0
         self._noted = 0
@@ -109,6 +111,10 @@ class Triage(ViewOrder):
         if 0 <= position < len(self.view):
             return self.papers[self.view[position]]
         return None
+
+    def index_of(self, arxiv_id: str) -> int | None:
+        """The paper's index in ``papers`` (None: not loaded)."""
+        return self._index_of.get(arxiv_id)
 
     def position_of(self, arxiv_id: str) -> int | None:
         index = self._index_of.get(arxiv_id)

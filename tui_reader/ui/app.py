@@ -28,6 +28,7 @@ from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
 from .footer import KeysFooter
+from .for_you import ForYouActions
 from .loader import read_digests
 from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
@@ -44,11 +45,12 @@ from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
 
 NARROW_WIDTH = 100
+RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None]):
+class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -70,6 +72,22 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
         Binding("slash", "search", "Search", id="triage.search"),
         Binding("f", "cycle_filter", "Filter", id="triage.filter"),
         Binding("D", "pick_digest", "Go to digest", show=False, id="triage.digests"),
+        Binding(
+            "y",
+            "sort_for_you",
+            "For you",
+            tooltip="Sort by what you starred (again: digest order)",
+            show=False,
+            id="triage.for_you",
+        ),
+        Binding(
+            "L",
+            "like_this",
+            "Like this",
+            tooltip="Papers like this one, from every open digest",
+            show=False,
+            id="triage.like_this",
+        ),
         Binding("o", "open_abstract", "Open arXiv page", show=False, id="triage.open"),
         Binding("p", "open_pdf", "Open PDF", show=False, id="triage.pdf"),
         Binding("c", "copy_bibtex", "Copy BibTeX entry", show=False, id="triage.copy"),
@@ -148,6 +166,9 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
     def on_resize(self) -> None:
         self._fit_layout(self.size.width)
 
+    def on_unmount(self) -> None:
+        self.ranking.stop()
+
     def _fit_layout(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
         self.set_class(narrow, "-narrow")
@@ -169,6 +190,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
         first = not self.triage.papers
         seen = len(self.triage.view)
         self.triage.add_papers(papers, replaced)
+        self.ranking_papers_added(papers, replaced)
         cursor = None
         if first or (self._awaiting_unread and not self._user_moved):
             # Until the user moves, the cursor waits on the first unread paper.
@@ -185,6 +207,10 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
         """Every digest is read: ``skipped`` files gave no paper, ``warnings`` are the
         rest. One toast says how many; W lists them."""
         self.reading_digests = False
+        # The ranking's import and counting hold the interpreter: not while loading,
+        # nor under the first keys pressed as the last papers arrive (y and L start it
+        # at once).
+        self.set_timer(RANK_AFTER, self.ranking_start)
         self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
         report = loading_report(self.skipped_files, self.digest_warnings)
         if report:
@@ -261,6 +287,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
             state=self.triage.store.state(paper.arxiv_id),
             words=self.words,
             search=self.triage.search_terms,
+            why=self.why_line(paper),
         )
 
     def refresh_all(self) -> None:
@@ -377,7 +404,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
         if action in ("toggle_read", "toggle_star", "edit_note", "open_abstract", "open_pdf",
                       "copy_bibtex", "page_or_next", "next_unread", "previous_unread",
                       "star_and_next", "mark_view_read", "edit_tags",
-                      "toggle_selected"):  # fmt: skip
+                      "toggle_selected", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
         if action == "show_warnings":
             return not self.reading_digests or None
@@ -405,6 +432,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
         self._stop_dwell()
         self.triage.star_and_read(paper)
         self.refresh_all()
+        self.ranking_judged()
         self._next_unread(1)
 
     def action_toggle_star(self) -> None:
@@ -413,6 +441,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
             return
         starred = self.triage.toggle_star(paper)
         self.refresh_all()
+        self.ranking_judged()
         self.notify("Starred." if starred else "Star removed.", timeout=1.5)
 
     @work(exclusive=True, group="note")
@@ -434,6 +463,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
             self.notify("Nothing to undo.", timeout=2)
             return
         self.refresh_all()
+        self.ranking_judged()
         self.notify(f"Undone: {self._titles(changed)}.", timeout=3)
 
     def _titles(self, ids: set[str], shown: int = 2) -> str:
@@ -497,6 +527,7 @@ class TriageScreen(SearchActions, OrganiseActions, OutsideActions, Screen[None])
     def state_changed_elsewhere(self, ids: set[str]) -> None:
         self.triage.recount()
         self.refresh_all()
+        self.ranking_judged()
 
 
 class DigestApp(App[None]):

@@ -88,10 +88,13 @@ class OrganiseActions:
             self._prepare_sort(self.triage.sort)
 
     def sort_by(self, name: str) -> None:
-        """Sort the view by ``name``, the cursor staying on its paper."""
+        """Sort the view by ``name``, the cursor staying on its paper; choosing "for you"
+        starts the ranking (``ForYouActions.for_you_chosen``)."""
         current = self.current_paper()
         self.triage.set_sort(name)
         self._view_rebuilt(current)
+        if name == FOR_YOU:
+            self.for_you_chosen()
 
     def scores_ready(self, scores) -> None:
         """The ranking's scores (one per paper index) arrived: re-sort if "for you"."""

@@ -51,6 +51,7 @@ class DetailModel:
     state: PaperState
     words: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
+    why: str = ""  # the "for you" order's reason for this paper ('' when not sorted so)
 
 
 class PaperDetail(ScrollView, can_focus=False):
@@ -136,7 +137,7 @@ class PaperDetail(ScrollView, can_focus=False):
             lines = self._block(("title", key), lambda: [self._title(model)], base, measure, width)
             lines = lines + blank
             lines += self._block(("meta", key, state.read, state.starred, state.tags,
-                                  compact),
+                                  model.why, compact),
                                  lambda: self._metadata(model, compact), base, width, width,
                                  crop=compact)  # fmt: skip
             if state.note:
@@ -247,6 +248,9 @@ class PaperDetail(ScrollView, can_focus=False):
             if paper.keywords:
                 second.append(" · ", label)
                 second.append_text(keywords)
+            if model.why:
+                second.append(" · for you: ", label)
+                second.append(printable(model.why), flag)
             return [Text(printable(authors)), second]
         fields: list[tuple[str, str | Text]] = [
             ("Authors", authors),
@@ -260,6 +264,8 @@ class PaperDetail(ScrollView, can_focus=False):
         fields.append(("State", Text(flags, flag)))
         if tags:
             fields.append(("Tags", Text(tags, flag)))
+        if model.why:
+            fields.append(("For you", Text(printable(model.why), flag)))
         lines = []
         for name, value in fields:
             line = Text(f"{name:<10}", label)

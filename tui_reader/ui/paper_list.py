@@ -40,6 +40,17 @@ def tags_label(tags: tuple[str, ...], room: int) -> str:
     return label
 
 
+SCORE_BARS = "▁▂▃▄▅▆▇█"  # the "for you" score, lowest to highest of the scores
+
+
+def score_bar(score: float, low: float, high: float) -> str:
+    """One cell showing where ``score`` lies between ``low`` and ``high``."""
+    if high <= low:
+        return SCORE_BARS[0]
+    level = int((score - low) / (high - low) * len(SCORE_BARS))
+    return SCORE_BARS[max(0, min(level, len(SCORE_BARS) - 1))]
+
+
 class PaperList(ScrollView, can_focus=True):
     """Papers of the current view; the cursor line is the paper in the detail pane."""
 
@@ -61,6 +72,7 @@ class PaperList(ScrollView, can_focus=True):
         "paper-list--selected",
         "paper-list--selected-mark",
         "paper-list--tags",
+        "paper-list--score",
         "paper-list--divider",
     }
 
@@ -85,6 +97,7 @@ class PaperList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.triage = triage
         self.render_title = render_title
+        self.score_range: tuple[float, float] | None = None  # set with the scores
         self._base: Style | None = None
 
     # -- the data changed ----------------------------------------------------------------
@@ -192,9 +205,10 @@ class PaperList(ScrollView, can_focus=True):
             mark(bool(state.note), NOTE_MARK, "paper-list--note-mark"),
             blank,
         ]
+        bar = self._score_bar(position)
         title = self.render_title(paper.title)
         tags = tags_label(state.tags, max(0, width // 3))
-        room = max(0, width - 5 - (cell_len(tags) + 1 if tags else 0))
+        room = max(0, width - 5 - (cell_len(tags) + 1 if tags else 0) - (2 if bar else 0))
         if cell_len(title) > room:
             title = set_cell_size(title, max(0, room - 1)) + "…"
         text_style = ink("paper-list--read") if state.read else base
@@ -202,7 +216,18 @@ class PaperList(ScrollView, can_focus=True):
         if tags:
             segments.append(Segment(" " * (room - cell_len(title) + 1), base))
             segments.append(Segment(tags, ink("paper-list--tags")))
-        return Strip(segments).adjust_cell_length(width, base)
+        strip = Strip(segments)
+        if not bar:
+            return strip.adjust_cell_length(width, base)
+        score = Strip([blank, Segment(bar, base + component("paper-list--score"))])
+        return Strip.join([strip.adjust_cell_length(max(0, width - 2), base), score])
+
+    def _score_bar(self, position: int) -> str:
+        """The score mark at the row's right end, only in the "for you" order."""
+        if self.triage.sort != "for you" or self.score_range is None:
+            return ""
+        score = self.triage.score_of(self.triage.view[position])
+        return "" if score is None else score_bar(score, *self.score_range)
 
     def _base_style(self) -> Style:
         # Textual computes rich_style afresh on each call, walking up the ancestors.

@@ -1,0 +1,197 @@
+"""What a key press costs the user: the app's CPU per key, and the lag of a held key.
+
+    python bench/bench_keys.py                       # 30, 10,000, 100,000 at 80x24 and 160x50
+    python bench/bench_keys.py 10000 --sizes 160x50 --runs 3
+    python bench/bench_keys.py --program /tmp/base/.venv/bin/digest-reader   # another build
+
+For each number of papers and terminal size the installed command runs in a tmux pane
+(socket ``-L issue-13``) with a fresh state file and auto-read on, as a user runs it.
+Once every paper is loaded:
+
+* held key: 150 presses of ``j`` at 30 keys/s, then the time from the last press until
+  the detail pane shows the 151st paper's title (the screen is read every 5 ms);
+* CPU per key: the process's user + system time from ``/proc/PID/stat`` around N
+  presses spaced 80 ms (``j``, ``space``, ``s``, ``J``), and around typing a search
+  (``/``, letters, escape), divided by the number of keys. After the last press the
+  bench waits until the CPU clock has stood still for 0.5 s, so the frames that follow
+  the key are counted, not just the key handler.
+
+30 papers is the bundled sample; larger digests come from ``bench/synthetic.py`` and
+are cached under /tmp/digest-reader-bench/. Needs tmux and Linux's /proc.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CACHE = Path("/tmp/digest-reader-bench")
+SOCKET = "issue-12-ui"
+SESSION = "keys"
+SAMPLE = REPO / "tui_reader" / "data" / "sample-2025-01-03.md"
+SPACING = 0.08  # seconds between presses for the CPU figures
+HELD_PRESSES, HELD_RATE = 150, 30.0
+SEARCH_TEXT = "network"
+ACTIONS = ("j", "space", "s", "J")
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(
+        ["tmux", "-L", SOCKET, *args], capture_output=True, text=True, check=False
+    ).stdout
+
+
+def send(key: str) -> None:
+    tmux("send-keys", "-t", SESSION, key)
+
+
+def screen() -> list[str]:
+    return tmux("capture-pane", "-p", "-t", SESSION).splitlines()
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def settle(pid: int, quiet: float = 0.5) -> float:
+    """Wait until the process's CPU clock stands still for ``quiet`` seconds."""
+    last, still = cpu_seconds(pid), 0.0
+    while still < quiet:
+        time.sleep(0.1)
+        now = cpu_seconds(pid)
+        still = still + 0.1 if now == last else 0.0
+        last = now
+    return last
+
+
+def digest_for(count: int) -> Path:
+    if count <= 30:
+        return SAMPLE
+    sys.path.insert(0, str(REPO))
+    from bench.synthetic import write_digests
+
+    target = CACHE / f"digest-{count}.md"
+    if not target.exists():
+        write_digests(count, target)
+    return target
+
+
+def titles_of(path: Path) -> list[str]:
+    """Titles in list order, as the app displays them."""
+    sys.path.insert(0, str(REPO))
+    from tui_reader.digest import DigestReader
+    from tui_reader.ui.rendering import display_title
+
+    return [display_title(paper.title) for batch in DigestReader(path).batches() for paper in batch]
+
+
+def detail_region(lines: list[str], width: int) -> str:
+    """The detail pane's text: right of the list, or below its bottom border (narrow)."""
+    if width < 100:
+        border = next((n for n, line in enumerate(lines) if line.startswith("▁▁▁▁")), 0)
+        return "\n".join(lines[border + 1 :])
+    return "\n".join(line[int(width * 0.45) + 1 :] for line in lines)
+
+
+def start(path: Path, state: Path, width: int, height: int, program: str) -> int:
+    env = f"DIGEST_READER_DB={state} DIGEST_READER_CONFIG={state.parent / 'none.toml'}"
+    tmux("kill-server")
+    tmux("new-session", "-d", "-s", SESSION, "-x", str(width), "-y", str(height),
+         f"exec env {env} '{program}' '{path}'")  # fmt: skip
+    pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        text = "\n".join(screen())
+        if "papers" in text and "loading…" not in text:
+            settle(pid)
+            return pid
+        time.sleep(0.05)
+    raise RuntimeError("the app did not finish loading:\n" + "\n".join(screen()))
+
+
+def held_key_lag(pid: int, title: str, width: int) -> float:
+    """Seconds from the last of 150 presses at 30 keys/s until the final paper shows."""
+    probe = title[:20]
+    begin = time.perf_counter()
+    for press in range(HELD_PRESSES):
+        delay = begin + press / HELD_RATE - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        send("j")
+    last = time.perf_counter()
+    while time.perf_counter() - last < 10:
+        if probe in detail_region(screen(), width):
+            return time.perf_counter() - last
+        time.sleep(0.005)
+    raise RuntimeError(f"{title!r} never showed:\n" + "\n".join(screen()))
+
+
+def cpu_per_key(pid: int, keys: list[str]) -> float:
+    before = cpu_seconds(pid)
+    for key in keys:
+        send(key)
+        time.sleep(SPACING)
+    return (settle(pid) - before) / len(keys)
+
+
+def measure(count: int, width: int, height: int, presses: int, program: str) -> dict:
+    path = digest_for(count)
+    titles = titles_of(path)
+    figures: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        pid = start(path, Path(scratch) / "state.json", width, height, program)
+        try:
+            if len(titles) > HELD_PRESSES:
+                figures["held"] = held_key_lag(pid, titles[HELD_PRESSES], width)
+                settle(pid)
+            send("g")
+            settle(pid)
+            for action in ACTIONS:
+                figures[action] = cpu_per_key(pid, [action] * presses)
+            search = ["/", *SEARCH_TEXT, "Escape"]
+            figures["search"] = cpu_per_key(pid, search * max(1, presses // len(search)))
+        finally:
+            send("q")
+            time.sleep(0.3)
+            tmux("kill-server")
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[30, 10_000, 100_000])
+    parser.add_argument("--sizes", default="80x24,160x50", help="terminal sizes, WxH,WxH")
+    parser.add_argument("--runs", type=int, default=1, help="runs per case (median shown)")
+    parser.add_argument("--presses", type=int, default=60)
+    parser.add_argument("--program", default=str(Path(sys.executable).parent / "digest-reader"),
+                        help="the command to run (default: this venv's digest-reader)")  # fmt: skip
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        sys.exit("bench_keys needs tmux")
+    columns = [*ACTIONS, "search"]
+    print(f"{'papers':>8} {'size':>7} " + " ".join(f"{c:>7}" for c in columns)
+          + f" {'held lag':>9}   (CPU ms per key; lag ms after the last of 150 j at 30/s;"
+          f" median of {args.runs})", flush=True)  # fmt: skip
+    for count in args.counts:
+        for size in args.sizes.split(","):
+            width, height = (int(n) for n in size.split("x"))
+            runs = [measure(count, width, height, args.presses, args.program)
+                    for _ in range(args.runs)]  # fmt: skip
+            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+            held = f"{median['held'] * 1000:>9.0f}" if "held" in median else f"{'-':>9}"
+            print(f"{count:>8} {size:>7} "
+                  + " ".join(f"{median[c] * 1000:>7.1f}" for c in columns)
+                  + f" {held}", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
