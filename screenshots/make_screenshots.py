@@ -30,6 +30,10 @@ SHOTS = {
     "narrow-80x24": ((80, 24), ["j", "j", "j", "j", "j", "j", "j", "j"]),
     "main-120x36": ((120, 36), ["J", "J"]),
     "wide-200x60": ((200, 60), ["J", "J", "J"]),
+    # Tags (set in prepared_store), sorted by title, three papers selected.
+    "organise": ((130, 36), ["O", "O", "x", "x", "j", "x", "g", *"jjjjj"]),
+    # The "for you" order learned from the prepared stars and reads, with its why-line.
+    "for-you": ((130, 36), ["y", "g"]),
 }
 # Twelve synthetic daily digests (bench.synthetic), to show the digest dividers.
 MANY = {
@@ -43,6 +47,8 @@ def prepared_store(folder: Path) -> StateStore:
     store.set_read(["2412.21188", "2412.21140", "2412.21102"], True)
     store.set_starred(["2412.20891", "2412.20767"], True)
     store.set_note("2412.20891", "Tensor adaptation; try against LoRA baseline.")
+    store.set_tags(["2412.21140", "2412.20891"], add=["to-cite"])
+    store.set_tags(["2412.20891"], add=["tensors"])
     return store
 
 
@@ -56,6 +62,8 @@ async def shoot(
         await pilot.pause()
         for key in keys:
             await pilot.press(key)
+            if key in ("O", "y"):  # a sort or a ranking settles in a worker first
+                await app.workers.wait_for_complete()
         # Not wait_for_complete(): the note editor's worker waits for the dialog.
         await pilot.pause(0.5)
         path = HERE / f"{name}.svg"

@@ -98,6 +98,7 @@ class ForYouActions:
             self.show_current()
         else:
             paper_list.refresh()
+        self.update_summary()  # the header's "for you (ranking…)" becomes "for you"
 
     def on_ranking_worker_failed(self, message: RankingWorker.Failed) -> None:
         self.notify(message.text, severity="error", timeout=8)
