@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 CACHE = Path("/tmp/digest-reader-bench")
-SOCKET = "issue-13"
+SOCKET = "digest-reader-bench-keys"
 SESSION = "keys"
 SAMPLE = REPO / "tui_reader" / "data" / "sample-2025-01-03.md"
 SPACING = 0.08  # seconds between presses for the CPU figures
