@@ -5,7 +5,8 @@
     python bench/bench_keys.py --program /tmp/base/.venv/bin/digest-reader   # another build
 
 For each number of papers and terminal size the installed command runs in a tmux pane
-(socket ``-L digest-reader-bench-keys``) with a fresh state file and auto-read on, as a user runs it.
+(socket ``-L digest-reader-bench-keys``) with a fresh state file and auto-read on, as
+a user runs it.
 Once every paper is loaded:
 
 * held key: 150 presses of ``j`` at 30 keys/s, then the time from the last press until
