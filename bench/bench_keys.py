@@ -24,7 +24,6 @@ are cached under /tmp/digest-reader-bench/. Needs tmux and Linux's /proc.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -34,6 +33,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bench.bench_app import cpu_seconds, settle  # noqa: E402  (the same /proc clock)
+
 CACHE = Path("/tmp/digest-reader-bench")
 SOCKET = "digest-reader-bench-keys"
 SESSION = "keys"
@@ -58,26 +61,9 @@ def screen() -> list[str]:
     return tmux("capture-pane", "-p", "-t", SESSION).splitlines()
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def settle(pid: int, quiet: float = 0.5) -> float:
-    """Wait until the process's CPU clock stands still for ``quiet`` seconds."""
-    last, still = cpu_seconds(pid), 0.0
-    while still < quiet:
-        time.sleep(0.1)
-        now = cpu_seconds(pid)
-        still = still + 0.1 if now == last else 0.0
-        last = now
-    return last
-
-
 def digest_for(count: int) -> Path:
     if count <= 30:
         return SAMPLE
-    sys.path.insert(0, str(REPO))
     from bench.synthetic import write_digests
 
     target = CACHE / f"digest-{count}.md"
@@ -88,7 +74,6 @@ def digest_for(count: int) -> Path:
 
 def titles_of(path: Path) -> list[str]:
     """Titles in list order, as the app displays them."""
-    sys.path.insert(0, str(REPO))
     from tui_reader.digest import DigestReader
     from tui_reader.ui.rendering import display_title
 

@@ -4,19 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import SEED_DIGEST
-from tui_reader.digest import load_library
-from tui_reader.store import StateStore
-from tui_reader.triage import Triage
+from tests import test_triage
 
-
-@pytest.fixture
-def triage(tmp_path):
-    store = StateStore.open(tmp_path / "state.json", background=False)
-    triage = Triage(store)
-    triage.add_papers(load_library([SEED_DIGEST]).papers)
-    yield triage
-    store.close()
+triage = test_triage.triage  # the fixture: the seed digest's Triage
 
 
 def test_for_you_sorts_by_score_and_ties_keep_digest_order(triage):
