@@ -202,6 +202,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         if replaced:
             self.show_current()
         self.update_summary()
+        if first:
+            # check_action greys out the paper keys while there is no paper: ask the
+            # footer, help and palette to look again now that there is one.
+            self.refresh_bindings()
 
     def loading_finished(self, warnings: list[DigestWarning], skipped: list[DigestWarning]) -> None:
         """Every digest is read: ``skipped`` files gave no paper, ``warnings`` are the
@@ -218,6 +222,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         if not self.triage.papers:
             self.notify("No papers could be loaded.", severity="error")
         self.update_summary()
+        self.refresh_bindings()  # W, [ and ] depend on the loading and the digests read
         self._restore_session()
         self.resort_after_loading()
 
