@@ -78,27 +78,10 @@ class ForYouActions:
     def on_ranking_worker_ranked(self, message: RankingWorker.Ranked) -> None:
         if not self.ranking.accept(message.result):
             return
-        triage = self.triage
-        paper_list = self.paper_list
-        scores = message.result.ranking.scores
-        current = self.current_paper()
-        offset = triage.row_of(paper_list.cursor) - paper_list.scroll_offset.y
-        triage.set_scores(scores)
-        paper_list.score_range = (min(scores), max(scores)) if scores else None
         if self._announce:
             self._announce = False
             self.notify(f"For you: {message.result.ranking.detail}.", timeout=3)
-        if triage.sort == "for you":
-            position = triage.position_of(current.arxiv_id) if current is not None else None
-            paper_list.view_changed(cursor=position)
-            if position is not None:
-                # The paper keeps its row on screen while the others move around it.
-                row = triage.row_of(position)
-                paper_list.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
-            self.show_current()
-        else:
-            paper_list.refresh()
-        self.update_summary()  # the header's "for you (ranking…)" becomes "for you"
+        self.scores_ready(message.result.ranking.scores)
 
     def on_ranking_worker_failed(self, message: RankingWorker.Failed) -> None:
         self.notify(message.text, severity="error", timeout=8)

@@ -97,13 +97,25 @@ class OrganiseActions:
             self.for_you_chosen()
 
     def scores_ready(self, scores) -> None:
-        """The ranking's scores (one per paper index) arrived: re-sort if "for you"."""
+        """The ranking's scores (one per paper index) arrived: the score bars take their
+        range, and under "for you" the view re-sorts with the cursor's paper kept on its
+        row of the screen while the others move around it."""
+        triage = self.triage
+        paper_list = self.paper_list
         current = self.current_paper()
-        self.triage.set_scores(scores)
-        if self.triage.sort == FOR_YOU:
-            self._view_rebuilt(current)
+        offset = triage.row_of(paper_list.cursor) - paper_list.scroll_offset.y
+        triage.set_scores(scores)
+        paper_list.score_range = (min(scores), max(scores)) if scores else None
+        if triage.sort == FOR_YOU:
+            position = triage.position_of(current.arxiv_id) if current is not None else None
+            paper_list.view_changed(cursor=position)
+            if position is not None:
+                row = triage.row_of(position)
+                paper_list.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
+            self.show_current()
         else:
-            self.update_summary()
+            paper_list.refresh()
+        self.update_summary()  # the header's "for you (ranking…)" becomes "for you"
 
     # -- selection ----------------------------------------------------------------------
 
