@@ -673,6 +673,22 @@ async def test_session_comes_back_on_the_same_paths(tmp_path):
         assert screen.triage.search_hits is None
 
 
+async def test_where_you_are_is_written_once_you_stay_not_per_key(tmp_path):
+    from tui_reader.ui import app as app_module
+    from tui_reader.ui.session import load_session
+
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        before = load_session(app.store, app.paths)
+        await pilot.press("j", "j", "j")
+        await pilot.pause()
+        assert load_session(app.store, app.paths) == before  # not on every key
+        await pilot.pause(app_module.SESSION_SAVE_DELAY + 0.3)
+        assert load_session(app.store, app.paths).paper == screen.current_paper().arxiv_id
+    app.store.close()
+
+
 async def test_digest_picker_lists_digests_and_jumps(tmp_path):
     later = tmp_path / "2025-01-04.md"
     later.write_text(

@@ -7,11 +7,12 @@ widgets draw and post messages.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -47,6 +48,7 @@ from .summary_bar import SummaryBar
 NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
+SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
@@ -138,6 +140,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             # Now, before any paper arrives (the loader may finish before on_mount).
             triage.set_filter(self._restore.filter)
         self._on_session = on_session
+        self._session_pending: Session | None = None  # where you are, not yet written
+        self._session_timer: Timer | None = None
+        self._session_noted_at = 0.0
         self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
@@ -151,7 +156,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
         with Horizontal(id="body"):
-            yield PaperList(self.triage, display_title, id="papers")
+            paper_list = PaperList(self.triage, display_title, id="papers")
+            # Now, not on mount: the loader's first papers may arrive before that.
+            self.watch(paper_list, "cursor", self.cursor_moved, init=False)
+            yield paper_list
             yield PaperDetail(id="detail")
         yield Static(id="search-error", markup=False)
         yield Input(placeholder=PLACEHOLDER, id="search")
@@ -168,6 +176,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
 
     def on_unmount(self) -> None:
         self.ranking.stop()
+        self.save_session()
 
     def _fit_layout(self, width: int) -> None:
         narrow = width < NARROW_WIDTH
@@ -245,12 +254,34 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             self.paper_list.move_to(position)
 
     def remember_session(self) -> None:
+        """Note where you are; it is written once you have stayed ``SESSION_SAVE_DELAY``
+        seconds (or on leaving), not on every key: a write per move cost a journal line
+        and an fsync per ``j``."""
         if self._on_session is None or self._restore != Session():
             return  # nothing to save, or the last session is not restored yet
         paper = self.current_paper()
-        self._on_session(
-            Session(paper.arxiv_id if paper else "", self.triage.filter, self._search_query)
+        self._session_pending = Session(
+            paper.arxiv_id if paper else "", self.triage.filter, self._search_query
         )
+        self._session_noted_at = time.monotonic()
+        if self._session_timer is None:
+            self._session_timer = self.set_timer(SESSION_SAVE_DELAY, self._session_due)
+
+    def _session_due(self) -> None:
+        self._session_timer = None
+        wait = self._session_noted_at + SESSION_SAVE_DELAY - time.monotonic()
+        if wait > 0.05:  # moved meanwhile: wait for the rest (one timer, not one per key)
+            self._session_timer = self.set_timer(wait, self._session_due)
+        else:
+            self.save_session()
+
+    def save_session(self) -> None:
+        if self._session_timer is not None:
+            self._session_timer.stop()
+            self._session_timer = None
+        pending, self._session_pending = self._session_pending, None
+        if pending is not None and self._on_session is not None:
+            self._on_session(pending)
 
     # -- showing --------------------------------------------------------------------
 
@@ -301,8 +332,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.show_current()
         self.update_summary()
 
-    @on(PaperList.CursorMoved)
-    def cursor_moved(self, message: PaperList.CursorMoved) -> None:
+    def cursor_moved(self, position: int) -> None:
+        """The list's cursor moved: show its paper. A watcher rather than a message, so
+        the list's rows and the pane are drawn in one frame, not two (about a fifth of
+        a ``j``'s cost at 160x50)."""
         paper = self.current_paper()
         previous = self._shown
         self._shown = paper
