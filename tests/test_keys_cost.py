@@ -65,3 +65,39 @@ async def test_the_counter_sees_a_layout(tmp_path, layouts):
     """The test above can fail: opening the search box is a layout change."""
     app = new_app(tmp_path)
     assert await _layouts_during(app, layouts, ["slash"], (120, 36)) > 0
+
+
+def _screen_rows(app) -> list[str]:
+    """The screen as the terminal has it: each widget's cached rows, composed."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_pane_repaints_only_changed_rows_and_leaves_nothing_stale(tmp_path, size):
+    """After each move the composed screen equals a full repaint of the pane, and a
+    move between two papers does not repaint the rows they share."""
+    from tui_reader.ui.paper_detail import PaperDetail
+
+    app = new_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await loaded(pilot)
+        detail = app.screen.query_one(PaperDetail)
+        repainted: list[int] = []
+        original = detail.refresh
+
+        def counting(*regions, **kwargs):
+            repainted.append(sum(region.height for region in regions) if regions else -1)
+            return original(*regions, **kwargs)
+
+        detail.refresh = counting
+        for key in ["j"] * 12 + ["k"] * 3 + ["G", "g"]:
+            await pilot.press(key)
+            await pilot.pause()
+            shown = _screen_rows(app)
+            detail._drawn.clear()
+            original()
+            await pilot.pause()
+            assert _screen_rows(app) == shown, f"stale rows after {key!r}"
+        height = detail.scrollable_content_region.height
+        if size == (160, 50):  # short papers: some rows stay as they were
+            assert any(0 < rows < height for rows in repainted)

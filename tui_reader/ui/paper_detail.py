@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -80,6 +80,8 @@ class PaperDetail(ScrollView, can_focus=False):
         self._blocks: OrderedDict[Hashable, list[Strip]] = OrderedDict()
         self._lines: list[Strip] = []
         self._base = Style()  # the pane's own style, as of the last _lay_out
+        self._drawn: dict[int, Strip] = {}  # screen row -> the row as last drawn
+        self._rows: tuple[int, dict[int, Strip]] = (-1, {})  # scroll y, rows as they are now
 
     # -- what is shown --------------------------------------------------------------
 
@@ -148,12 +150,33 @@ class PaperDetail(ScrollView, can_focus=False):
             lines += self._block(("abstract", key, model.words, model.search),
                                  lambda: self._abstract(model), base, measure, width)  # fmt: skip
             self._lines = lines
+        self._rows = (-1, {})
         size = Size(width, len(self._lines))
         if size != self.virtual_size:
             self.set_reactive(PaperDetail.virtual_size, size)
             if self.scroll_y > self.max_scroll_y:
                 self.scroll_to(y=self.max_scroll_y, animate=False)
-        self.refresh()
+        self._refresh_changed_rows()
+
+    def _refresh_changed_rows(self) -> None:
+        """Repaint only the screen rows whose content changed.
+
+        Two papers share rows (blank ones below the shorter text, the gaps between
+        blocks), and Textual's compositor pays per repainted row: at 160x50 a short
+        paper leaves a third of the pane as it was.
+        """
+        height, width = self.scrollable_content_region.height, self.size.width
+        if not self._drawn:
+            self.refresh()
+            return
+        start = None
+        for y in range(height + 1):
+            same = y < height and self._drawn.get(y) == self._row(y)
+            if not same and y < height and start is None:
+                start = y
+            elif (same or y == height) and start is not None:
+                self.refresh(Region(0, start, width, y - start))
+                start = None
 
     def _block(
         self,
@@ -189,13 +212,27 @@ class PaperDetail(ScrollView, can_focus=False):
         return lines
 
     def render_line(self, y: int) -> Strip:
+        row = self._drawn[y] = self._row(y)
+        return row
+
+    def _row(self, y: int) -> Strip:
+        """Screen row ``y``: its text line, a gap and the scroll bar's cell (memoised
+        until the lines or the scroll offset change)."""
+        scroll_y, rows = self._rows
+        if scroll_y != self.scroll_offset.y:
+            rows = {}
+            self._rows = (self.scroll_offset.y, rows)
+        row = rows.get(y)
+        if row is not None:
+            return row
         index = self.scroll_offset.y + y
         if 0 <= index < len(self._lines):
             line = self._lines[index]
         else:
             line = Strip.blank(self.scrollable_content_region.width - GUTTER, self._base)
         gap = Segment(" ", self._base)
-        return Strip([*line, gap, self._scroll_bar_cell(y)], line.cell_length + GUTTER)
+        row = rows[y] = Strip([*line, gap, self._scroll_bar_cell(y)], line.cell_length + GUTTER)
+        return row
 
     def _scroll_bar_cell(self, y: int) -> Segment:
         """One cell of the scroll bar, drawn here rather than by a ScrollBar widget.

@@ -3,12 +3,15 @@
 A virtual list on the Line API: only the lines on screen are ever rendered, so it is
 as quick with 100,000 papers as with 30 (a widget per row takes over 30 s to mount
 10,000 rows).
+
+The cursor is the reactive ``cursor`` (a position in the view); who shows the paper
+under it watches it (``watch(paper_list, "cursor", ...)``), and ``move_to(..., force=True)``
+runs those watchers even when the position stays, for a view rebuilt under it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -16,7 +19,6 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -79,14 +81,6 @@ class PaperList(ScrollView, can_focus=True):
     # No repaint of the whole list on a move: watch_cursor repaints the two lines that changed.
     cursor: reactive[int] = reactive(0, always_update=False, init=False, repaint=False)
 
-    @dataclass
-    class CursorMoved(Message):
-        """The cursor now rests on another position of the view (``previous`` before)."""
-
-        paper_list: PaperList
-        position: int
-        previous: int
-
     def __init__(
         self,
         triage: Triage,
@@ -114,9 +108,9 @@ class PaperList(ScrollView, can_focus=True):
     def move_to(self, position: int, *, force: bool = False) -> None:
         target = self._clamp(position)
         if target == self.cursor and force:
-            self.post_message(self.CursorMoved(self, target, target))
-            self._scroll_to_cursor()
-        self.cursor = target
+            self.mutate_reactive(PaperList.cursor)  # watchers run as for a move
+        else:
+            self.cursor = target
 
     def _clamp(self, position: int) -> int:
         return max(0, min(position, len(self.triage.view) - 1))
@@ -127,7 +121,6 @@ class PaperList(ScrollView, can_focus=True):
         self.refresh_line(self.triage.row_of(old))
         self.refresh_line(self.triage.row_of(new))
         self._scroll_to_cursor()
-        self.post_message(self.CursorMoved(self, new, old))
 
     def _scroll_to_cursor(self) -> None:
         if not self.scrollable_content_region.height:
