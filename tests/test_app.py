@@ -92,6 +92,25 @@ async def test_a_paper_on_screen_for_the_dwell_time_becomes_read(tmp_path):
         assert "●" not in row_text(app, 1) and "●" in row_text(app, 0)
 
 
+async def test_each_move_starts_the_dwell_clock_again(tmp_path):
+    # One timer serves every move (re-armed when it fires early): a paper passed after
+    # 1.2 s is not read, nor the next one 1.2 s later, 2.4 s after the first move.
+    app = new_app(tmp_path, read_after=2.0)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("j")
+        await pilot.pause(1.2)
+        await pilot.press("j")
+        await pilot.pause(1.2)
+        assert screen.triage.counts().unread == 30
+        third = screen.current_paper().arxiv_id
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if app.store.state(third).read:
+                break
+        assert app.store.state(third).read and screen.triage.counts().unread == 29
+
+
 async def test_read_after_zero_marks_at_once(tmp_path):
     app = new_app(tmp_path, read_after=0)
     async with app.run_test(size=SIZE) as pilot:

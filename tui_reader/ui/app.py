@@ -7,7 +7,6 @@ widgets draw and post messages.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -35,6 +33,7 @@ from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
 from .paper_list import PaperList
+from .quiet_timer import QuietTimer
 from .rendering import display_title
 from .screens.digest_picker import DigestPickerScreen
 from .screens.help import HelpScreen
@@ -134,15 +133,15 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.read_after = read_after  # None: never mark read on its own
         self.reading_digests = True
         self._shown: Paper | None = None
-        self._dwell: Timer | None = None
+        self._dwell = QuietTimer(self, read_after or 0.0, self._dwelt)
+        self._dwelling: Paper | None = None  # the paper the dwell clock runs for
         self._restore = session or Session()
         if self._restore.filter in FILTER_NAMES:
             # Now, before any paper arrives (the loader may finish before on_mount).
             triage.set_filter(self._restore.filter)
         self._on_session = on_session
         self._session_pending: Session | None = None  # where you are, not yet written
-        self._session_timer: Timer | None = None
-        self._session_noted_at = 0.0
+        self._session_timer = QuietTimer(self, SESSION_SAVE_DELAY, self.save_session)
         self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
@@ -263,22 +262,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self._session_pending = Session(
             paper.arxiv_id if paper else "", self.triage.filter, self._search_query
         )
-        self._session_noted_at = time.monotonic()
-        if self._session_timer is None:
-            self._session_timer = self.set_timer(SESSION_SAVE_DELAY, self._session_due)
-
-    def _session_due(self) -> None:
-        self._session_timer = None
-        wait = self._session_noted_at + SESSION_SAVE_DELAY - time.monotonic()
-        if wait > 0.05:  # moved meanwhile: wait for the rest (one timer, not one per key)
-            self._session_timer = self.set_timer(wait, self._session_due)
-        else:
-            self.save_session()
+        self._session_timer.restart()
 
     def save_session(self) -> None:
-        if self._session_timer is not None:
-            self._session_timer.stop()
-            self._session_timer = None
+        self._session_timer.stop()
         pending, self._session_pending = self._session_pending, None
         if pending is not None and self._on_session is not None:
             self._on_session(pending)
@@ -351,20 +338,18 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     def _start_dwell(self, paper: Paper | None) -> None:
         """A paper that stays on screen ``read_after`` seconds becomes read; passing it
         (held j, jumps, filter and search changes) restarts the clock, so marks nothing."""
-        if self._dwell is not None:
-            self._dwell.stop()
-            self._dwell = None
-        if paper is None or self.read_after is None:
-            return
-        if self.read_after <= 0:
-            self._mark_read(paper)
+        if paper is None or self.read_after is None or self.read_after <= 0:
+            self._stop_dwell()
+            if paper is not None and self.read_after is not None:
+                self._mark_read(paper)
         else:
-            self._dwell = self.set_timer(self.read_after, lambda: self._dwelt(paper))
+            self._dwelling = paper
+            self._dwell.restart()
 
-    def _dwelt(self, paper: Paper) -> None:
-        self._dwell = None
+    def _dwelt(self) -> None:
+        paper, self._dwelling = self._dwelling, None
         current = self.current_paper()
-        if current is None or current.arxiv_id != paper.arxiv_id:
+        if paper is None or current is None or current.arxiv_id != paper.arxiv_id:
             return
         if self.query_one("#search", Input).has_focus:
             self._start_dwell(paper)  # typing a search is not reading: wait for the list
@@ -402,9 +387,8 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self._next_unread(-1)
 
     def _stop_dwell(self) -> None:
-        if self._dwell is not None:
-            self._dwell.stop()
-            self._dwell = None
+        self._dwell.stop()
+        self._dwelling = None
 
     def _next_unread(self, step: int) -> None:
         """The nearest unread paper that way, going round the end of the view."""

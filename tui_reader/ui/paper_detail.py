@@ -79,9 +79,9 @@ class PaperDetail(ScrollView, can_focus=False):
         super().__init__(id=id)
         self._blocks: OrderedDict[Hashable, list[Strip]] = OrderedDict()
         self._lines: list[Strip] = []
-        self._base = Style()  # the pane's own style, as of the last _lay_out
+        self._styles: dict[str, Style] = {}  # "" is the pane's own; until the styles change
+        self._blanks: dict[int, Strip] = {}  # width -> an empty row, until the styles change
         self._drawn: dict[int, Strip] = {}  # screen row -> the row as last drawn
-        self._rows: tuple[int, dict[int, Strip]] = (-1, {})  # scroll y, rows as they are now
 
     # -- what is shown --------------------------------------------------------------
 
@@ -112,8 +112,19 @@ class PaperDetail(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._styles.clear()
+        self._blanks.clear()
         self._blocks.clear()  # a new theme: every block is drawn again in its colours
         self._lay_out()
+
+    def _style(self, name: str = "") -> Style:
+        """The pane's style ("") or a component's, kept until the styles change: Textual
+        works them out again on every call, walking the ancestors."""
+        style = self._styles.get(name)
+        if style is None:
+            style = self.rich_style if not name else self.get_component_rich_style(name)
+            self._styles[name] = style
+        return style
 
     def _lay_out(self) -> None:
         """Assemble the pane's lines from cached blocks and set the scroll range.
@@ -127,7 +138,7 @@ class PaperDetail(ScrollView, can_focus=False):
             return
         model = self.model
         measure = min(width, MEASURE)
-        base = self._base = self.rich_style  # not cached by Textual: walks the ancestors
+        base = self._style()
         if model is None:
             empty = lambda: [Text("No paper to show.", "italic")]  # noqa: E731
             self._lines = self._block(("empty",), empty, base, width, width)
@@ -135,7 +146,7 @@ class PaperDetail(ScrollView, can_focus=False):
             compact = self.app.size.height < COMPACT_ROWS
             paper, state = model.paper, model.state
             key = paper  # frozen: a newer record of the paper (more digests) is a new key
-            blank = [Strip.blank(width, base)]
+            blank = [self._blank_row(width)]
             lines = self._block(("title", key), lambda: [self._title(model)], base, measure, width)
             lines = lines + blank
             lines += self._block(("meta", key, state.read, state.starred, state.tags,
@@ -150,7 +161,6 @@ class PaperDetail(ScrollView, can_focus=False):
             lines += self._block(("abstract", key, model.words, model.search),
                                  lambda: self._abstract(model), base, measure, width)  # fmt: skip
             self._lines = lines
-        self._rows = (-1, {})
         size = Size(width, len(self._lines))
         if size != self.virtual_size:
             self.set_reactive(PaperDetail.virtual_size, size)
@@ -165,13 +175,14 @@ class PaperDetail(ScrollView, can_focus=False):
         blocks), and Textual's compositor pays per repainted row: at 160x50 a short
         paper leaves a third of the pane as it was.
         """
-        height, width = self.scrollable_content_region.height, self.size.width
+        region, width = self.scrollable_content_region, self.size.width
+        height = region.height
         if not self._drawn:
             self.refresh()
             return
         start = None
         for y in range(height + 1):
-            same = y < height and self._drawn.get(y) == self._row(y)
+            same = y < height and self._drawn.get(y) == self._row(y, region)
             if not same and y < height and start is None:
                 start = y
             elif (same or y == height) and start is not None:
@@ -188,8 +199,9 @@ class PaperDetail(ScrollView, can_focus=False):
         *,
         crop: bool = False,
     ) -> list[Strip]:
-        """The lines of ``texts()`` wrapped at ``wrap`` columns (or cut, with ``crop``),
-        padded to ``width``; made once per key and size, then taken from the cache."""
+        """The rows of ``texts()`` wrapped at ``wrap`` columns (or cut, with ``crop``),
+        padded to ``width`` and ended with the gutter (a gap and the scroll bar's track);
+        made once per key and size, then taken from the cache."""
         key = (key, wrap, width, crop)
         lines = self._blocks.get(key)
         if lines is not None:
@@ -199,67 +211,62 @@ class PaperDetail(ScrollView, can_focus=False):
         options = console.options.update(width=wrap, height=None, highlight=False)
         if crop:
             options = options.update(no_wrap=True, overflow="ellipsis")
+        end = [Segment(" " * (width - wrap + 1), base), self._track()]
         lines = [
-            Strip(segments, wrap)
+            Strip(segments + end, width + GUTTER)
             for text in texts()
             for segments in console.render_lines(text, options, style=base, pad=True)
         ]
-        if width > wrap:
-            lines = [line.extend_cell_length(width, base) for line in lines]
         self._blocks[key] = lines
         if len(self._blocks) > CACHED_BLOCKS:
             self._blocks.popitem(last=False)
         return lines
 
     def render_line(self, y: int) -> Strip:
-        row = self._drawn[y] = self._row(y)
+        row = self._drawn[y] = self._row(y, self.scrollable_content_region)
         return row
 
-    def _row(self, y: int) -> Strip:
-        """Screen row ``y``: its text line, a gap and the scroll bar's cell (memoised
-        until the lines or the scroll offset change)."""
-        scroll_y, rows = self._rows
-        if scroll_y != self.scroll_offset.y:
-            rows = {}
-            self._rows = (self.scroll_offset.y, rows)
-        row = rows.get(y)
-        if row is not None:
-            return row
-        index = self.scroll_offset.y + y
-        if 0 <= index < len(self._lines):
-            line = self._lines[index]
-        else:
-            line = Strip.blank(self.scrollable_content_region.width - GUTTER, self._base)
-        gap = Segment(" ", self._base)
-        row = rows[y] = Strip([*line, gap, self._scroll_bar_cell(y)], line.cell_length + GUTTER)
-        return row
-
-    def _scroll_bar_cell(self, y: int) -> Segment:
-        """One cell of the scroll bar, drawn here rather than by a ScrollBar widget.
+    def _row(self, y: int, region: Region) -> Strip:
+        """Screen row ``y``: a row of text (or a blank one) whose last cell is the
+        scroll bar, drawn here rather than by a ScrollBar widget.
 
         Textual's ScrollBar redraws its whole column through Rich whenever the scroll
-        range changes, which is every paper: 6 ms per key at 160x50 (measured).
+        range changes, which is every paper: 6 ms per key at 160x50 (measured). Rows
+        come with the bar's track; only the thumb's few rows are made anew.
         """
-        height, total = self.scrollable_content_region.height, len(self._lines)
+        index = self.scroll_offset.y + y
+        if 0 <= index < len(self._lines):
+            row = self._lines[index]
+        else:
+            row = self._blank_row(region.width - GUTTER)
+        height, total = region.height, len(self._lines)
         if total <= height or height <= 0:
-            return Segment(" ", self.get_component_rich_style("paper-detail--scrollbar"))
+            return row
         thumb = max(1, round(height * height / total))
         start = round(self.scroll_offset.y * (height - thumb) / max(1, total - height))
-        name = (
-            "paper-detail--scrollbar-thumb"
-            if start <= y < start + thumb
-            else "paper-detail--scrollbar"
-        )
-        return Segment(" ", self.get_component_rich_style(name))
+        if not start <= y < start + thumb:
+            return row
+        thumb_cell = Segment(" ", self._style("paper-detail--scrollbar-thumb"))
+        return Strip([*list(row)[:-1], thumb_cell], row.cell_length)
+
+    def _track(self) -> Segment:
+        return Segment(" ", self._style("paper-detail--scrollbar"))
+
+    def _blank_row(self, width: int) -> Strip:
+        row = self._blanks.get(width)
+        if row is None:
+            row = Strip([Segment(" " * (width + 1), self._style()), self._track()], width + GUTTER)
+            self._blanks[width] = row
+        return row
 
     # -- the blocks -------------------------------------------------------------------
 
     def _title(self, model: DetailModel) -> Text:
-        return title_text(model.paper.title, self.get_component_rich_style("paper-detail--title"))
+        return title_text(model.paper.title, self._style("paper-detail--title"))
 
     def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
         """One Text per line in compact form (two lines), else one per field."""
-        style = self.get_component_rich_style
+        style = self._style
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
         authors = ", ".join(paper.authors) if paper.authors else "(none given)"
@@ -311,14 +318,14 @@ class PaperDetail(ScrollView, can_focus=False):
         return lines
 
     def _note(self, model: DetailModel) -> list[Text]:
-        style = self.get_component_rich_style
+        style = self._style
         note = printable(model.state.note, keep_newlines=True)
         return [Text("Note", style("paper-detail--label")),
                 Text(note, style("paper-detail--note"))]  # fmt: skip
 
     def _abstract(self, model: DetailModel) -> list[Text]:
         """The TL;DR (when the digest gives one), then the abstract or why there is none."""
-        style = self.get_component_rich_style
+        style = self._style
         texts = paper_fields.summary_lines(model.paper, {
             "label": style("paper-detail--label"), "summary": style("paper-detail--summary"),
         })  # fmt: skip
