@@ -101,3 +101,30 @@ async def test_the_pane_repaints_only_changed_rows_and_leaves_nothing_stale(tmp_
         height = detail.scrollable_content_region.height
         if size == (160, 50):  # short papers: some rows stay as they were
             assert any(0 < rows < height for rows in repainted)
+
+
+async def test_the_list_scrolls_half_a_page_at_a_time(tmp_path):
+    """Scrolling repaints every row of the list: a held j past the bottom scrolls by
+    half a page, so most moves repaint two rows; the cursor is never off screen."""
+    from bench.synthetic import generate_digest
+
+    digest = tmp_path / "2025-01-03.md"
+    digest.write_text(generate_digest(80, seed=3), encoding="utf-8")
+    app = new_app(tmp_path, [digest])
+    async with app.run_test(size=(120, 24)) as pilot:
+        screen = await loaded(pilot)
+        papers = screen.paper_list
+        height = papers.scrollable_content_region.height
+        offsets = []
+        for _ in range(60):
+            papers.action_cursor_down()  # what j does, without the pilot's wait per key
+            row = papers.triage.row_of(papers.cursor)
+            assert papers.scroll_offset.y <= row < papers.scroll_offset.y + height
+            offsets.append(papers.scroll_offset.y)
+        scrolls = sum(1 for a, b in zip(offsets, offsets[1:]) if a != b)
+        assert 0 < scrolls <= 60 // (height // 2) + 1
+        for _ in range(60):
+            papers.action_cursor_up()
+            row = papers.triage.row_of(papers.cursor)
+            assert papers.scroll_offset.y <= row < papers.scroll_offset.y + height
+        assert papers.scroll_offset.y == 0

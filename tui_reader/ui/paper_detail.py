@@ -35,6 +35,7 @@ from ..model import Paper
 from ..sanitize import printable
 from ..store import PaperState
 from . import paper_fields
+from .component_styles import ComponentStyles
 from .rendering import abstract_text, title_text
 
 COMPACT_ROWS = 30  # terminals lower than this get the two-line metadata block
@@ -79,7 +80,7 @@ class PaperDetail(ScrollView, can_focus=False):
         super().__init__(id=id)
         self._blocks: OrderedDict[Hashable, list[Strip]] = OrderedDict()
         self._lines: list[Strip] = []
-        self._styles: dict[str, Style] = {}  # "" is the pane's own; until the styles change
+        self._rich_styles = ComponentStyles(self)
         self._blanks: dict[int, Strip] = {}  # width -> an empty row, until the styles change
         self._drawn: dict[int, Strip] = {}  # screen row -> the row as last drawn
 
@@ -112,19 +113,10 @@ class PaperDetail(ScrollView, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
+        self._rich_styles.clear()
         self._blanks.clear()
         self._blocks.clear()  # a new theme: every block is drawn again in its colours
         self._lay_out()
-
-    def _style(self, name: str = "") -> Style:
-        """The pane's style ("") or a component's, kept until the styles change: Textual
-        works them out again on every call, walking the ancestors."""
-        style = self._styles.get(name)
-        if style is None:
-            style = self.rich_style if not name else self.get_component_rich_style(name)
-            self._styles[name] = style
-        return style
 
     def _lay_out(self) -> None:
         """Assemble the pane's lines from cached blocks and set the scroll range.
@@ -138,7 +130,7 @@ class PaperDetail(ScrollView, can_focus=False):
             return
         model = self.model
         measure = min(width, MEASURE)
-        base = self._style()
+        base = self._rich_styles()
         if model is None:
             empty = lambda: [Text("No paper to show.", "italic")]  # noqa: E731
             self._lines = self._block(("empty",), empty, base, width, width)
@@ -246,27 +238,28 @@ class PaperDetail(ScrollView, can_focus=False):
         start = round(self.scroll_offset.y * (height - thumb) / max(1, total - height))
         if not start <= y < start + thumb:
             return row
-        thumb_cell = Segment(" ", self._style("paper-detail--scrollbar-thumb"))
+        thumb_cell = Segment(" ", self._rich_styles("paper-detail--scrollbar-thumb"))
         return Strip([*list(row)[:-1], thumb_cell], row.cell_length)
 
     def _track(self) -> Segment:
-        return Segment(" ", self._style("paper-detail--scrollbar"))
+        return Segment(" ", self._rich_styles("paper-detail--scrollbar"))
 
     def _blank_row(self, width: int) -> Strip:
         row = self._blanks.get(width)
         if row is None:
-            row = Strip([Segment(" " * (width + 1), self._style()), self._track()], width + GUTTER)
+            space = Segment(" " * (width + 1), self._rich_styles())
+            row = Strip([space, self._track()], width + GUTTER)
             self._blanks[width] = row
         return row
 
     # -- the blocks -------------------------------------------------------------------
 
     def _title(self, model: DetailModel) -> Text:
-        return title_text(model.paper.title, self._style("paper-detail--title"))
+        return title_text(model.paper.title, self._rich_styles("paper-detail--title"))
 
     def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
         """One Text per line in compact form (two lines), else one per field."""
-        style = self._style
+        style = self._rich_styles
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
         authors = ", ".join(paper.authors) if paper.authors else "(none given)"
@@ -318,14 +311,14 @@ class PaperDetail(ScrollView, can_focus=False):
         return lines
 
     def _note(self, model: DetailModel) -> list[Text]:
-        style = self._style
+        style = self._rich_styles
         note = printable(model.state.note, keep_newlines=True)
         return [Text("Note", style("paper-detail--label")),
                 Text(note, style("paper-detail--note"))]  # fmt: skip
 
     def _abstract(self, model: DetailModel) -> list[Text]:
         """The TL;DR (when the digest gives one), then the abstract or why there is none."""
-        style = self._style
+        style = self._rich_styles
         texts = paper_fields.summary_lines(model.paper, {
             "label": style("paper-detail--label"), "summary": style("paper-detail--summary"),
         })  # fmt: skip
