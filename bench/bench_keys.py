@@ -13,7 +13,8 @@ Once every paper is loaded:
   the detail pane shows the 151st paper's title (the screen is read every 5 ms);
 * CPU per key: the process's user + system time from ``/proc/PID/stat`` around N
   presses spaced 80 ms (``j``, ``space``, ``s``, ``J``), and around typing a search
-  (``/``, letters, escape), divided by the number of keys. After the last press the
+  (``/``, letters, escape), divided by the number of keys. ``j deep`` is ``j`` again
+  from the bottom of the first screen (after ``PageDown``), where moves scroll the list. After the last press the
   bench waits until the CPU clock has stood still for 0.5 s, so the frames that follow
   the key are counted, not just the key handler.
 
@@ -144,6 +145,11 @@ def measure(count: int, width: int, height: int, presses: int, program: str) -> 
             settle(pid)
             for action in ACTIONS:
                 figures[action] = cpu_per_key(pid, [action] * presses)
+            # A walk down the list past its first screen: every move may scroll it.
+            send("g")
+            send("PageDown")
+            settle(pid)
+            figures["j deep"] = cpu_per_key(pid, ["j"] * presses)
             search = ["/", *SEARCH_TEXT, "Escape"]
             figures["search"] = cpu_per_key(pid, search * max(1, presses // len(search)))
         finally:
@@ -164,7 +170,7 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("bench_keys needs tmux")
-    columns = [*ACTIONS, "search"]
+    columns = [*ACTIONS, "search", "j deep"]
     print(f"{'papers':>8} {'size':>7} " + " ".join(f"{c:>7}" for c in columns)
           + f" {'held lag':>9}   (CPU ms per key; lag ms after the last of 150 j at 30/s;"
           f" median of {args.runs})", flush=True)  # fmt: skip

@@ -752,7 +752,7 @@ async def test_toasts_never_cover_the_abstract(tmp_path, size):
     app = new_app(tmp_path)
     async with app.run_test(size=size, notifications=True) as pilot:
         screen = await loaded(pilot)
-        await pilot.press("s", "f", "u")  # three different toasts
+        await pilot.press("f", "O", "u")  # three different toasts
         await pilot.pause(0.3)
         toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 3

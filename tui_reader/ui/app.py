@@ -319,6 +319,17 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.show_current()
         self.update_summary()
 
+    def refresh_current(self) -> None:
+        """The current paper's state changed: redraw its row (every row when digest
+        dividers show: they count unread papers), the detail pane and the counts."""
+        papers = self.paper_list
+        if self.triage.row_count() == len(self.triage.view):
+            papers.refresh_line(self.triage.row_of(papers.cursor))
+        else:
+            papers.refresh()
+        self.show_current()
+        self.update_summary()
+
     def cursor_moved(self, position: int) -> None:
         """The list's cursor moved: show its paper. A watcher rather than a message, so
         the list's rows and the pane are drawn in one frame, not two (about a fifth of
@@ -358,7 +369,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
 
     def _mark_read(self, paper: Paper) -> bool:
         if self.triage.mark_read([paper]):
-            self.refresh_all()
+            if paper is self.current_paper():
+                self.refresh_current()
+            else:
+                self.refresh_all()
             return True
         return False
 
@@ -444,7 +458,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             return
         self._stop_dwell()  # the user chose; the clock must not undo an "unread"
         self.triage.toggle_read(paper)
-        self.refresh_all()
+        self.refresh_current()
 
     def action_star_and_next(self) -> None:
         """Keep it and move on: star, mark read, go to the next unread paper."""
@@ -453,7 +467,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             return
         self._stop_dwell()
         self.triage.star_and_read(paper)
-        self.refresh_all()
+        self.refresh_current()
         self.ranking_judged()
         self._next_unread(1)
 
@@ -461,10 +475,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         paper = self.current_paper()
         if paper is None or self.act_on_selection("star"):
             return
-        starred = self.triage.toggle_star(paper)
-        self.refresh_all()
+        self.triage.toggle_star(paper)
+        self.refresh_current()  # the row's and the pane's star say it: no toast to lay out
         self.ranking_judged()
-        self.notify("Starred." if starred else "Star removed.", timeout=1.5)
 
     @work(exclusive=True, group="note")
     async def action_edit_note(self) -> None:
