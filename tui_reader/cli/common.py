@@ -5,7 +5,8 @@ API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`
 (digests, with one warning summary line unless --verbose); ``chosen_state_path``,
 ``open_store`` and ``save`` (the state file for a scripting command);
 ``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
-``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row);
+``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row; ``stored_row``
+the row of stored details, ``stored_json`` the one definition of its fields);
 ``write_json_rows`` and ``write_json_indented`` (JSON on standard output).
 
 Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
@@ -27,6 +28,7 @@ from ..digest import DigestWarning, Library, load_library
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
+from ..store.paper_details import details_of, digest_labels, plain_details
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
@@ -199,24 +201,44 @@ def write_json_indented(value: object) -> None:
 
 def paper_json(paper: Paper, state: PaperState) -> dict[str, object]:
     """The fields of ``list --json``; a field a digest does not give is null or empty."""
+    return stored_json(paper.arxiv_id, details_of(paper), [d.label for d in paper.digests], state)
+
+
+def stored_row(arxiv_id: str, details: dict, state: PaperState) -> dict[str, object] | None:
+    """``paper_json`` of stored details without making the ``Paper``; None unless they
+    are exactly as the store writes them (``plain_details``): use the ``Paper`` then."""
+    if not plain_details(details):
+        return None
+    try:
+        labels = digest_labels(details)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return stored_json(arxiv_id, details, labels, state)
+
+
+def stored_json(
+    arxiv_id: str, details: Mapping, digests: list[str], state: PaperState
+) -> dict[str, object]:
+    """A row of ``list --json`` (the one place its fields are named): a paper's details
+    as the store keeps them (``details_of``), its digests' labels and its state."""
     return {
-        "id": paper.arxiv_id,
-        "version": paper.version,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "date": paper.date.isoformat() if paper.date else None,
-        "url": paper.url,
-        "abstract": paper.abstract or None,
-        "keywords": list(paper.keywords),
-        "categories": list(paper.categories),
-        "comments": paper.comments or None,
-        "journal_ref": paper.journal_ref or None,
-        "summary": paper.summary or None,
-        "code": paper.code_url or None,
-        "topics": list(paper.topics),
-        "cross_list": paper.cross_list,
-        "replacement": paper.replacement,
-        "digests": [digest.label for digest in paper.digests],
+        "id": arxiv_id,
+        "version": details["version"],
+        "title": details["title"],
+        "authors": details["authors"],
+        "date": details["date"],
+        "url": details["url"],
+        "abstract": details["abstract"] or None,
+        "keywords": details["keywords"],
+        "categories": details["categories"],
+        "comments": details["comments"] or None,
+        "journal_ref": details["journal_ref"] or None,
+        "summary": details["summary"] or None,
+        "code": details["code_url"] or None,
+        "topics": details["topics"],
+        "cross_list": details["cross_list"],
+        "replacement": details["replacement"],
+        "digests": digests,
         "read": state.read,
         "starred": state.starred,
         "note": state.note or None,

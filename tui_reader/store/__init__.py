@@ -89,6 +89,7 @@ import signal
 from typing import Any
 
 from . import working
+from .loading import paused_gc
 from .lock import LOCK_TIMEOUT
 from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
@@ -107,6 +108,7 @@ __all__ = [
     "close_open_stores",
     "install_signal_flush",
     "open_tinydb",
+    "paused_gc",
 ]
 
 
