@@ -74,48 +74,52 @@ def snapshot_of(paper: Paper) -> dict[str, Any]:
     return repair_value(details_of(paper))[0]
 
 
-_STR_LISTS = ("authors", "keywords", "categories", "topics")
-_STRS = ("title", "url", "abstract", "comments", "journal_ref", "summary", "code_url")
+_TYPES = {
+    "version": int, "title": str, "authors": list, "date": str, "url": str, "abstract": str,
+    "bold_spans": list, "keywords": list, "source": dict, "digests": list, "line": int,
+    "categories": list, "comments": str, "journal_ref": str, "summary": str,
+    "code_url": str, "topics": list, "cross_list": bool, "replacement": bool,
+}  # fmt: skip
+_KEYS = tuple(_TYPES)  # in the order details_of writes them
+# The types of the values in that order: a version or a date may be null.
+_SIGNATURES = {
+    tuple(type(None) if nulled(key) else kind for key, kind in _TYPES.items())
+    for nulled in (
+        lambda key: False,
+        lambda key: key == "version",
+        lambda key: key == "date",
+        lambda key: key in ("version", "date"),
+    )
+}
 _PLAIN_DATES: set[str] = set()
 
 
 def plain_details(snap: Mapping[str, Any]) -> bool:
-    """Whether ``paper_from_snapshot`` reads every field of ``snap`` as it is: each one
-    there with the type ``details_of`` gives it (a digest reference aside: those are
-    checked when read), so the stored dict can stand for the ``Paper``. False for what
-    a hand or an older program wrote otherwise."""
-    try:
-        date = snap["date"]
-        if not (
-            (date is None or date in _PLAIN_DATES or _plain_date(date))
-            and (snap["version"] is None or type(snap["version"]) is int)
-            and type(snap["line"]) is int
-            and type(snap["cross_list"]) is bool
-            and type(snap["replacement"]) is bool
-            and set(map(type, map(snap.__getitem__, _STRS))) == _STR
-            and set(map(type, map(snap.__getitem__, _STR_LISTS))) == _LIST
-            and set(map(type, chain.from_iterable(map(snap.__getitem__, _STR_LISTS)))) <= _STR
-            and type(snap["digests"]) is list
-        ):
-            return False
-        spans = snap["bold_spans"]
-        return (
-            type(spans) is list
-            and set(map(type, spans)) <= _LIST
-            and set(map(len, spans)) <= _PAIR
-            and set(map(type, chain.from_iterable(spans))) <= _INT
-        )
-    except (KeyError, TypeError):
+    """Whether ``paper_from_snapshot`` reads ``snap`` as it is: every field there, in
+    the order and with the type ``details_of`` gives it (its digest references are
+    checked when read: ``digest_labels``), so the dict can stand for the ``Paper``.
+    False for what a hand or an older program wrote otherwise. C loops: it is asked
+    for every paper of a listing."""
+    if tuple(snap) != _KEYS or tuple(map(type, snap.values())) not in _SIGNATURES:
         return False
+    date, spans = snap["date"], snap["bold_spans"]
+    lists = chain(snap["authors"], snap["keywords"], snap["categories"], snap["topics"])
+    return (
+        (date is None or date in _PLAIN_DATES or _plain_date(date))
+        and set(map(type, lists)) <= _STR
+        and set(map(type, spans)) <= _LIST
+        and set(map(len, spans)) <= _PAIR
+        and set(map(type, chain.from_iterable(spans))) <= _INT
+    )
 
 
 _STR, _LIST, _INT, _PAIR = {str}, {list}, {int}, {2}
 
 
-def _plain_date(date: Any) -> bool:
+def _plain_date(date: str) -> bool:
     """An ISO date as ``isoformat`` writes it (checked once per distinct date)."""
     try:
-        plain = type(date) is str and dt.date.fromisoformat(date).isoformat() == date
+        plain = dt.date.fromisoformat(date).isoformat() == date
     except ValueError:
         return False
     if plain and len(_PLAIN_DATES) < 100_000:
@@ -127,7 +131,19 @@ def digest_labels(snap: Mapping[str, Any]) -> list[str]:
     """The labels of the digests in stored details (``DigestRef.label``); raises what
     ``paper_from_snapshot`` raises for references it cannot read."""
     _ref_from_json(snap["source"])
-    return [_ref_from_json(ref).label for ref in snap["digests"]]
+    labels = []
+    for data in snap["digests"]:
+        key = (data.get("date"), data["path"])
+        label = _labels.get(key) if type(key[0]) in (str, type(None)) else None
+        if label is None:
+            label = _ref_from_json(data).label
+            if len(_labels) < 10_000 and type(key[1]) is str:
+                _labels[key] = label
+        labels.append(label)
+    return labels
+
+
+_labels: dict[tuple[str | None, str], str] = {}
 
 
 def paper_from_snapshot(arxiv_id: str, snap: Mapping[str, Any]) -> Paper:
