@@ -85,18 +85,26 @@ def load_many(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
     passed through. Adjacent lines of one file are read with one ``pread``."""
     run: list[str] = []
     backing: Backing | None = None
+    handle: Details | None = None  # the last handle seen (one per file: most papers')
     start = end = 0
     for arxiv_id, value in pairs:
-        where = value.backing.index.get(arxiv_id) if isinstance(value, Details) else None
+        if value is not handle:
+            if not isinstance(value, Details):
+                yield from _load_run(backing, run, start, end)
+                run, backing = [], None
+                yield arxiv_id, value
+                continue
+            handle = value
+        where = handle.backing.index.get(arxiv_id)
         if where is None:
             yield from _load_run(backing, run, start, end)
             run, backing = [], None
-            yield arxiv_id, None if isinstance(value, Details) else value
+            yield arxiv_id, None
             continue
         offset, length = where
-        if value.backing is not backing or offset != end + 2 or end - start > RUN_BYTES:
+        if handle.backing is not backing or offset != end + 2 or end - start > RUN_BYTES:
             yield from _load_run(backing, run, start, end)
-            run, backing, start = [], value.backing, offset
+            run, backing, start = [], handle.backing, offset
         run.append(arxiv_id)
         end = offset + length
     yield from _load_run(backing, run, start, end)

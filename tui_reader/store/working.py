@@ -242,8 +242,9 @@ class StateStore(Changes, News, Persistence):
             docs = [(arxiv_id, self._docs.get(arxiv_id)) for arxiv_id in ids]
         kept = ((arxiv_id, doc and doc.get("paper")) for arxiv_id, doc in docs)
         for (arxiv_id, doc), (_, details) in zip(docs, load_many(kept), strict=True):
-            state = DEFAULT_STATE if doc is None else state_of(doc)
-            yield arxiv_id, state, self._readable(arxiv_id, details) or None
+            if type(details) is not dict:
+                details = self._readable(arxiv_id, details)
+            yield arxiv_id, DEFAULT_STATE if doc is None else state_of(doc), details or None
 
     def _readable(self, arxiv_id: str, details: Any) -> dict | None:
         """Details as read, or None after saying why they could not be."""
