@@ -33,6 +33,14 @@ from .similar_cmd import sort_by_relevance
 
 
 def run_list(args: argparse.Namespace) -> int:
+    # A large state is millions of objects (none in a cycle): with the collector on,
+    # reading and listing them would walk them all over and over. The store is let go
+    # before it is back on.
+    with paused_gc():
+        return list_papers(args)
+
+
+def list_papers(args: argparse.Namespace) -> int:
     with open_store(args, read_only=True) as store:
         if args.tags:
             return list_tags(store, args)
@@ -112,12 +120,11 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
             else:
                 print_row(arxiv_id, state, "(details unknown)")
 
-    with paused_gc():  # the state's millions of objects: no collections walking them
-        if args.json:
-            write_json_rows(rows())  # streamed a batch at a time
-        else:
-            for _ in rows():
-                pass
+    if args.json:
+        write_json_rows(rows())  # streamed a batch at a time
+    else:
+        for _ in rows():
+            pass
     if unknown:
         warn(
             f"{unknown} of these papers were marked by id without a digest; their details "
