@@ -88,7 +88,7 @@ def load_many(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
     handle: Details | None = None  # the last handle seen (one per file: most papers')
     start = end = 0
     for arxiv_id, value in pairs:
-        if value is not handle:
+        if value is not handle or handle is None:
             if not isinstance(value, Details):
                 yield from _load_run(backing, run, start, end)
                 run, backing = [], None
