@@ -208,10 +208,10 @@ def index_lines(data: bytes, start: int, end: int) -> tuple[dict[str, tuple[int,
         if stop < 0:
             stop = end
         last = stop - 1
-        if data[last : last + 1] == b",":
+        if data[last] == 44:  # ord(","); bytes give ints: no slice per line
             last -= 1
         quote = find(b'"', pos + 1, last)
-        if data[pos : pos + 1] != b'"' or data[last : last + 1] != b"}" or quote < 0:
+        if data[pos] != 34 or data[last] != 125 or quote < 0:  # '"', "}"
             if data[pos:stop].strip():
                 damaged += 1
             pos = stop + 1

@@ -91,6 +91,7 @@ _SIGNATURES = {
         lambda key: key in ("version", "date"),
     )
 }
+_SIGNATURE = tuple(_TYPES.values())  # the usual one
 _PLAIN_DATES: set[str] = set()
 
 
@@ -100,7 +101,10 @@ def plain_details(snap: Mapping[str, Any]) -> bool:
     checked when read: ``digest_labels``), so the dict can stand for the ``Paper``.
     False for what a hand or an older program wrote otherwise. C loops: it is asked
     for every paper of a listing."""
-    if tuple(snap) != _KEYS or tuple(map(type, snap.values())) not in _SIGNATURES:
+    if tuple(snap) != _KEYS:
+        return False
+    signature = tuple(map(type, snap.values()))
+    if signature != _SIGNATURE and signature not in _SIGNATURES:  # (hashing costs more)
         return False
     date, spans = snap["date"], snap["bold_spans"]
     lists = chain(snap["authors"], snap["keywords"], snap["categories"], snap["topics"])
