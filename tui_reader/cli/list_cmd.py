@@ -3,8 +3,11 @@
 API: ``run_list(args) -> int``.
 
 Rules: the state file is opened read-only. With no PATH, ``--starred`` / ``--noted``
-list from the state file alone (papers marked by id only show as ``(details unknown)``).
-``--sort relevance`` ranks with ``similar_cmd.sort_by_relevance`` and adds a score.
+list from the state file alone (papers marked by id only show as ``(details unknown)``);
+their JSON rows come from the stored details as they are (``common.stored_row``), the
+same text a ``Paper`` would give. ``--sort relevance`` ranks with
+``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
+the whole command (``store.paused_gc``).
 """
 
 from __future__ import annotations
