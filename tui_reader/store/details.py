@@ -8,8 +8,8 @@ holds a ``Details`` handle as its ``"paper"`` value instead of a dict, and
 ``Details.load(arxiv_id)`` reads and parses that one line when the details are wanted.
 ``load_many(pairs)`` reads many (a listing): lines that lie one after another in the file
 (the writer puts them in id order, so a listing in id order finds long runs) are read
-with one ``pread`` and parsed with one call, each paper's own line parsed alone only
-when its run holds anything unusual.
+with one ``pread`` and parsed in place one after the other (``scan_once``); from a line
+that holds anything unusual on, each line goes through ``parse_line`` on its own.
 
 A handle keeps the snapshot it was read from open (``Backing``: a descriptor and the
 index), so it stays readable after another copy replaced the file. Once a fold has
