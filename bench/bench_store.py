@@ -13,7 +13,7 @@ snapshots) in a temporary folder, then measures on the calling thread:
 
 Targets: toggle <= 5 ms, flush <= 0.5 s, open <= 0.5 s.
 
-``--scale [--papers N] [--kills K]`` measures issue 9's targets at 100,000 papers that
+``--scale [--papers N] [--kills K] [--list-only]`` measures issue 9's targets at 100,000 papers that
 are all starred and noted instead (``bench_store_scale.py``).
 """
 

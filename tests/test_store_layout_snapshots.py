@@ -10,7 +10,7 @@ import pytest
 
 from tui_reader.digest import load_library
 from tui_reader.store import StateStore
-from tui_reader.store.records import paper_from_snapshot, snapshot_of
+from tui_reader.store.paper_details import paper_from_snapshot, snapshot_of
 
 SAMPLES = Path(__file__).parent / "data" / "formats"
 PAPERS = load_library([SAMPLES]).papers

@@ -169,7 +169,8 @@ def large_template(tmp_path_factory) -> Path:
     """100,000 starred and noted papers, each with its details (written directly)."""
     from tests.store_helpers import make_paper
     from tui_reader.store import files, snapshot
-    from tui_reader.store.records import FIELDS, snapshot_of
+    from tui_reader.store.paper_details import snapshot_of
+    from tui_reader.store.records import FIELDS
 
     path = tmp_path_factory.mktemp("large") / "state.json"
     details = snapshot_of(make_paper("2301.00000", abstract="An abstract of some length. " * 30))

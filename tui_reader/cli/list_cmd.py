@@ -3,8 +3,11 @@
 API: ``run_list(args) -> int``.
 
 Rules: the state file is opened read-only. With no PATH, ``--starred`` / ``--noted``
-list from the state file alone (papers marked by id only show as ``(details unknown)``).
-``--sort relevance`` ranks with ``similar_cmd.sort_by_relevance`` and adds a score.
+list from the state file alone (papers marked by id only show as ``(details unknown)``);
+their JSON rows come from the stored details as they are (``common.stored_row``), the
+same text a ``Paper`` would give. ``--sort relevance`` ranks with
+``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
+the whole command (``store.paused_gc``).
 """
 
 from __future__ import annotations
@@ -15,13 +18,15 @@ from collections.abc import Iterator
 from ..export import filter_papers
 from ..model import Paper
 from ..query import QueryError
-from ..store import PaperState, StateStore
+from ..store import PaperState, StateStore, paused_gc
+from ..store.paper_details import paper_or_none
 from .common import (
     CommandError,
     load_given_or_default,
     open_store,
     paper_json,
     print_row,
+    stored_row,
     warn,
     write_json,
     write_json_indented,
@@ -31,6 +36,14 @@ from .similar_cmd import sort_by_relevance
 
 
 def run_list(args: argparse.Namespace) -> int:
+    # A large state is millions of objects (none in a cycle): with the collector on,
+    # reading and listing them would walk them all over and over. The store is let go
+    # before it is back on.
+    with paused_gc():
+        return list_papers(args)
+
+
+def list_papers(args: argparse.Namespace) -> int:
     with open_store(args, read_only=True) as store:
         if args.tags:
             return list_tags(store, args)
@@ -85,15 +98,22 @@ def list_tags(store: StateStore, args: argparse.Namespace) -> int:
 
 
 def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
-    """Starred / noted papers from the state file alone; those without details by id."""
-    ids = store.ids(starred=args.starred or None, noted=args.noted or None)
+    """Starred / noted papers from the state file alone; those without details by id.
+
+    Rows come from the stored details as they are (``stored_row``), read in runs of
+    adjacent lines; details a hand or an older program wrote otherwise go through the
+    ``Paper`` as before."""
     unknown = 0
 
     def rows() -> Iterator[dict[str, object]]:
         nonlocal unknown
-        for arxiv_id in ids:
-            state = store.state(arxiv_id)
-            paper = store.snapshot(arxiv_id)
+        ids = store.ids(starred=args.starred or None, noted=args.noted or None)
+        for arxiv_id, state, details in store.states_and_details(ids):
+            row = stored_row(arxiv_id, details, state) if args.json and details else None
+            if row is not None:
+                yield row
+                continue
+            paper = paper_or_none(arxiv_id, details) if details else None
             if paper is None:
                 unknown += 1
             if args.json:

@@ -10,12 +10,13 @@ at once and appended to the journal by a background thread shortly afterwards.
 Files of the package, one concern each: ``records`` (a record's fields, checks and
 repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
 inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper details
-read from the snapshot only when asked), ``salvage`` (what is intact in a damaged file),
-``migrations`` (older formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the
-append-only change log), ``merge`` (per-field merging), ``loading`` (reading the files
-into memory), ``persist`` (writing, folding, the background thread), ``news`` (notices
-and callbacks), ``changes`` (the changing API) and ``working`` (``StateStore``: life
-cycle, reading API, persistence API).
+read from the snapshot only when asked), ``paper_details`` (a paper's details as stored,
+and back), ``salvage`` (what is intact in a damaged file), ``migrations`` (older
+formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the append-only change log),
+``merge`` (per-field merging), ``loading`` (reading the files into memory), ``persist``
+(writing, folding, the background thread), ``news`` (notices and callbacks),
+``changes`` (the changing API) and ``working`` (``StateStore``: life cycle, reading
+API, persistence API).
 
 Public API
 ----------
@@ -39,6 +40,9 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     tagged; its details are read from the file now, one line: opening parses only the
     judgements), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
     (sorted), ``tag_counts() -> dict[str, int]``, ``citation_keys() -> dict[str, str]``,
+    ``states_and_details(ids)`` (for listing many: ``(id, state, details dict | None)``
+    in order, adjacent details lines read at once; ``paper_details.plain_details`` says
+    when the dict can stand for the ``Paper``),
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 
@@ -62,6 +66,8 @@ Persistence:
     ``close()`` stops the thread and flushes; idempotent; also done at interpreter exit.
     A ``StateStore`` is a context manager. ``install_signal_flush(store)`` makes SIGTERM
     and SIGHUP exit through ``SystemExit`` so the store is flushed on the way out.
+    ``paused_gc()``: a context with the cyclic collector off, for code that reads or
+    walks a large state (millions of objects, none in a cycle).
 
 Why the state survives
 ----------------------
@@ -89,6 +95,7 @@ import signal
 from typing import Any
 
 from . import working
+from .loading import paused_gc
 from .lock import LOCK_TIMEOUT
 from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
@@ -107,6 +114,7 @@ __all__ = [
     "close_open_stores",
     "install_signal_flush",
     "open_tinydb",
+    "paused_gc",
 ]
 
 

@@ -17,6 +17,7 @@ from tui_reader.model import Paper
 
 from .details import DamagedDetails, resolve
 from .fields import StoreFields
+from .paper_details import snapshot_of
 from .records import (
     EMPTY_DOC,
     JUDGEMENTS,
@@ -25,7 +26,6 @@ from .records import (
     judgements,
     normalize_id,
     repair_text,
-    snapshot_of,
 )
 
 

@@ -6,6 +6,10 @@ Opening a store parses only the hot table and notes where each details line is
 (``index_lines``: a scan for newlines, no JSON parsing); a record read from the snapshot
 holds a ``Details`` handle as its ``"paper"`` value instead of a dict, and
 ``Details.load(arxiv_id)`` reads and parses that one line when the details are wanted.
+``load_many(pairs)`` reads many (a listing): lines that lie one after another in the file
+(the writer puts them in id order, so a listing in id order finds long runs) are read
+with one ``pread`` and parsed in place one after the other (``scan_once``); from a line
+that holds anything unusual on, each line goes through ``parse_line`` on its own.
 
 A handle keeps the snapshot it was read from open (``Backing``: a descriptor and the
 index), so it stays readable after another copy replaced the file. Once a fold has
@@ -19,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .records import repair_value
@@ -68,6 +73,87 @@ class Details:
 
     def __repr__(self) -> str:
         return f"<Details fd={self.backing.fd} papers={len(self.backing.index)}>"
+
+
+RUN_BYTES = 1 << 20  # at most this much read and parsed at once
+
+
+def load_many(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """``(arxiv_id, details)`` for each ``(arxiv_id, record's "paper" value)`` pair, in
+    the order given: a handle is loaded (``DamagedDetails`` or the ``OSError`` in place
+    of the dict when its line is damaged or unreadable: never raised), anything else
+    passed through. Adjacent lines of one file are read with one ``pread``."""
+    run: list[str] = []
+    backing: Backing | None = None
+    handle: Details | None = None  # the last handle seen (one per file: most papers')
+    start = end = 0
+    for arxiv_id, value in pairs:
+        if value is not handle or handle is None:
+            if not isinstance(value, Details):
+                yield from _load_run(backing, run, start, end)
+                run, backing = [], None
+                yield arxiv_id, value
+                continue
+            handle = value
+        where = handle.backing.index.get(arxiv_id)
+        if where is None:
+            yield from _load_run(backing, run, start, end)
+            run, backing = [], None
+            yield arxiv_id, None
+            continue
+        offset, length = where
+        if handle.backing is not backing or offset != end + 2 or end - start > RUN_BYTES:
+            yield from _load_run(backing, run, start, end)
+            run, backing, start = [], handle.backing, offset
+        run.append(arxiv_id)
+        end = offset + length
+    yield from _load_run(backing, run, start, end)
+
+
+def _load_run(
+    backing: Backing | None, run: list[str], start: int, end: int
+) -> Iterator[tuple[str, Any]]:
+    if backing is None or not run:
+        return
+    try:
+        raw = os.pread(backing.fd, end - start, start)
+    except OSError as error:
+        yield from ((arxiv_id, error) for arxiv_id in run)
+        return
+    values: list[dict] = []
+    if len(raw) == end - start:
+        with contextlib.suppress(UnicodeDecodeError):
+            text = raw.decode()
+            if "\\u" not in text:  # an escape may be a lone surrogate: parse_line repairs
+                values = _scan_lines(text, run)
+    yield from zip(run[: len(values)], values, strict=True)
+    for arxiv_id in run[len(values) :]:  # from an unusual line on: each line on its own
+        try:
+            yield arxiv_id, parse_line(backing.raw(arxiv_id) or b"", arxiv_id)
+        except (DamagedDetails, OSError) as error:
+            yield arxiv_id, error
+
+
+def _scan_lines(text: str, run: list[str]) -> list[dict]:
+    """The details of each line of ``text`` (``"id": {...}`` lines joined by ``,\\n``),
+    parsed in place; as many as parsed before the first line that is not exactly one
+    member holding a plain object (``parse_line`` then says what is wrong with it, or
+    repairs a NaN)."""
+    values: list[dict] = []
+    scan, pos, last = _DECODER.scan_once, 0, len(text)
+    for arxiv_id in run:
+        head = f'"{arxiv_id}": '
+        if not text.startswith(head, pos):
+            break
+        try:
+            value, pos = scan(text, pos + len(head))
+        except (StopIteration, ValueError, RecursionError, _Odd):
+            break
+        if type(value) is not dict or not (pos == last or text.startswith(",\n", pos)):
+            break
+        values.append(value)
+        pos += 2
+    return values
 
 
 def resolve(value: Any, arxiv_id: str) -> dict | None:
@@ -122,10 +208,10 @@ def index_lines(data: bytes, start: int, end: int) -> tuple[dict[str, tuple[int,
         if stop < 0:
             stop = end
         last = stop - 1
-        if data[last : last + 1] == b",":
+        if data[last] == 44:  # ord(","); bytes give ints: no slice per line
             last -= 1
         quote = find(b'"', pos + 1, last)
-        if data[pos : pos + 1] != b'"' or data[last : last + 1] != b"}" or quote < 0:
+        if data[pos] != 34 or data[last] != 125 or quote < 0:  # '"', "}"
             if data[pos:stop].strip():
                 damaged += 1
             pos = stop + 1

@@ -122,8 +122,9 @@ def read_keeping_open(path: Path) -> tuple[bytes, tuple, int] | None:
     try:
         st = os.fstat(fd)
         check_mode(st.st_mode)
-        chunks = []
-        while chunk := os.read(fd, 1 << 22):
+        # One read of the size it has: no second copy of a 200 MB file to join.
+        chunks = [os.read(fd, st.st_size + 1)] if st.st_size else []
+        while chunk := os.read(fd, 1 << 22):  # it grew meanwhile (or has no size)
             chunks.append(chunk)
     except IsADirectoryError:
         os.close(fd)
@@ -131,7 +132,7 @@ def read_keeping_open(path: Path) -> tuple[bytes, tuple, int] | None:
     except BaseException:
         os.close(fd)
         raise
-    return b"".join(chunks), stat_signature(st), fd
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks), stat_signature(st), fd
 
 
 def fsync_dir(folder: Path) -> None:

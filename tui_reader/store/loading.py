@@ -3,8 +3,9 @@
 ``Loading`` reads the snapshot when its signature changed (moving a damaged one aside and
 keeping every intact record, reporting migrations and repairs with a copy kept), reads
 what was appended to the journal since the last read, and merges both into the working
-copy per field. Nothing here writes the state file itself; the only files it creates
-are the copies kept of a damaged or upgraded file, and never for a read-only store.
+copy per field (``paused_gc`` while it makes millions of objects). Nothing here writes
+the state file itself; the only files it creates are the copies kept of a damaged or
+upgraded file, and never for a read-only store.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ class Loading(StoreFields):
         self._pristine = True
         try:
             found = files.read_keeping_open(self._file)
-            with _no_gc():  # the image keeps the descriptor: details are read when asked
+            with paused_gc():  # the image keeps the descriptor: details are read when asked
                 image = (
                     snapshot.Image.empty()
                     if found is None
@@ -68,7 +69,8 @@ class Loading(StoreFields):
             if any(arxiv_id not in image.papers for arxiv_id in known):
                 self._needs_fold = True  # replaced by a file that lacks what we know
                 self._mark_dirty_since()
-        return self._merge_in(image.papers.items(), image.settings.items(), distinct=True)
+        with paused_gc():
+            return self._merge_in(image.papers.items(), image.settings.items(), distinct=True)
 
     def _damaged(self, error: StateFileError) -> snapshot.Image | None:
         """Keep the records still intact, move the damaged file aside (never overwrite)."""
@@ -223,9 +225,10 @@ class Loading(StoreFields):
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def paused_gc() -> Iterator[None]:
     """The cyclic collector paused: parsing a large file makes millions of objects (no
-    cycles) and would otherwise trigger full collections over and over."""
+    cycles) and would otherwise trigger full collections over and over; so would
+    reading every paper's details while those objects are alive (a listing)."""
     enabled = gc.isenabled()
     gc.disable()
     try:

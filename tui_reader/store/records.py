@@ -16,16 +16,14 @@ built: a change makes a new dict.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from tui_reader.model import DigestRef, Paper, parse_arxiv_id
+from tui_reader.model import parse_arxiv_id
 
 # Fields merged one by one, each with its own change time.
 FIELDS = ("read", "starred", "note", "tags", "citation_key", "paper")
@@ -280,83 +278,3 @@ def valid_setting(doc: Any, *, deep: bool = False) -> dict | None:
         return None
     value, _ = repair_value(doc["value"]) if deep else (doc["value"], False)
     return {"value": value, "updated_at": time}
-
-
-# --------------------------------------------------------------------------- details
-
-
-def _iso(date: dt.date | None) -> str | None:
-    return date.isoformat() if date else None
-
-
-def _ref_to_json(ref: DigestRef) -> dict[str, Any]:
-    return {"date": _iso(ref.date), "path": str(ref.path)}
-
-
-def _ref_from_json(data: Mapping[str, Any]) -> DigestRef:
-    date, path = data.get("date"), data["path"]
-    try:
-        return _refs[(date, path)]
-    except (KeyError, TypeError):
-        pass
-    ref = DigestRef(dt.date.fromisoformat(date) if date else None, Path(path))
-    if len(_refs) < 10_000 and type(date) in (str, type(None)) and type(path) is str:
-        _refs[(date, path)] = ref  # a few digests are shared by thousands of papers
-    return ref
-
-
-_refs: dict[tuple[str | None, str], DigestRef] = {}
-
-
-def snapshot_of(paper: Paper) -> dict[str, Any]:
-    """A paper's details as JSON (repaired so that it can always be written)."""
-    snap = {
-        "version": paper.version,
-        "title": paper.title,
-        "authors": list(paper.authors),
-        "date": _iso(paper.date),
-        "url": paper.url,
-        "abstract": paper.abstract,
-        "bold_spans": [list(span) for span in paper.bold_spans],
-        "keywords": list(paper.keywords),
-        "source": _ref_to_json(paper.source),
-        "digests": [_ref_to_json(ref) for ref in paper.digests],
-        "line": paper.line,
-        "categories": list(paper.categories),
-        "comments": paper.comments,
-        "journal_ref": paper.journal_ref,
-        "summary": paper.summary,
-        "code_url": paper.code_url,
-        "topics": list(paper.topics),
-        "cross_list": paper.cross_list,
-        "replacement": paper.replacement,
-    }
-    return repair_value(snap)[0]
-
-
-def paper_from_snapshot(arxiv_id: str, snap: Mapping[str, Any]) -> Paper:
-    date = snap.get("date")
-    digests = tuple(_ref_from_json(ref) for ref in snap.get("digests", ()))
-    return Paper(
-        arxiv_id=arxiv_id,
-        # null: the digest gave no version (arXiv's e-mail, a bare link).
-        version=None if snap.get("version") is None else int(snap["version"]),
-        title=str(snap["title"]),
-        authors=tuple(map(str, snap.get("authors", ()))),
-        date=dt.date.fromisoformat(date) if date else None,
-        url=str(snap.get("url", "")),
-        abstract=str(snap.get("abstract", "")),
-        bold_spans=tuple((int(s), int(e)) for s, e in snap.get("bold_spans", ())),
-        keywords=tuple(map(str, snap.get("keywords", ()))),
-        source=_ref_from_json(snap["source"]),
-        digests=digests,
-        line=int(snap.get("line", 0)),
-        categories=tuple(map(str, snap.get("categories", ()))),
-        comments=str(snap.get("comments", "")),
-        journal_ref=str(snap.get("journal_ref", "")),
-        summary=str(snap.get("summary", "")),
-        code_url=str(snap.get("code_url", "")),
-        topics=tuple(map(str, snap.get("topics", ()))),
-        cross_list=bool(snap.get("cross_list", False)),
-        replacement=bool(snap.get("replacement", False)),
-    )

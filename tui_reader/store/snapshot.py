@@ -314,7 +314,7 @@ def write(path: Path, header: Mapping[str, Any], papers: PaperTable) -> Written:
         offset += len(SEPARATOR) - 1  # its newline ends the line before it
         yield SEPARATOR[1:]
         separator_comma = b""
-        for arxiv_id, doc in papers.items():
+        for arxiv_id, doc in sorted(papers.items()):  # id order: listings read runs
             line = _details_line(arxiv_id, doc.get("paper"), written)
             if line is None:
                 continue

@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,15 +21,15 @@ from tui_reader.model import Paper
 
 from . import files, snapshot
 from .changes import Changes
-from .details import DamagedDetails, resolve
+from .details import DamagedDetails, load_many, resolve
 from .news import News
+from .paper_details import paper_or_none
 from .persist import FOLD_AT_CLOSE_BELOW, Persistence
 from .records import (
     DEFAULT_STATE,
     PaperState,
     SaveError,
     normalize_id,
-    paper_from_snapshot,
     state_of,
 )
 from .snapshot import PaperTable
@@ -225,19 +225,37 @@ class StateStore(Changes, News, Persistence):
         kept = doc.get("paper") if doc is not None else None
         try:
             snap = resolve(kept, arxiv_id)  # read from the snapshot file when still there
-        except DamagedDetails:
+        except (DamagedDetails, OSError) as error:
+            snap = error
+        snap = self._readable(arxiv_id, snap)
+        return paper_or_none(arxiv_id, snap) if snap else None
+
+    def states_and_details(
+        self, ids: Iterable[str]
+    ) -> Iterator[tuple[str, PaperState, dict | None]]:
+        """``(id, state, details)`` for each id (as ``ids()`` gives them), in order: the
+        details as stored (``paper_or_none`` makes them a ``Paper``), None where
+        ``snapshot`` finds none. For listing many papers: adjacent lines of the file
+        are read at once (the file keeps them in id order)."""
+        self._wait_loaded()
+        with self._lock:
+            docs = [(arxiv_id, self._docs.get(arxiv_id)) for arxiv_id in ids]
+        kept = ((arxiv_id, doc and doc.get("paper")) for arxiv_id, doc in docs)
+        for (arxiv_id, doc), (_, details) in zip(docs, load_many(kept), strict=True):
+            if type(details) is not dict:
+                details = self._readable(arxiv_id, details)
+            yield arxiv_id, DEFAULT_STATE if doc is None else state_of(doc), details or None
+
+    def _readable(self, arxiv_id: str, details: Any) -> dict | None:
+        """Details as read, or None after saying why they could not be."""
+        if isinstance(details, DamagedDetails):
             self._damaged_details(arxiv_id)
             return None
-        except OSError as exc:
-            self._notice_once(f"Could not read the details of {arxiv_id} ({exc.strerror}).")
+        if isinstance(details, OSError):
+            self._notice_once(f"Could not read the details of {arxiv_id} ({details.strerror}).")
             self._deliver()
             return None
-        if not snap:
-            return None
-        try:
-            return paper_from_snapshot(arxiv_id, snap)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None  # a hand-edited snapshot is ignored, not fatal
+        return details
 
     def _damaged_details(self, arxiv_id: str) -> None:
         """Details found damaged when read: said once; the next save drops the line."""
