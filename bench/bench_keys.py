@@ -14,9 +14,9 @@ Once every paper is loaded:
 * CPU per key: the process's user + system time from ``/proc/PID/stat`` around N
   presses spaced 80 ms (``j``, ``space``, ``s``, ``J``), and around typing a search
   (``/``, letters, escape), divided by the number of keys. ``j deep`` is ``j`` again
-  from the bottom of the first screen (after ``PageDown``), where moves scroll the list. After the last press the
-  bench waits until the CPU clock has stood still for 0.5 s, so the frames that follow
-  the key are counted, not just the key handler.
+  from the bottom of the first screen (after ``PageDown``), where moves scroll the
+  list. After the last press the bench waits until the CPU clock has stood still for
+  0.5 s, so the frames that follow the key are counted, not just the key handler.
 
 30 papers is the bundled sample; larger digests come from ``bench/synthetic.py`` and
 are cached under /tmp/digest-reader-bench/. Needs tmux and Linux's /proc.
