@@ -23,6 +23,7 @@ the papers none either.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import DigestRef, Paper
@@ -50,8 +51,21 @@ _SECTION_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*</details>|\n[ \t]*[A-Z][a-z]+
 
 def detect(head: str) -> bool:
     """A ``### [n] [Title](arXiv link)`` heading."""
-    papers, _ = _headings(head)
-    return any(ARXIV_REF_RE.search(match.group(2)) for match in papers)
+    for start in _line_starts(head, "###"):
+        found = _PAPER_RE.match(head, start)
+        if found and ARXIV_REF_RE.search(found.group(2)):
+            return True
+    return False
+
+
+def _line_starts(text: str, prefix: str) -> Iterator[int]:
+    """The offsets of the lines of ``text`` that start with ``prefix``, in order."""
+    if text.startswith(prefix):
+        yield 0
+    at = text.find("\n" + prefix)
+    while at >= 0:
+        yield at + 1
+        at = text.find("\n" + prefix, at + 1)
 
 
 def head_date(head: str) -> None:

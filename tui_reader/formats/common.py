@@ -24,6 +24,7 @@ ARXIV_REF_RE = re.compile(
     rf"(?:arxiv\.org/(?:abs|pdf)/|arxiv:[ \t]?){ARXIV_ID_RE.pattern}", re.IGNORECASE
 )
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+_PARAGRAPH_BREAK_RE = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +134,7 @@ def make_paper(
 
 def join_wrapped(block: str) -> str:
     """Hard-wrapped lines -> one line per paragraph, paragraphs split by a blank line."""
-    paragraphs = [" ".join(part.split()) for part in re.split(r"\n[ \t]*\n", block.strip())]
+    paragraphs = [squash(part) for part in _PARAGRAPH_BREAK_RE.split(block.strip())]
     return "\n\n".join(p for p in paragraphs if p)
 
 
@@ -175,4 +176,27 @@ def strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 def plain_title(title: str) -> str:
     """A title as text: Markdown bold (``**``) is emphasis, not part of it."""
-    return " ".join(title.replace("**", "").split())
+    return squash(title.replace("**", "") if "**" in title else title)
+
+
+def squash(text: str) -> str:
+    """``" ".join(text.split())``: every run of white space one space, none at the ends.
+
+    Quicker for the usual case, ASCII text whose only white space is single spaces and
+    line breaks (single-character searches are memchr-fast; ``split`` makes a list).
+    """
+    flat = text.replace("\n", " ")
+    if (
+        flat.isascii()
+        and "  " not in flat
+        and "\t" not in flat
+        and "\r" not in flat
+        and "\x0b" not in flat
+        and "\x0c" not in flat
+        and "\x1c" not in flat
+        and "\x1d" not in flat
+        and "\x1e" not in flat
+        and "\x1f" not in flat
+    ):
+        return flat.strip(" ")
+    return " ".join(text.split())

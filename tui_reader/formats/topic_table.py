@@ -34,7 +34,9 @@ from .common import (
 NAME = "topic-table"
 DESCRIPTION = "topic tables: |Publish Date|Title|Authors|PDF|Code| under ## topic headings"
 
-_HEADER_RE = re.compile(r"^\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*\|", re.I | re.M)
+_HEADER_RE = re.compile(r"\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*\|", re.I)
+# Searched in "\n" + head: a leading literal "\n" is much quicker to scan for than ^.
+_DETECT_RE = re.compile("\n" + _HEADER_RE.pattern, re.I)
 _UPDATED_RE = re.compile(r"^#+[ \t]+Updated on[ \t]+(\d{4})[.\-/](\d{2})[.\-/](\d{2})", re.I | re.M)
 _LINK_TARGET_RE = re.compile(r"\]\(\s*(\S+?)\s*\)")
 _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
@@ -42,7 +44,7 @@ _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
 
 def detect(head: str) -> bool:
     """A ``|Publish Date|...|Title|`` table header."""
-    return _HEADER_RE.search(head) is not None
+    return _DETECT_RE.search("\n" + head) is not None
 
 
 def head_date(head: str) -> dt.date | None:
