@@ -38,7 +38,7 @@ from functools import cache
 from pathlib import Path
 
 from ..model import DigestRef, Paper, parse_arxiv_id
-from .common import DigestWarning, Reading, default_ref, join_wrapped, make_paper
+from .common import DigestWarning, Reading, default_ref, join_wrapped, make_paper, squash
 
 NAME = "arxiv-email"
 DESCRIPTION = "arXiv's daily listing e-mail (.txt or .eml)"
@@ -52,9 +52,24 @@ _DETECT_RE = re.compile(
 _HEADER_LINE_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*:[ \t]")
 _MAILING_RE = re.compile(r"^Subject:.*\bmailing (\d{8})\b", re.MULTILINE | re.IGNORECASE)
 _DATE_HEADER_RE = re.compile(r"^Date:[ \t]*(.+)$", re.MULTILINE)
-_FIELD_RE = re.compile(r"([A-Za-z][A-Za-z-]*):[ \t]*(.*)")
+# A field line and its indented continuation lines, or a replacement's date line.
+_FIELD_RE = re.compile(
+    r"^(?:([A-Za-z][A-Za-z-]*):([^\n]*(?:\n[ \t][^\n]*\S[^\n]*)*)"
+    r"|replaced with revised version([^\n]*))",
+    re.MULTILINE,
+)
+# A date as arXiv writes it: ``Mon, 6 Jan 2025 17:45:02 GMT``.
+_USUAL_DATE_RE = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) ((?:19|20)\d\d) "
+    r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d GMT"
+)
+_MONTHS = {name: number for number, name in enumerate(
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}  # fmt: skip
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _AFFILIATION_RE = re.compile(r"\([^()]*\)")
+# A line between two entries, searched for in "\n" + body: ``%%--%%...`` (the
+# replacements follow) or a line of dashes. The match ends at that line's end.
+_SEPARATOR_RE = re.compile(r"\n(?:(%%--%%)[^\n]*|-----[- \t]*(?=\n|\Z))")
 
 
 def detect(head: str) -> bool:
@@ -81,8 +96,14 @@ def head_date(head: str) -> dt.date | None:
 
 
 def _mail_date(text: str) -> dt.date | None:
+    text = text.split("(")[0].strip()
+    if (usual := _USUAL_DATE_RE.fullmatch(text)) and (month := _MONTHS.get(usual.group(2))):
+        try:  # what parsedate_to_datetime gives for this form, without its cost
+            return dt.date(int(usual.group(3)), month, int(usual.group(1)))
+        except ValueError:
+            return None
     try:
-        return parsedate_to_datetime(text.split("(")[0].strip()).date()
+        return parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         return None
 
@@ -111,33 +132,42 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     body, own_lines = _body(text)
     reading = Reading([], [], date)
     replacements = False
-    entry: list[str] = []
-    start = 1
-    for number, line in enumerate(body.split("\n"), 1):
-        if line.startswith("%%--%%"):
-            _flush(entry, start if own_lines else 0, replacements, ref, reading)
-            entry, replacements = [], True
-        elif line.startswith("-----") and not line.strip("- \t"):
-            _flush(entry, start if own_lines else 0, replacements, ref, reading)
-            entry = []
-        else:
-            if not entry:
-                start = number
-            entry.append(line)
-    _flush(entry, start if own_lines else 0, replacements, ref, reading)
+    start = line = 0  # the entry's first offset; the line number (from 0) at offset ``counted``
+    counted = 0
+    for separator in _SEPARATOR_RE.finditer("\n" + body):  # offsets in body: one less
+        end = separator.start()
+        at = _arxiv_line(body, start, end)
+        if at >= 0:
+            line += body.count("\n", counted, at)
+            counted = at
+            _entry(body, at, end, line + 1 if own_lines else 0, replacements, ref, reading)
+        if separator.group(1):
+            replacements = True
+        start = separator.end()  # just past the separator line's end, in body
+    at = _arxiv_line(body, start, len(body))
+    if at >= 0:
+        line += body.count("\n", counted, at)
+        _entry(body, at, len(body), line + 1 if own_lines else 0, replacements, ref, reading)
     return reading
 
 
-def _flush(
-    lines: list[str], start: int, replacement: bool, ref: DigestRef, reading: Reading
-) -> None:
-    """Read one entry (the lines between two dash lines) into ``reading``."""
-    offset = next((i for i, line in enumerate(lines) if line.startswith("arXiv:")), -1)
-    if offset < 0:
-        return  # the mailing's preamble, not an entry
-    line = lines[offset]
-    line_number = start + offset if start else 0
-    head, _, rest = line[6:].strip().partition(" ")
+def _arxiv_line(body: str, start: int, end: int) -> int:
+    """The offset of the first line in ``body[start:end]`` that starts with ``arXiv:``."""
+    if body.startswith("arXiv:", start, end):
+        return start
+    found = body.find("\narXiv:", start, end)
+    return found + 1 if found >= 0 else -1
+
+
+def _entry(
+    body: str, at: int, end: int, line_number: int, replacement: bool, ref: DigestRef,
+    reading: Reading,
+) -> None:  # fmt: skip
+    """Read the entry whose ``arXiv:`` line starts at ``at`` and which ends at ``end``."""
+    line_end = body.find("\n", at, end)
+    if line_end < 0:
+        line_end = end
+    head, _, rest = body[at + 6 : line_end].strip().partition(" ")
     try:
         arxiv_id, _version = parse_arxiv_id(head)
     except ValueError:
@@ -145,39 +175,24 @@ def _flush(
             DigestWarning(ref.path, line_number or None, f"not an arXiv id: {head!r}; skipped")
         )
         return
+    # The fields, up to a line that starts with \\; the abstract, up to the next one.
+    close = body.find("\n\\\\", line_end, end) if line_end < end else -1
+    header = body[line_end + 1 : close if close >= 0 else end] if line_end < end else ""
+    abstract = ""
+    if close >= 0 and (begin := body.find("\n", close + 1, end)) >= 0:
+        finish = body.find("\n\\\\", begin, end)
+        abstract = body[begin + 1 : finish if finish >= 0 else end]
     fields: dict[str, str] = {}
-    current = ""
-    index = offset + 1
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if line.startswith("\\\\"):
-            break
-        if line[:1] in (" ", "\t") and current and line.strip():
-            fields[current] += " " + line.strip()
-        elif line.startswith("replaced with revised version"):
-            fields["date"] = line[len("replaced with revised version") :]
-            current = ""
-        elif match := _FIELD_RE.fullmatch(line.rstrip()):
-            current = match.group(1).lower()
-            fields[current] = match.group(2).strip()
+    for match in _FIELD_RE.finditer(header):
+        name, value, replaced = match.groups()
+        if name is None:
+            fields["date"] = replaced
+        elif "\n" in value:
+            fields[name.lower()] = " ".join(part.strip() for part in value.split("\n"))
         else:
-            current = ""
-    abstract_lines = []
-    while index < len(lines) and not lines[index].startswith("\\\\"):
-        abstract_lines.append(lines[index])
-        index += 1
+            fields[name.lower()] = value.strip()
     reading.papers.append(
-        _paper(
-            arxiv_id,
-            fields,
-            "\n".join(abstract_lines),
-            rest,
-            replacement,
-            ref,
-            line_number,
-            reading,
-        )
+        _paper(arxiv_id, fields, abstract, rest, replacement, ref, line_number, reading)
     )
 
 
@@ -222,9 +237,8 @@ def authors(text: str) -> tuple[str, ...]:
         text = _AFFILIATION_RE.sub(" ", text)
     if "\\" in text or "{" in text:
         text = decode_tex(text)
-    return tuple(
-        name for name in (" ".join(n.split()) for n in _AUTHOR_SPLIT_RE.split(text)) if name
-    )
+    # squash leaves single spaces, which the separators take with them.
+    return tuple(filter(None, _AUTHOR_SPLIT_RE.split(squash(text))))
 
 
 _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
