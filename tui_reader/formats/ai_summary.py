@@ -43,10 +43,12 @@ DESCRIPTION = "the AI-summary daily page: ### [n] [Title](url), *authors*, TL;DR
 
 _PAPER_RE = re.compile(r"###[ \t]+\[\d+\][ \t]*\[(.+)\]\((\S+)\)[ \t]*$", re.MULTILINE)
 _CATEGORY_HEADING_RE = re.compile(r"#[ \t]+([a-z\-]+(?:\.[A-Za-z\-]+)?)\b")
-_TLDR_RE = re.compile(r"^\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
-_MAIN_CATEGORY_RE = re.compile(r"^Main category:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
-_ABSTRACT_RE = re.compile(r"^[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
-_SECTION_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*</details>|\n[ \t]*[A-Z][a-z]+:[ \t]")
+# Searched in a paper's body, which starts with the heading's line break: a literal
+# "\n" first (not ^ in MULTILINE mode) lets the regex engine skip from line to line.
+_TLDR_RE = re.compile(r"\n\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
+_MAIN_CATEGORY_RE = re.compile(r"\nMain category:[ \t]*(\S+)", re.IGNORECASE)
+_ABSTRACT_RE = re.compile(r"\n[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
+_SECTION_END_RE = re.compile(r"\n[ \t]*(?:\n|</details>|[A-Z][a-z]+:[ \t])")
 
 
 def detect(head: str) -> bool:

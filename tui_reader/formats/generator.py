@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -300,7 +301,9 @@ def abstract_text(block: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             paragraphs[-1].append(line)
         text = "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
     if "!" in text and "![" in text:
-        text = _BADGE_RE.sub(_badge_as_bold, text)
+        parts = _BADGE_RE.split(text)  # text, badge path, text, ...: as sub(), no callback
+        parts[1::2] = map(_badge_as_bold, parts[1::2])
+        text = "".join(parts)
     if "*" not in text:
         return text, NO_SPANS
     return strip_bold(text)
@@ -319,8 +322,9 @@ def badge_keyword(path: str) -> str:
     )
 
 
-def _badge_as_bold(match: re.Match[str]) -> str:
-    keyword = badge_keyword(match.group(1)).replace("*", "")
+@lru_cache(maxsize=4096)  # a digest's badges repeat its few keywords
+def _badge_as_bold(path: str) -> str:
+    keyword = badge_keyword(path).replace("*", "")
     return f"**{keyword}**" if keyword else ""
 
 
