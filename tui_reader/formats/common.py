@@ -176,7 +176,7 @@ def strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
 
 def plain_title(title: str) -> str:
     """A title as text: Markdown bold (``**``) is emphasis, not part of it."""
-    return squash(title.replace("**", "") if "**" in title else title)
+    return squash(title.replace("**", "") if "*" in title else title)
 
 
 def squash(text: str) -> str:
