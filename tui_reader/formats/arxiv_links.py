@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
+from typing import TypeVar
 
 from ..model import DigestRef, Paper
 from .common import ARXIV_REF_RE, Reading, default_ref, make_paper, plain_title
@@ -45,6 +46,7 @@ _ABSTRACT_RE = re.compile(_LABEL.format(r"Abstract|Summary|摘要"), re.IGNORECA
 _TITLE_RE = re.compile(_LABEL.format(r"Title|标题|题目"), re.IGNORECASE)
 _ANY_LABEL_RE = re.compile(_LABEL.format(r"[^\W\d_][\w -]{0,20}"))
 _AUTHOR_SPLIT_RE = re.compile(r"\s*[,;，、]\s*(?:and\s+)?|\s+and\s+")
+_Found = TypeVar("_Found", bound=tuple)
 _PLACEHOLDER_RE = re.compile(
     r"(?:arxiv|pdf|abs|paper|link|html|code|\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE
 )
@@ -77,7 +79,13 @@ class _Page:
         self.text = text
         self.lines = lines = text.split("\n")
         data = text.encode("utf-8", "surrogatepass").lower()
-        self.headings = [n for n in _lines_holding(data, b"#") if _is_heading(lines[n])]
+        self.headings: list[int] = []  # the lines that are headings, and their text
+        self.heading_text: dict[int, str] = {}
+        for number in _lines_holding(data, b"#"):
+            line = lines[number]
+            if line.lstrip(" \t")[:1] == "#" and (heading := _HEADING_RE.match(line)):
+                self.headings.append(number)
+                self.heading_text[number] = heading.group(1)
         self.mentions = self._mentions(_lines_holding(data, b"arxiv"))
         self.labels: list[int] = []  # lines that start with a label of any name
         self.titles: list[tuple[int, str]] = []
@@ -122,8 +130,7 @@ class _Page:
         section_start = headings[place - 1] if place else 0
         section_end = headings[place] if place < len(headings) else len(lines)
         if previous < section_start and following >= section_end:
-            heading = _HEADING_RE.match(lines[section_start]) if place else None
-            return section_start, section_end, heading.group(1) if heading else ""
+            return section_start, section_end, self.heading_text[section_start] if place else ""
         first = line
         while first > previous + 1 and first > section_start and lines[first - 1].strip():
             first -= 1
@@ -178,18 +185,15 @@ class _Page:
         following = bisect_right(self.labels, number)
         if following < len(self.labels):
             end = min(end, self.labels[following])
+        lines = self.lines
         if end <= number + 1:
             return _strip_markup(value)
-        block = "\n".join(self.lines[number:end])  # from the label line's own break
-        found = _BLOCK_END_RE.search(block, len(self.lines[number]))
-        block = block[len(self.lines[number]) + 1 : found.start() if found else len(block)]
+        block = "\n".join(lines[number:end])  # from the label line's own break
+        found = _BLOCK_END_RE.search(block, len(lines[number]))
+        block = block[len(lines[number]) + 1 : found.start() if found else len(block)]
         if ">" in block:
             block = " ".join(line.strip().lstrip(">").strip() for line in block.split("\n"))
         return _strip_markup(f"{value} {block}")
-
-
-def _is_heading(line: str) -> bool:
-    return line.lstrip(" \t")[:1] == "#" and _HEADING_RE.match(line) is not None
 
 
 def _lines_holding(data: bytes, needle: bytes) -> list[int]:
@@ -208,12 +212,9 @@ def _lines_holding(data: bytes, needle: bytes) -> list[int]:
     return found
 
 
-def _within(found: list[tuple[int, object]], first: int, end: int):  # type: ignore[no-untyped-def]
+def _within(found: list[_Found], first: int, end: int) -> list[_Found]:
     """The entries of ``found`` (sorted by line) whose line is in ``[first, end)``."""
-    index = bisect_left(found, (first,))
-    while index < len(found) and found[index][0] < end:
-        yield found[index]
-        index += 1
+    return found[bisect_left(found, (first,)) : bisect_left(found, (end,))]
 
 
 def _names(text: str) -> tuple[str, ...]:
