@@ -34,7 +34,7 @@ import email.policy
 import re
 import unicodedata
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..model import DigestRef, Paper, parse_arxiv_id
@@ -183,9 +183,8 @@ def _entry(
         finish = body.find("\n\\\\", begin, end)
         abstract = body[begin + 1 : finish if finish >= 0 else end]
     fields: dict[str, str] = {}
-    for match in _FIELD_RE.finditer(header):
-        name, value, replaced = match.groups()
-        if name is None:
+    for name, value, replaced in _FIELD_RE.findall(header):  # tuples: no Match objects
+        if not name:
             fields["date"] = replaced
         elif "\n" in value:
             fields[name.lower()] = " ".join(part.strip() for part in value.split("\n"))
@@ -259,19 +258,30 @@ def decode_tex(text: str) -> str:
     and a mailing has thousands of names); pylatexenc reads whatever TeX is left.
     """
 
-    def accent(match: re.Match[str]) -> str:
-        base = match.group(2)
-        base = {"\\i": "i", "\\j": "j"}.get(base, base)
-        return unicodedata.normalize("NFC", base + _COMBINING[match.group(1)])
-
-    text = _ACCENT_RE.sub(accent, text)
-    text = _LETTER_RE.sub(lambda match: _LETTERS[match.group(1)], text)
+    # split() rather than sub() with a function: no Match object, no call per accent.
+    parts = _ACCENT_RE.split(text)  # text, accent, letter, text, ...
+    if len(parts) > 1:
+        texts = parts[0::3]
+        pieces = texts + texts[1:]  # room for the texts and, between them, the accents
+        pieces[0::2] = texts
+        pieces[1::2] = map(_accented, parts[1::3], parts[2::3])
+        text = "".join(pieces)
+    parts = _LETTER_RE.split(text)  # text, letter command, text, ...
+    if len(parts) > 1:
+        parts[1::2] = map(_LETTERS.__getitem__, parts[1::2])
+        text = "".join(parts)
     if "\\" in text:
         try:
             text = _latex_to_text(text)
         except Exception:
             return text
     return text.replace("{", "").replace("}", "")
+
+
+@lru_cache(maxsize=1024)
+def _accented(accent: str, base: str) -> str:
+    base = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", base + _COMBINING[accent])
 
 
 @cache
