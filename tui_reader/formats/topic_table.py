@@ -74,7 +74,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
         if _HEADER_RE.match(line):
             columns = {name.lower(): index for index, name in enumerate(cells)}
             continue
-        if not columns or set(line) <= set("|-: \t"):
+        if not columns or not line.strip("|-: \t"):  # a |---|:--| rule
             continue
         _row(cells, columns, topic, number, path, rows, reading)
     for row in rows.values():
