@@ -83,21 +83,22 @@ class _Page:
         self.text = text
         self.lines = lines = text.split("\n")
         data = text.encode("utf-8", "surrogatepass").lower()
+        wide = ("\uff1a".encode(),) if "\uff1a" in text else ()  # the colon of Chinese labels
+        hashes, arxiv, colons, *wide_colons = _lines_holding(data, b"#", b"arxiv", b":", *wide)
         self.headings: list[int] = []  # the lines that are headings, and their text
         self.heading_text: dict[int, str] = {}
-        for number in _lines_holding(data, b"#"):
+        for number in hashes:
             line = lines[number]
             if line.lstrip(" \t")[:1] == "#" and (heading := _HEADING_RE.match(line)):
                 self.headings.append(number)
                 self.heading_text[number] = heading.group(1)
-        self.mentions = self._mentions(_lines_holding(data, b"arxiv"))
+        self.mentions = self._mentions(arxiv)
         self.labels: list[int] = []  # lines that start with a label of any name
         self.titles: list[tuple[int, str]] = []
         self.authors: list[tuple[int, tuple[str, ...]]] = []
         self.abstracts: list[tuple[int, str]] = []
-        colons = _lines_holding(data, b":")
-        if "\uff1a" in text:  # the full-width colon of Chinese labels
-            colons = sorted({*colons, *_lines_holding(data, "\uff1a".encode())})
+        if wide_colons:
+            colons = sorted({*colons, *wide_colons[0]})
         for number in colons:
             self._label(number)
 
@@ -203,19 +204,25 @@ class _Page:
         return _strip_markup(f"{value} {block}")
 
 
-def _lines_holding(data: bytes, needle: bytes) -> list[int]:
-    """The numbers of the lines of ``data`` that hold ``needle``, in order, each once."""
-    found: list[int] = []
+def _lines_holding(data: bytes, *needles: bytes) -> list[list[int]]:
+    """For each needle, the numbers of the lines of ``data`` that hold it, in order, each
+    once. One pass over ``data`` counts the lines for all of them."""
+    places: list[tuple[int, int]] = []  # (offset of a line's first hit, needle)
+    for index, needle in enumerate(needles):
+        at = data.find(needle)
+        while at >= 0:
+            places.append((at, index))
+            line_end = data.find(b"\n", at)
+            if line_end < 0:
+                break
+            at = data.find(needle, line_end + 1)
+    places.sort()
+    found: list[list[int]] = [[] for _ in needles]
     line = done = 0
-    at = data.find(needle)
-    while at >= 0:
+    for at, index in places:
         line += data.count(b"\n", done, at)
-        found.append(line)
-        done = data.find(b"\n", at) + 1
-        if not done:
-            break
-        line += 1
-        at = data.find(needle, done)
+        done = at
+        found[index].append(line)
     return found
 
 
