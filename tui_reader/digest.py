@@ -8,10 +8,12 @@ Public API
     or a folder without such files is a warning, not an error.
 ``ordered_digest_files(paths) -> list[Path]``
     The same files, oldest digest first (undated ones last, by name).
-``DigestLoader(files, format=None)``
-    Reads files in order as batches of papers. A file that is not a digest, or fails,
-    is skipped with a warning (``skipped``, and also in ``warnings``); ``papers_read``
-    counts what came out. The app and the CLI both load through it.
+``DigestLoader(paths, format=None)``
+    Reads the digest files below ``paths`` (as ``find_digest_files``) oldest first, as
+    batches of papers. A missing path, a folder without digest files and a file that
+    is not a digest, or fails, are skipped with a warning (``skipped``, and also in
+    ``warnings``); ``papers_read`` counts what came out. The app and the CLI both load
+    through it.
 ``load_library(paths, format=None) -> Library``
     Every paper below ``paths``, one record per arXiv id. DigestError only when the
     paths hold no paper at all.
@@ -303,12 +305,14 @@ def _ordered(dates: dict[Path, dt.date | None]) -> list[Path]:
 class DigestLoader:
     """Reads digest files oldest first as batches of papers, skipping bad files.
 
-    ``files`` are digest files (not folders); they are ordered by date here. A file that
-    gives no paper becomes one ``skipped`` warning; ``warnings`` holds those and every
-    file's own warnings, in reading order.
+    ``paths`` are digest files or folders (``find_digest_files``); the files are
+    ordered by date here. A missing path or a folder without digest files is a
+    ``skipped`` warning from the start, and so is each file that gives no paper;
+    ``warnings`` holds those and every file's own warnings, in reading order.
     """
 
-    def __init__(self, files: Sequence[Path], format: str | None = None) -> None:
+    def __init__(self, paths: Sequence[Path], format: str | None = None) -> None:
+        files, problems = find_digest_files(paths)
         self.format = format
         peeked = {path: _peek(path, format) for path in dict.fromkeys(files)}
         dates = {path: date for path, (date, _) in peeked.items()}
@@ -317,8 +321,8 @@ class DigestLoader:
         self.refs = {path: DigestRef(date, path, named=shared[date] > 1) if date else None
                      for path, date in dates.items()}  # fmt: skip
         self.files = _ordered(dates)
-        self.warnings: list[DigestWarning] = []
-        self.skipped: list[DigestWarning] = []
+        self.warnings: list[DigestWarning] = list(problems)
+        self.skipped: list[DigestWarning] = list(problems)
         self.papers_read = 0
 
     def batches(self) -> Iterator[list[Paper]]:
@@ -346,14 +350,13 @@ def load_library(paths: Sequence[Path], format: str | None = None) -> Library:
     Raises DigestError only when the paths hold no paper at all: with the one problem
     when there was one, else a count.
     """
-    files, problems = find_digest_files(paths)
-    loader = DigestLoader(files, format)
+    loader = DigestLoader(paths, format)
     builder = LibraryBuilder()
     for batch in loader.batches():
         builder.add(batch)
     library = builder.library()
-    library.skipped = problems + loader.skipped
-    library.warnings = problems + loader.warnings + builder.warnings
+    library.skipped = loader.skipped
+    library.warnings = loader.warnings + builder.warnings
     if not library.papers:
         raise no_papers_error(paths, library.skipped)
     return library
