@@ -24,6 +24,7 @@ from ..model import DigestRef
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
+    LinePattern,
     Reading,
     default_ref,
     make_paper,
@@ -35,8 +36,7 @@ NAME = "topic-table"
 DESCRIPTION = "topic tables: |Publish Date|Title|Authors|PDF|Code| under ## topic headings"
 
 _HEADER_RE = re.compile(r"\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*\|", re.I)
-# Searched in "\n" + head: a leading literal "\n" is much quicker to scan for than ^.
-_DETECT_RE = re.compile("\n" + _HEADER_RE.pattern, re.I)
+_DETECT = LinePattern(_HEADER_RE.pattern, re.I)
 _UPDATED_RE = re.compile(r"^#+[ \t]+Updated on[ \t]+(\d{4})[.\-/](\d{2})[.\-/](\d{2})", re.I | re.M)
 _LINK_TARGET_RE = re.compile(r"\]\(\s*(\S+?)\s*\)")
 _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
@@ -44,7 +44,7 @@ _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
 
 def detect(head: str) -> bool:
     """A ``|Publish Date|...|Title|`` table header."""
-    return _DETECT_RE.search("\n" + head) is not None
+    return _DETECT.search(head) is not None
 
 
 def head_date(head: str) -> dt.date | None:
