@@ -249,8 +249,7 @@ def authors(text: str) -> tuple[str, ...]:
         text = _AFFILIATION_RE.sub(" ", text)
     if "\\" in text or "{" in text:
         text = decode_tex(text)
-    # squash leaves single spaces, which the separators take with them.
-    return tuple(filter(None, _AUTHOR_SPLIT_RE.split(squash(text))))
+    return tuple(name for name in map(squash, _AUTHOR_SPLIT_RE.split(text)) if name)
 
 
 _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
