@@ -23,13 +23,13 @@ the papers none either.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 from ..model import DigestRef, Paper
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
+    LinePattern,
     Reading,
     default_ref,
     join_wrapped,
@@ -49,25 +49,16 @@ _TLDR_RE = re.compile(r"\n\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.I
 _MAIN_CATEGORY_RE = re.compile(r"\nMain category:[ \t]*(\S+)", re.IGNORECASE)
 _ABSTRACT_RE = re.compile(r"\n[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
 _SECTION_END_RE = re.compile(r"\n[ \t]*(?:\n|</details>|[A-Z][a-z]+:[ \t])")
+_HEADING_LINE, _PAPER_LINE = LinePattern("#"), LinePattern("###")
 
 
 def detect(head: str) -> bool:
     """A ``### [n] [Title](arXiv link)`` heading."""
-    for start in _line_starts(head, "###"):
+    for start in _PAPER_LINE.starts(head):
         found = _PAPER_RE.match(head, start)
         if found and ARXIV_REF_RE.search(found.group(2)):
             return True
     return False
-
-
-def _line_starts(text: str, prefix: str) -> Iterator[int]:
-    """The offsets of the lines of ``text`` that start with ``prefix``, in order."""
-    if text.startswith(prefix):
-        yield 0
-    at = text.find("\n" + prefix)
-    while at >= 0:
-        yield at + 1
-        at = text.find("\n" + prefix, at + 1)
 
 
 def head_date(head: str) -> None:
@@ -101,17 +92,12 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
 def _headings(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The paper headings and the category headings, found line start by line start."""
     papers, categories = [], []
-    start = 0 if text.startswith("#") else text.find("\n#") + 1
-    while start >= 0 and (start or text.startswith("#")):
+    for start in _HEADING_LINE.starts(text):
         if text.startswith("###", start):
             if found := _PAPER_RE.match(text, start):
                 papers.append(found)
         elif found := _CATEGORY_HEADING_RE.match(text, start):
             categories.append(found)
-        following = text.find("\n#", start + 1)
-        if following < 0:
-            break
-        start = following + 1
     return papers, categories
 
 

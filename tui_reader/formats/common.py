@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
@@ -43,6 +44,13 @@ class LinePattern:
 
     def search(self, text: str) -> re.Match[str] | None:
         return self.first.match(text) or self.later.search(text)
+
+    def starts(self, text: str) -> Iterator[int]:
+        """The offset of each line where the pattern matches (matches do not overlap)."""
+        if self.first.match(text):
+            yield 0
+        for found in self.later.finditer(text):
+            yield found.start() + 1
 
 
 @dataclass(frozen=True, slots=True)
