@@ -118,7 +118,8 @@ def _body(text: str) -> tuple[str, bool]:
     """The listing text and whether it is the file's own text (line numbers hold)."""
     if not _HEADER_LINE_RE.match(text):
         return text, True
-    header = text.split("\n\n", 1)[0].lower()
+    header_end = text.find("\n\n")
+    header = (text[:header_end] if header_end >= 0 else text).lower()
     if "content-transfer-encoding" not in header and "multipart" not in header:
         return text, True
     message = email.message_from_string(text, policy=email.policy.default)

@@ -115,6 +115,9 @@ class _Page:
 
     def _label(self, number: int) -> None:
         line = self.lines[number]
+        start = line.lstrip(" \t>*-+_")[:1]  # where a label's name would start
+        if not start.isalnum() or start.isdecimal():  # [^\W\d_]: no label, nothing to match
+            return
         found = _NAMED_LABEL_RE.match(line)
         if found is None:
             if _ANY_LABEL_RE.match(line):
