@@ -201,7 +201,7 @@ def _entry(
         if not name:
             fields["date"] = replaced
         elif "\n" in value:
-            fields[name.lower()] = " ".join(part.strip() for part in value.split("\n"))
+            fields[name.lower()] = " ".join(map(str.strip, value.split("\n")))
         else:
             fields[name.lower()] = value.strip()
     reading.papers.append(
@@ -250,7 +250,7 @@ def authors(text: str) -> tuple[str, ...]:
         text = _AFFILIATION_RE.sub(" ", text)
     if "\\" in text or "{" in text:
         text = decode_tex(text)
-    return tuple(name for name in map(squash, _AUTHOR_SPLIT_RE.split(text)) if name)
+    return tuple(filter(None, map(squash, _AUTHOR_SPLIT_RE.split(text))))
 
 
 _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
