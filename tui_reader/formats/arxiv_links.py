@@ -152,7 +152,11 @@ class _Page:
         first, end, heading = self._chunk(index)
         arxiv_id = match.group(1)
         title = self._title(line, first, end, heading)
-        authors = next((names for _, names in _within(self.authors, first, end) if names), ())
+        authors: tuple[str, ...] = ()
+        for _, names in _within(self.authors, first, end):
+            if names:
+                authors = names
+                break
         abstract = ""
         for number, value in _within(self.abstracts, first, end):
             if abstract := self._block(number, value, end):
@@ -175,10 +179,10 @@ class _Page:
             text = _strip_markup(found.group(1))
             if not _PLACEHOLDER_RE.fullmatch(text) and "arxiv.org" not in text.lower():
                 return text
-        bold = _BOLD_RE.search(mention_line)
+        bold = _BOLD_RE.search(mention_line) if "*" in mention_line else None
         if bold and not _ANY_LABEL_RE.match(mention_line[bold.start() :]):
             return _strip_markup(bold.group(1))
-        for _, title in _within(self.titles, first, end):
+        for _, title in _within(self.titles, first, end) if self.titles else ():
             return title
         if heading:
             cleaned = _strip_markup(heading)
