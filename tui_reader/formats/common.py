@@ -160,8 +160,10 @@ def make_paper(
 
 def join_wrapped(block: str) -> str:
     """Hard-wrapped lines -> one line per paragraph, paragraphs split by a blank line."""
-    paragraphs = [squash(part) for part in _PARAGRAPH_BREAK_RE.split(block.strip())]
-    return "\n\n".join(p for p in paragraphs if p)
+    parts = _PARAGRAPH_BREAK_RE.split(block.strip())
+    if len(parts) == 1:  # the usual single paragraph
+        return squash(parts[0])
+    return "\n\n".join(filter(None, map(squash, parts)))
 
 
 def strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
