@@ -4,7 +4,9 @@
 ``DigestWarning`` values for what looked wrong, and the date the text itself gives
 (``None`` when it has none; the loader then falls back to the file name, then to the
 newest paper). ``make_paper`` is the one place a reader builds a ``Paper``: keywords
-come from the bold spans, and the URL is always a plain URL.
+come from the bold spans, and the URL is always a plain URL. ``LinePattern`` finds a
+pattern at line starts without ``^`` in MULTILINE mode (which tries every character);
+``squash`` is ``" ".join(text.split())``, quicker on the usual text.
 """
 
 from __future__ import annotations
