@@ -85,7 +85,8 @@ def detect(head: str) -> bool:
 
 def head_date(head: str) -> dt.date | None:
     """The mailing's date: its ``Date:`` header, else ``mailing YYYYMMDD`` in the subject."""
-    header = head.split("\n\n", 1)[0]
+    header_end = head.find("\n\n")
+    header = head[:header_end] if header_end >= 0 else head
     match = _DATE_HEADER_RE.search(header)
     if match:
         date = _mail_date(match.group(1))
