@@ -85,3 +85,20 @@ async def test_below_30_rows_an_email_paper_shows_its_bare_id(tmp_path, mixed_fo
         lines = await show(pilot, "2501.03098")
         assert any(line.startswith("2501.03098 · ") for line in lines)
         assert not any("vNone" in line for line in lines)
+
+
+async def test_below_30_rows_the_arxiv_fields_take_one_cut_line(tmp_path, mixed_folder):  # noqa: F811
+    app = new_app(tmp_path, ordered_digest_files([mixed_folder]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        lines = await show(pilot, "2501.03098")
+        blank = lines.index("")
+        meta = lines[blank + 1 : lines.index("", blank + 1)]
+        assert len(meta) == 3, meta
+        assert (
+            meta[2]
+            == "Subjects cs.CL · Comments Accepted at ECIR 2025 · Journal Proc. ECIR 2025, p…"
+        )
+        lines = await show(pilot, "2412.21188")  # the main layout: nothing more to show
+        blank = lines.index("")
+        assert lines.index("", blank + 1) - blank - 1 == 2

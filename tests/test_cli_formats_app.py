@@ -8,6 +8,7 @@ from pathlib import Path
 from tests.app_helpers import loaded, new_app
 from tests.test_cli_formats import EXPECTED_PAPERS, SAMPLES, mixed_folder  # noqa: F401
 from tui_reader.cli import main
+from tui_reader.cli.open_cmd import app_paths
 from tui_reader.digest import ordered_digest_files
 from tui_reader.ui.app import DigestApp
 from tui_reader.ui.screens.warnings import WarningList, WarningsScreen
@@ -135,3 +136,32 @@ def test_open_refuses_an_unknown_layout(capsys):
     except SystemExit as exit:
         assert exit.code == 2
     assert "invalid choice: 'nope'" in capsys.readouterr().err
+
+
+def test_open_hands_the_app_the_paths_that_hold_no_digest(tmp_path, monkeypatch):
+    opened: list[list[Path]] = []
+    monkeypatch.setattr(DigestApp, "run", lambda self, **_: opened.append(self.paths))
+    sample, missing, empty = SAMPLES / "ai-enhanced-daily.md", tmp_path / "nope.md", tmp_path / "e"
+    empty.mkdir()
+    args = ["--db", str(tmp_path / "s.json"), str(missing), str(sample), str(empty)]
+    assert main(args) == 0
+    assert opened == [[sample, missing, empty]]  # the digests first, then what holds none
+
+
+async def test_the_app_lists_missing_paths_and_empty_folders_as_skipped(tmp_path):
+    sample, missing, empty = SAMPLES / "ai-enhanced-daily.md", tmp_path / "nope.md", tmp_path / "e"
+    empty.mkdir()
+    app = new_app(tmp_path, app_paths([sample, missing, empty]))
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await loaded(pilot)
+        assert len(screen.triage.papers) == 3
+        toasts = [n.message for n in app._notifications if n.title == "Digests"]
+        assert toasts == ["2 files skipped (nope.md, e) — W lists them"]
+        await pilot.press("W")
+        await pilot.pause()
+        assert isinstance(app.screen, WarningsScreen)
+        assert listed(app) == [
+            "Skipped files (2)",
+            f"{missing}  no such file or folder",
+            f"{empty}  the folder holds no digest files (.md, .markdown, .txt, .eml)",
+        ]

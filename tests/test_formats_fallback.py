@@ -137,8 +137,11 @@ def test_a_title_with_bold_is_emphasis():
     assert parse_digest_text(text, Path("2025-09-02.md")).papers[0].title == "Bold Title"
 
 
-def digest(date: str, arxiv_id: str) -> str:
-    return (f"# {date}\n\n## T {arxiv_id}\n\n>Authors: X\n\n>{date}\n\n"
+def digest(date: str | None, arxiv_id: str, submitted: str = "") -> str:
+    """A digest of the main layout; with ``date`` None, of the 2024 form: no date line,
+    so the digest's date is its newest paper's (``submitted``)."""
+    head = f"# {date}\n\n## T {arxiv_id}" if date else f"# Title {arxiv_id}"
+    return (f"{head}\n\n>Authors: X\n\n>{submitted or date}\n\n"
             f"> http://arxiv.org/abs/{arxiv_id}v1\n\nText.\n")  # fmt: skip
 
 
@@ -166,3 +169,23 @@ def test_loader_skips_bad_files_and_keeps_reading(tmp_path):
     assert [(w.path, w.line) for w in loader.skipped] == [(bad, None)]
     assert "is not UTF-8 text" in loader.skipped[0].message
     assert loader.warnings == loader.skipped
+
+
+def test_digests_dated_by_their_papers_take_their_place_by_that_date(tmp_path):
+    (tmp_path / "2025-03-01.md").write_text(digest("2025-03-01", "2503.00001"))
+    (tmp_path / "old.md").write_text(digest(None, "2501.00001", "2025-01-10"))
+    (tmp_path / "new.md").write_text(digest(None, "2505.00001", "2025-05-01"))
+    (tmp_path / "also-old.md").write_text(digest(None, "2501.00002", "2025-01-10"))
+    (tmp_path / "links.md").write_text("See https://arxiv.org/abs/2412.00001\n")  # no date
+    library = load_library([tmp_path])
+    assert [ref.label for ref in library.digests] == [
+        "2025-01-10 (also-old.md)",  # a tie: by name
+        "2025-01-10 (old.md)",
+        "2025-03-01",
+        "2025-05-01 (new.md)",
+        "links",  # no date at all: last
+    ]
+    assert [paper.arxiv_id for paper in library.papers] == [
+        "2501.00002", "2501.00001", "2503.00001", "2505.00001", "2412.00001",
+    ]  # fmt: skip
+    assert library.warnings == []

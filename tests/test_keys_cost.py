@@ -8,6 +8,8 @@ the header repaint themselves. A resize or another screen may still reflow.
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from textual.screen import Screen
 
@@ -121,7 +123,7 @@ async def test_the_list_scrolls_half_a_page_at_a_time(tmp_path):
             row = papers.triage.row_of(papers.cursor)
             assert papers.scroll_offset.y <= row < papers.scroll_offset.y + height
             offsets.append(papers.scroll_offset.y)
-        scrolls = sum(1 for a, b in zip(offsets, offsets[1:]) if a != b)
+        scrolls = sum(1 for a, b in itertools.pairwise(offsets) if a != b)
         assert 0 < scrolls <= 60 // (height // 2) + 1
         for _ in range(60):
             papers.action_cursor_up()

@@ -15,6 +15,7 @@ from tui_reader.ui.paper_fields import (
     NO_ABSTRACT,
     REPLACEMENT_NO_ABSTRACT,
     abstract_notice,
+    compact_fields,
     extra_fields,
     identifier,
     keywords_label,
@@ -58,6 +59,20 @@ def test_a_versioned_paper_keeps_its_version_and_only_the_id_link_is_a_link(pape
 
 def test_a_cross_list_is_marked_after_its_categories(papers):
     assert fields(papers["2412.18804"])["Subjects"] == "stat.ML, cs.LG  (cross-listed here)"
+
+
+def test_the_compact_block_puts_the_same_fields_on_one_line(papers):
+    (line,) = compact_fields(papers["2412.18804"], STYLES)
+    assert line.plain == "Subjects stat.ML, cs.LG  (cross-listed here)"
+    (line,) = compact_fields(papers["2501.03098"], STYLES)
+    assert line.plain == (
+        "Subjects cs.CL · Comments Accepted at ECIR 2025 · Journal Proc. ECIR 2025, pp. 1-15"
+    )
+    labels = [
+        line.plain[span.start : span.end] for span in line.spans if span.style == STYLES["label"]
+    ]
+    assert labels == ["Subjects ", " · Comments ", " · Journal "]
+    assert compact_fields(papers["2509.01234"], STYLES) == []  # nothing beyond the usual
     assert "cross-listed" not in fields(papers["2501.03117"])["Subjects"]
 
 

@@ -33,3 +33,9 @@ def test_the_warnings_screen(snap_compare, tmp_path, monkeypatch, mixed_folder):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(130, 36), run_before=run_before)
+
+
+def test_a_compact_email_paper(snap_compare, tmp_path):
+    """Below 30 rows: the e-mail's subjects and comments on one line, cut to the width."""
+    app = new_app(tmp_path, [SAMPLES / "arxiv-listing-email.txt"])
+    assert snap_compare(app, terminal_size=(110, 24), run_before=settle)

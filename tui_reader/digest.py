@@ -7,11 +7,15 @@ Public API
     them (hidden files and folders skipped); files are taken as given. A missing path
     or a folder without such files is a warning, not an error.
 ``ordered_digest_files(paths) -> list[Path]``
-    The same files, oldest digest first (undated ones last, by name).
-``DigestLoader(files, format=None)``
-    Reads files in order as batches of papers. A file that is not a digest, or fails,
-    is skipped with a warning (``skipped``, and also in ``warnings``); ``papers_read``
-    counts what came out. The app and the CLI both load through it.
+    The same files, oldest digest first by the date their first lines or names give
+    (the others last, by name: only reading them tells their date).
+``DigestLoader(paths, format=None)``
+    Reads the digest files below ``paths`` (as ``find_digest_files``) oldest first, as
+    batches of papers. A missing path, a folder without digest files and a file that
+    is not a digest, or fails, are skipped with a warning (``skipped``, and also in
+    ``warnings``); ``papers_read`` counts what came out. Digests come in order of
+    their date as resolved (a digest dated by its papers is read first to place it).
+    The app and the CLI both load through it.
 ``load_library(paths, format=None) -> Library``
     Every paper below ``paths``, one record per arXiv id. DigestError only when the
     paths hold no paper at all.
@@ -303,12 +307,14 @@ def _ordered(dates: dict[Path, dt.date | None]) -> list[Path]:
 class DigestLoader:
     """Reads digest files oldest first as batches of papers, skipping bad files.
 
-    ``files`` are digest files (not folders); they are ordered by date here. A file that
-    gives no paper becomes one ``skipped`` warning; ``warnings`` holds those and every
-    file's own warnings, in reading order.
+    ``paths`` are digest files or folders (``find_digest_files``); the files are
+    ordered by date here. A missing path or a folder without digest files is a
+    ``skipped`` warning from the start, and so is each file that gives no paper;
+    ``warnings`` holds those and every file's own warnings, in reading order.
     """
 
-    def __init__(self, files: Sequence[Path], format: str | None = None) -> None:
+    def __init__(self, paths: Sequence[Path], format: str | None = None) -> None:
+        files, problems = find_digest_files(paths)
         self.format = format
         peeked = {path: _peek(path, format) for path in dict.fromkeys(files)}
         dates = {path: date for path, (date, _) in peeked.items()}
@@ -317,27 +323,37 @@ class DigestLoader:
         self.refs = {path: DigestRef(date, path, named=shared[date] > 1) if date else None
                      for path, date in dates.items()}  # fmt: skip
         self.files = _ordered(dates)
-        self.warnings: list[DigestWarning] = []
-        self.skipped: list[DigestWarning] = []
+        self.warnings: list[DigestWarning] = list(problems)
+        self.skipped: list[DigestWarning] = list(problems)
         self.papers_read = 0
 
     def batches(self) -> Iterator[list[Paper]]:
+        """Every file's papers, digest by digest, oldest first. A digest whose date only
+        its papers give (no date line, none in its name) is read before the others, to
+        find its place; ``files`` is then in that order (ties by name)."""
+        early = {path: list(self._read(path)) for path in self.files if self.refs[path] is None}
+        dates = {path: ref.date if (ref := self.refs[path]) else None for path in self.files}
+        dates.update({path: held[0][0].source.date for path, held in early.items() if held})
+        self.files = _ordered(dates)
         for path in self.files:
-            reader = DigestReader(path, format=self.format, ref=self.refs[path],
-                                  layout=self.layouts[path])  # fmt: skip
-            count = 0
-            try:
-                for batch in reader.batches():
-                    count += len(batch)
-                    yield batch
-            except DigestError as error:
-                warning = error.as_warning()
-                if count:
-                    warning = DigestWarning(path, None, f"read only in part: {error.reason}")
-                self.skipped.append(warning)
-                self.warnings.append(warning)
-            self.warnings.extend(reader.warnings)
-            self.papers_read += count
+            yield from early[path] if path in early else self._read(path)
+
+    def _read(self, path: Path) -> Iterator[list[Paper]]:
+        reader = DigestReader(path, format=self.format, ref=self.refs[path],
+                              layout=self.layouts[path])  # fmt: skip
+        count = 0
+        try:
+            for batch in reader.batches():
+                count += len(batch)
+                yield batch
+        except DigestError as error:
+            warning = error.as_warning()
+            if count:
+                warning = DigestWarning(path, None, f"read only in part: {error.reason}")
+            self.skipped.append(warning)
+            self.warnings.append(warning)
+        self.warnings.extend(reader.warnings)
+        self.papers_read += count
 
 
 def load_library(paths: Sequence[Path], format: str | None = None) -> Library:
@@ -346,14 +362,13 @@ def load_library(paths: Sequence[Path], format: str | None = None) -> Library:
     Raises DigestError only when the paths hold no paper at all: with the one problem
     when there was one, else a count.
     """
-    files, problems = find_digest_files(paths)
-    loader = DigestLoader(files, format)
+    loader = DigestLoader(paths, format)
     builder = LibraryBuilder()
     for batch in loader.batches():
         builder.add(batch)
     library = builder.library()
-    library.skipped = problems + loader.skipped
-    library.warnings = problems + loader.warnings + builder.warnings
+    library.skipped = loader.skipped
+    library.warnings = loader.warnings + builder.warnings
     if not library.papers:
         raise no_papers_error(paths, library.skipped)
     return library

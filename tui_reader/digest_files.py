@@ -72,10 +72,19 @@ def read_head(path: Path) -> str:
 
 
 def read_text(path: Path) -> str:
-    return "".join(read_pieces(path, split=False))
+    """The whole decoded text: one read, decoded once (no copy into a buffer first)."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        raise read_error(path, error) from None
+    _check_binary(data, path)
+    if not data or data.isspace():
+        raise DigestError(path, "the file is empty")
+    return decode(data, 0, path)
 
 
-def read_pieces(path: Path, *, split: bool = True) -> Iterator[str]:
+def read_pieces(path: Path) -> Iterator[str]:
     """The decoded text in pieces that each end at a ``## `` section boundary.
 
     Reading in blocks keeps the whole file from being in memory next to its papers.
@@ -96,9 +105,9 @@ def read_pieces(path: Path, *, split: bool = True) -> Iterator[str]:
             if not block:
                 break
             _check_binary(block, path)
-            has_text = has_text or bool(block.strip())
+            has_text = has_text or not block.isspace()  # isspace copies nothing
             pending += block
-            cut = pending.rfind(b"\n## ") if split else -1
+            cut = pending.rfind(b"\n## ")
             if cut <= 0:
                 continue
             piece = bytes(pending[: cut + 1])

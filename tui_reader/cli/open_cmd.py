@@ -18,8 +18,9 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from ..config import load_config
 from ..digest import (
@@ -47,8 +48,7 @@ def run_open(args: argparse.Namespace) -> int:
             problems.append(error.as_warning())
     if not readable:
         raise no_papers_error(paths, problems)
-    # The app reads every file again and lists what it skipped among its warnings.
-    files = ordered_digest_files(paths)
+    files = app_paths(paths)
     words = [*config.highlight, *(w for w in args.highlight if w.strip())]
     auto_read = config.auto_read and not args.no_auto_read
 
@@ -71,6 +71,14 @@ def run_open(args: argparse.Namespace) -> int:
         warn(f"changes were NOT saved to {store.path}")
         code = EXIT_NOT_SAVED
     return code
+
+
+def app_paths(paths: Sequence[Path]) -> list[Path]:
+    """What the app reads: every digest file below ``paths``, oldest first, then each
+    path that holds none (missing, or a folder without digest files). The app reads
+    every file again and lists what it skipped, those paths too, in its warnings (W)."""
+    _, problems = find_digest_files(paths)
+    return [*ordered_digest_files(paths), *dict.fromkeys(problem.path for problem in problems)]
 
 
 def connect_store(app, store: StateStore) -> None:

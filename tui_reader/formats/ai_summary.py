@@ -29,6 +29,7 @@ from ..model import DigestRef, Paper
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
+    LinePattern,
     Reading,
     default_ref,
     join_wrapped,
@@ -42,16 +43,22 @@ DESCRIPTION = "the AI-summary daily page: ### [n] [Title](url), *authors*, TL;DR
 
 _PAPER_RE = re.compile(r"###[ \t]+\[\d+\][ \t]*\[(.+)\]\((\S+)\)[ \t]*$", re.MULTILINE)
 _CATEGORY_HEADING_RE = re.compile(r"#[ \t]+([a-z\-]+(?:\.[A-Za-z\-]+)?)\b")
-_TLDR_RE = re.compile(r"^\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
-_MAIN_CATEGORY_RE = re.compile(r"^Main category:[ \t]*(\S+)", re.MULTILINE | re.IGNORECASE)
-_ABSTRACT_RE = re.compile(r"^[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
-_SECTION_END_RE = re.compile(r"\n[ \t]*\n|\n[ \t]*</details>|\n[ \t]*[A-Z][a-z]+:[ \t]")
+# Searched in a paper's body, which starts with the heading's line break: a literal
+# "\n" first (not ^ in MULTILINE mode) lets the regex engine skip from line to line.
+_TLDR_RE = re.compile(r"\n\*\*TL;DR\*\*[ \t]*:?[ \t]*(.*)$", re.MULTILINE | re.IGNORECASE)
+_MAIN_CATEGORY_RE = re.compile(r"\nMain category:[ \t]*(\S+)", re.IGNORECASE)
+_ABSTRACT_RE = re.compile(r"\n[ \t]*Abstract:[ \t]*(.*)$", re.MULTILINE)
+_SECTION_END_RE = re.compile(r"\n[ \t]*(?:\n|</details>|[A-Z][a-z]+:[ \t])")
+_HEADING_LINE, _PAPER_LINE = LinePattern("#"), LinePattern("###")
 
 
 def detect(head: str) -> bool:
     """A ``### [n] [Title](arXiv link)`` heading."""
-    papers, _ = _headings(head)
-    return any(ARXIV_REF_RE.search(match.group(2)) for match in papers)
+    for start in _PAPER_LINE.starts(head):
+        found = _PAPER_RE.match(head, start)
+        if found and ARXIV_REF_RE.search(found.group(2)):
+            return True
+    return False
 
 
 def head_date(head: str) -> None:
@@ -85,17 +92,12 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
 def _headings(text: str) -> tuple[list[re.Match[str]], list[re.Match[str]]]:
     """The paper headings and the category headings, found line start by line start."""
     papers, categories = [], []
-    start = 0 if text.startswith("#") else text.find("\n#") + 1
-    while start >= 0 and (start or text.startswith("#")):
+    for start in _HEADING_LINE.starts(text):
         if text.startswith("###", start):
             if found := _PAPER_RE.match(text, start):
                 papers.append(found)
         elif found := _CATEGORY_HEADING_RE.match(text, start):
             categories.append(found)
-        following = text.find("\n#", start + 1)
-        if following < 0:
-            break
-        start = following + 1
     return papers, categories
 
 

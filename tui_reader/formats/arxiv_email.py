@@ -33,36 +33,60 @@ import email
 import email.policy
 import re
 import unicodedata
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from ..model import DigestRef, Paper, parse_arxiv_id
-from .common import DigestWarning, Reading, default_ref, join_wrapped, make_paper
+from .common import (
+    DigestWarning,
+    LinePattern,
+    Reading,
+    default_ref,
+    join_wrapped,
+    make_paper,
+    squash,
+)
 
 NAME = "arxiv-email"
 DESCRIPTION = "arXiv's daily listing e-mail (.txt or .eml)"
 
-_DETECT_RE = re.compile(
-    r"^\\\\[ \t]*\n[ \t]*arXiv:\S+|^Subject:.*\bmailing\b|^From:.*@arxiv\.org",
-    re.MULTILINE | re.IGNORECASE,
+_DETECT = LinePattern(
+    r"\\\\[ \t]*\n[ \t]*arXiv:\S+|Subject:.*\bmailing\b|From:.*@arxiv\.org", re.IGNORECASE
 )
 _HEADER_LINE_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]*:[ \t]")
 _MAILING_RE = re.compile(r"^Subject:.*\bmailing (\d{8})\b", re.MULTILINE | re.IGNORECASE)
 _DATE_HEADER_RE = re.compile(r"^Date:[ \t]*(.+)$", re.MULTILINE)
-_FIELD_RE = re.compile(r"([A-Za-z][A-Za-z-]*):[ \t]*(.*)")
+# A field line and its indented continuation lines, or a replacement's date line.
+_FIELD_RE = re.compile(
+    r"^(?:([A-Za-z][A-Za-z-]*):([^\n]*(?:\n[ \t][^\n]*\S[^\n]*)*)"
+    r"|replaced with revised version([^\n]*))",
+    re.MULTILINE,
+)
+# A date as arXiv writes it: ``Mon, 6 Jan 2025 17:45:02 GMT``.
+_USUAL_DATE_RE = re.compile(
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Z][a-z]{2}) ((?:19|20)\d\d) "
+    r"(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d GMT"
+)
+_MONTHS = {name: number for number, name in enumerate(
+    "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}  # fmt: skip
 _AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _AFFILIATION_RE = re.compile(r"\([^()]*\)")
+# A line between two entries: ``%%--%%...`` (the replacements follow) or a line of
+# dashes. The match ends at that line's end.
+_SEPARATOR = LinePattern(r"(%%--%%)[^\n]*|-----[- \t]*(?=\n|\Z)")
 
 
 def detect(head: str) -> bool:
     """An ``arXiv:`` entry after a ``\\\\`` line, or arXiv's mailing headers."""
-    return _DETECT_RE.search(head) is not None
+    return _DETECT.search(head) is not None
 
 
 def head_date(head: str) -> dt.date | None:
     """The mailing's date: its ``Date:`` header, else ``mailing YYYYMMDD`` in the subject."""
-    header = head.split("\n\n", 1)[0]
+    header_end = head.find("\n\n")
+    header = head[:header_end] if header_end >= 0 else head
     match = _DATE_HEADER_RE.search(header)
     if match:
         date = _mail_date(match.group(1))
@@ -79,8 +103,14 @@ def head_date(head: str) -> dt.date | None:
 
 
 def _mail_date(text: str) -> dt.date | None:
+    text = text.split("(")[0].strip()
+    if (usual := _USUAL_DATE_RE.fullmatch(text)) and (month := _MONTHS.get(usual.group(2))):
+        try:  # what parsedate_to_datetime gives for this form, without its cost
+            return dt.date(int(usual.group(3)), month, int(usual.group(1)))
+        except ValueError:
+            return None
     try:
-        return parsedate_to_datetime(text.split("(")[0].strip()).date()
+        return parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         return None
 
@@ -89,7 +119,8 @@ def _body(text: str) -> tuple[str, bool]:
     """The listing text and whether it is the file's own text (line numbers hold)."""
     if not _HEADER_LINE_RE.match(text):
         return text, True
-    header = text.split("\n\n", 1)[0].lower()
+    header_end = text.find("\n\n")
+    header = (text[:header_end] if header_end >= 0 else text).lower()
     if "content-transfer-encoding" not in header and "multipart" not in header:
         return text, True
     message = email.message_from_string(text, policy=email.policy.default)
@@ -109,33 +140,49 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     body, own_lines = _body(text)
     reading = Reading([], [], date)
     replacements = False
-    entry: list[str] = []
-    start = 1
-    for number, line in enumerate(body.split("\n"), 1):
-        if line.startswith("%%--%%"):
-            _flush(entry, start if own_lines else 0, replacements, ref, reading)
-            entry, replacements = [], True
-        elif line.startswith("-----") and not line.strip("- \t"):
-            _flush(entry, start if own_lines else 0, replacements, ref, reading)
-            entry = []
-        else:
-            if not entry:
-                start = number
-            entry.append(line)
-    _flush(entry, start if own_lines else 0, replacements, ref, reading)
+    start = line = 0  # the entry's first offset; the line number (from 0) at offset ``counted``
+    counted = 0
+    for end, separator in _separators(body):
+        at = _arxiv_line(body, start, end)
+        if at >= 0:
+            line += body.count("\n", counted, at)
+            counted = at
+            _entry(body, at, end, line + 1 if own_lines else 0, replacements, ref, reading)
+        if separator.group(1):
+            replacements = True
+        start = separator.end() + 1  # the line after the separator
+    at = _arxiv_line(body, start, len(body))
+    if at >= 0:
+        line += body.count("\n", counted, at)
+        _entry(body, at, len(body), line + 1 if own_lines else 0, replacements, ref, reading)
     return reading
 
 
-def _flush(
-    lines: list[str], start: int, replacement: bool, ref: DigestRef, reading: Reading
-) -> None:
-    """Read one entry (the lines between two dash lines) into ``reading``."""
-    offset = next((i for i, line in enumerate(lines) if line.startswith("arXiv:")), -1)
-    if offset < 0:
-        return  # the mailing's preamble, not an entry
-    line = lines[offset]
-    line_number = start + offset if start else 0
-    head, _, rest = line[6:].strip().partition(" ")
+def _separators(body: str) -> Iterator[tuple[int, re.Match[str]]]:
+    """Each separator line: where it starts and its match (which ends at its end)."""
+    if first := _SEPARATOR.first.match(body):
+        yield 0, first
+    for separator in _SEPARATOR.later.finditer(body):
+        yield separator.start() + 1, separator
+
+
+def _arxiv_line(body: str, start: int, end: int) -> int:
+    """The offset of the first line in ``body[start:end]`` that starts with ``arXiv:``."""
+    if body.startswith("arXiv:", start, end):
+        return start
+    found = body.find("\narXiv:", start, end)
+    return found + 1 if found >= 0 else -1
+
+
+def _entry(
+    body: str, at: int, end: int, line_number: int, replacement: bool, ref: DigestRef,
+    reading: Reading,
+) -> None:  # fmt: skip
+    """Read the entry whose ``arXiv:`` line starts at ``at`` and which ends at ``end``."""
+    line_end = body.find("\n", at, end)
+    if line_end < 0:
+        line_end = end
+    head, _, rest = body[at + 6 : line_end].strip().partition(" ")
     try:
         arxiv_id, _version = parse_arxiv_id(head)
     except ValueError:
@@ -143,39 +190,23 @@ def _flush(
             DigestWarning(ref.path, line_number or None, f"not an arXiv id: {head!r}; skipped")
         )
         return
+    # The fields, up to a line that starts with \\; the abstract, up to the next one.
+    close = body.find("\n\\\\", line_end, end) if line_end < end else -1
+    header = body[line_end + 1 : close if close >= 0 else end] if line_end < end else ""
+    abstract = ""
+    if close >= 0 and (begin := body.find("\n", close + 1, end)) >= 0:
+        finish = body.find("\n\\\\", begin, end)
+        abstract = body[begin + 1 : finish if finish >= 0 else end]
     fields: dict[str, str] = {}
-    current = ""
-    index = offset + 1
-    while index < len(lines):
-        line = lines[index]
-        index += 1
-        if line.startswith("\\\\"):
-            break
-        if line[:1] in (" ", "\t") and current and line.strip():
-            fields[current] += " " + line.strip()
-        elif line.startswith("replaced with revised version"):
-            fields["date"] = line[len("replaced with revised version") :]
-            current = ""
-        elif match := _FIELD_RE.fullmatch(line.rstrip()):
-            current = match.group(1).lower()
-            fields[current] = match.group(2).strip()
+    for name, value, replaced in _FIELD_RE.findall(header):  # tuples: no Match objects
+        if not name:
+            fields["date"] = replaced
+        elif "\n" in value:
+            fields[name.lower()] = " ".join(map(str.strip, value.split("\n")))
         else:
-            current = ""
-    abstract_lines = []
-    while index < len(lines) and not lines[index].startswith("\\\\"):
-        abstract_lines.append(lines[index])
-        index += 1
+            fields[name.lower()] = value.strip()
     reading.papers.append(
-        _paper(
-            arxiv_id,
-            fields,
-            "\n".join(abstract_lines),
-            rest,
-            replacement,
-            ref,
-            line_number,
-            reading,
-        )
+        _paper(arxiv_id, fields, abstract, rest, replacement, ref, line_number, reading)
     )
 
 
@@ -220,9 +251,7 @@ def authors(text: str) -> tuple[str, ...]:
         text = _AFFILIATION_RE.sub(" ", text)
     if "\\" in text or "{" in text:
         text = decode_tex(text)
-    return tuple(
-        name for name in (" ".join(n.split()) for n in _AUTHOR_SPLIT_RE.split(text)) if name
-    )
+    return tuple(filter(None, map(squash, _AUTHOR_SPLIT_RE.split(text))))
 
 
 _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
@@ -243,19 +272,30 @@ def decode_tex(text: str) -> str:
     and a mailing has thousands of names); pylatexenc reads whatever TeX is left.
     """
 
-    def accent(match: re.Match[str]) -> str:
-        base = match.group(2)
-        base = {"\\i": "i", "\\j": "j"}.get(base, base)
-        return unicodedata.normalize("NFC", base + _COMBINING[match.group(1)])
-
-    text = _ACCENT_RE.sub(accent, text)
-    text = _LETTER_RE.sub(lambda match: _LETTERS[match.group(1)], text)
+    # split() rather than sub() with a function: no Match object, no call per accent.
+    parts = _ACCENT_RE.split(text)  # text, accent, letter, text, ...
+    if len(parts) > 1:
+        texts = parts[0::3]
+        pieces = texts + texts[1:]  # room for the texts and, between them, the accents
+        pieces[0::2] = texts
+        pieces[1::2] = map(_accented, parts[1::3], parts[2::3])
+        text = "".join(pieces)
+    parts = _LETTER_RE.split(text)  # text, letter command, text, ...
+    if len(parts) > 1:
+        parts[1::2] = map(_LETTERS.__getitem__, parts[1::2])
+        text = "".join(parts)
     if "\\" in text:
         try:
             text = _latex_to_text(text)
         except Exception:
             return text
     return text.replace("{", "").replace("}", "")
+
+
+@lru_cache(maxsize=1024)
+def _accented(accent: str, base: str) -> str:
+    base = {"\\i": "i", "\\j": "j"}.get(base, base)
+    return unicodedata.normalize("NFC", base + _COMBINING[accent])
 
 
 @cache

@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -300,7 +302,17 @@ def abstract_text(block: str) -> tuple[str, tuple[tuple[int, int], ...]]:
             paragraphs[-1].append(line)
         text = "\n\n".join(" ".join(lines) for lines in paragraphs if lines)
     if "!" in text and "![" in text:
-        text = _BADGE_RE.sub(_badge_as_bold, text)
+        parts = _BADGE_RE.split(text)  # text, badge path, text, ...: as sub(), no callback
+        if "*" not in text:  # the badges are the only bold: their spans straight away
+            parts[1::2] = map(_badge_text, parts[1::2])
+            if "\n" not in "".join(parts[1::2]):
+                ends = list(accumulate(map(len, parts)))
+                spans = [(ends[i - 1], ends[i]) for i in range(1, len(parts), 2) if parts[i]]
+                return "".join(parts), tuple(spans)
+            parts[1::2] = [f"**{keyword}**" if keyword else "" for keyword in parts[1::2]]
+        else:
+            parts[1::2] = map(_badge_as_bold, parts[1::2])
+        text = "".join(parts)
     if "*" not in text:
         return text, NO_SPANS
     return strip_bold(text)
@@ -319,8 +331,14 @@ def badge_keyword(path: str) -> str:
     )
 
 
-def _badge_as_bold(match: re.Match[str]) -> str:
-    keyword = badge_keyword(match.group(1)).replace("*", "")
+@lru_cache(maxsize=4096)  # a digest's badges repeat its few keywords
+def _badge_text(path: str) -> str:
+    """What a badge becomes in the abstract: its keyword, without ``*``."""
+    return badge_keyword(path).replace("*", "")
+
+
+def _badge_as_bold(path: str) -> str:
+    keyword = _badge_text(path)
     return f"**{keyword}**" if keyword else ""
 
 

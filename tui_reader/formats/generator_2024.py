@@ -16,22 +16,21 @@ Authors are joined by a bare ``,``. Sections are read by the current form's
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..model import DigestRef
-from .common import Reading
+from .common import LinePattern, Reading
 from .generator import SectionParser
 
 NAME = "generator-2024"
 DESCRIPTION = "the generator's 2024 form: # Title sections, no date line, no TOC"
 
-_DETECT_RE = re.compile(r"^#[ \t]+(?!Table of Contents)\S.*\n\s*>[ \t]*Authors:", re.MULTILINE)
+_DETECT = LinePattern(r"#[ \t]+(?!Table of Contents)\S.*\n\s*>[ \t]*Authors:")
 
 
 def detect(head: str) -> bool:
     """A ``# Title`` heading followed by an ``>Authors:`` line."""
-    return _DETECT_RE.search(head) is not None
+    return _DETECT.search(head) is not None
 
 
 def head_date(head: str) -> None:

@@ -24,6 +24,7 @@ from ..model import DigestRef
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
+    LinePattern,
     Reading,
     default_ref,
     make_paper,
@@ -34,7 +35,8 @@ from .common import (
 NAME = "topic-table"
 DESCRIPTION = "topic tables: |Publish Date|Title|Authors|PDF|Code| under ## topic headings"
 
-_HEADER_RE = re.compile(r"^\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*\|", re.I | re.M)
+_HEADER_RE = re.compile(r"\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*\|", re.I)
+_DETECT = LinePattern(_HEADER_RE.pattern, re.I)
 _UPDATED_RE = re.compile(r"^#+[ \t]+Updated on[ \t]+(\d{4})[.\-/](\d{2})[.\-/](\d{2})", re.I | re.M)
 _LINK_TARGET_RE = re.compile(r"\]\(\s*(\S+?)\s*\)")
 _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
@@ -42,7 +44,7 @@ _ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
 
 def detect(head: str) -> bool:
     """A ``|Publish Date|...|Title|`` table header."""
-    return _HEADER_RE.search(head) is not None
+    return _DETECT.search(head) is not None
 
 
 def head_date(head: str) -> dt.date | None:
@@ -72,7 +74,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
         if _HEADER_RE.match(line):
             columns = {name.lower(): index for index, name in enumerate(cells)}
             continue
-        if not columns or set(line) <= set("|-: \t"):
+        if not columns or not line.strip("|-: \t"):  # a |---|:--| rule
             continue
         _row(cells, columns, topic, number, path, rows, reading)
     for row in rows.values():

@@ -7,10 +7,11 @@ redraws one small block, and coming back to a paper costs nothing. Setting a new
 ``model`` repaints this pane only: its size never depends on the paper, so the screen
 is never laid out again for it (only a resize or a screen change does that).
 
-Rules of the layout: below ``COMPACT_ROWS`` terminal rows the metadata takes at most
-two lines; the note comes before the abstract, and a digest's TL;DR right above it;
-an empty abstract is said plainly (``paper_fields`` owns the wording and the fields
-only some layouts carry); title, note and abstract lines stop near ``MEASURE``
+Rules of the layout: below ``COMPACT_ROWS`` terminal rows the metadata takes two
+lines, and a third, cut to the width, for the fields only some layouts carry; the
+note comes before the abstract, and a digest's TL;DR right above it; an empty
+abstract is said plainly (``paper_fields`` owns the wording and the fields only some
+layouts carry); title, note and abstract lines stop near ``MEASURE``
 columns on wide terminals, a comfortable reading width.
 
 Digest text arrives here as plain strings and leaves as Rich ``Text`` built span by
@@ -258,7 +259,7 @@ class PaperDetail(ScrollView, can_focus=False):
         return title_text(model.paper.title, self._rich_styles("paper-detail--title"))
 
     def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
-        """One Text per line in compact form (two lines), else one per field."""
+        """One Text per line in compact form (two or three lines), else one per field."""
         style = self._rich_styles
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
@@ -288,7 +289,8 @@ class PaperDetail(ScrollView, can_focus=False):
             if model.why:
                 second.append(" · for you: ", label)
                 second.append(printable(model.why), flag)
-            return [Text(printable(authors)), second]
+            return [Text(printable(authors)), second,
+                    *paper_fields.compact_fields(paper, {"label": label})]  # fmt: skip
         fields: list[tuple[str, str | Text]] = [
             ("Authors", authors),
             ("Submitted", submitted),

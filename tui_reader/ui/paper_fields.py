@@ -16,6 +16,10 @@ Public API
     (arXiv categories, primary first, a cross-list marked), ``Comments``, ``Journal``,
     ``Code`` and ``Topics`` (only when they are not already the keywords). Empty
     fields are left out.
+``compact_fields(paper, styles)``
+    The same fields on one line, for the compact metadata block (terminals under 30
+    rows): ``Subjects cs.CL · Comments Accepted at ECIR 2025 · Journal ...``; the pane
+    cuts it to its width. ``[]`` when the paper has none of them.
 ``summary_lines(paper, styles)``
     The TL;DR an AI-summary digest gives, as a label line and a text, to be shown
     above the abstract; ``[]`` without one.
@@ -79,6 +83,16 @@ def extra_fields(paper: Paper, styles: Mapping[str, Style]) -> list[tuple[str, T
     if paper.topics and keywords_label(paper) != "Topics":
         fields.append(("Topics", Text(", ".join(printable(t) for t in paper.topics))))
     return fields
+
+
+def compact_fields(paper: Paper, styles: Mapping[str, Style]) -> list[Text]:
+    """``extra_fields`` as one line (labels in the label style), or nothing."""
+    label = styles.get("label", _NO_STYLE)
+    line = Text()
+    for name, value in extra_fields(paper, styles):
+        line.append(f"{' · ' if line else ''}{name} ", label)
+        line.append_text(value)
+    return [line] if line else []
 
 
 def summary_lines(paper: Paper, styles: Mapping[str, Style]) -> list[Text]:
