@@ -23,13 +23,16 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from json.encoder import encode_basestring
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Config, load_config
-from ..digest import DigestWarning, Library, load_library
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
 from ..store.paper_details import details_of, digest_labels, plain_details
+
+if TYPE_CHECKING:  # the digest readers and the config parser load where they are used
+    from ..config import Config
+    from ..digest import DigestWarning, Library
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
@@ -58,6 +61,8 @@ def load(paths: Sequence[Path], args: argparse.Namespace) -> Library:
     A file that is not a digest is skipped with a warning; DigestError (exit 2) only
     when no paper at all was found.
     """
+    from ..digest import load_library
+
     library = load_library(paths, getattr(args, "layout", None))
     report_warnings(library.warnings, library.skipped, getattr(args, "verbose", False))
     return library
@@ -88,6 +93,8 @@ def plural(count: int, noun: str) -> str:
 
 def load_given_or_default(paths: Sequence[Path], args: argparse.Namespace) -> list[Paper]:
     """The papers of ``paths``, else of the configured digests, else of the sample."""
+    from ..config import load_config
+
     return load(digest_paths(paths, load_config(config_path())), args).papers
 
 

@@ -7,17 +7,16 @@ list from the state file alone (papers marked by id only show as ``(details unkn
 their JSON rows come from the stored details as they are (``common.stored_row``), the
 same text a ``Paper`` would give. ``--sort relevance`` ranks with
 ``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
-the whole command (``store.paused_gc``).
+the whole command (``store.paused_gc``). The query parser and the ranking are imported
+only when ``--query`` or ``--sort`` asks for them.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..export import filter_papers
-from ..model import Paper
-from ..query import QueryError
 from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
 from .common import (
@@ -32,7 +31,9 @@ from .common import (
     write_json_indented,
     write_json_rows,
 )
-from .similar_cmd import sort_by_relevance
+
+if TYPE_CHECKING:
+    from ..model import Paper
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -60,6 +61,8 @@ def list_papers(args: argparse.Namespace) -> int:
             papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
         scores: dict[str, float] = {}
         if args.sort == "relevance":
+            from .similar_cmd import sort_by_relevance
+
             papers = queried(papers, store, args, sort="digest")
             papers, scores = sort_by_relevance(papers, every, store)
         else:
@@ -81,6 +84,9 @@ def queried(
     sort = sort or args.sort
     if not args.query.strip() and sort == "digest":
         return papers
+    from ..export import filter_papers  # the query parser, only when there is a query
+    from ..query import QueryError
+
     try:
         return filter_papers(papers, store, args.query, sort)
     except QueryError as error:

@@ -100,7 +100,6 @@ from .lock import LOCK_TIMEOUT
 from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
 from .snapshot import SCHEMA_VERSION
-from .tinydb_file import AtomicJSONStorage, open_tinydb
 from .working import StateStore, close_open_stores
 
 __all__ = [
@@ -116,6 +115,14 @@ __all__ = [
     "open_tinydb",
     "paused_gc",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AtomicJSONStorage", "open_tinydb"):  # TinyDB itself only when asked
+        from . import tinydb_file
+
+        return getattr(tinydb_file, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def install_signal_flush(store: StateStore | None = None) -> dict[int, Any]:
