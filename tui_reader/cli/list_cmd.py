@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
+from ..store.rows import state_part
 from .common import (
     CommandError,
     load_given_or_default,
@@ -106,7 +107,8 @@ def list_tags(store: StateStore, args: argparse.Namespace) -> int:
 def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     """Starred / noted papers from the state file alone; those without details by id.
 
-    Rows come from the stored details as they are (``stored_row``), read in runs of
+    Rows come from the file as they are where it holds them (format 4, ``store.rows``),
+    else from the stored details as they are (``stored_row``), read in runs of
     adjacent lines; details a hand or an older program wrote otherwise go through the
     ``Paper`` as before."""
     unknown = 0
@@ -114,7 +116,10 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     def rows() -> Iterator[dict[str, object]]:
         nonlocal unknown
         ids = store.ids(starred=args.starred or None, noted=args.noted or None)
-        for arxiv_id, state, details in store.states_and_details(ids):
+        for arxiv_id, state, details in store.states_and_details(ids, rows=args.json):
+            if type(details) is str:  # the row as the file holds it
+                yield details + state_part(state)
+                continue
             row = stored_row(arxiv_id, details, state) if args.json and details else None
             if row is not None:
                 yield row

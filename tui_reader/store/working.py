@@ -231,18 +231,20 @@ class StateStore(Changes, News, Persistence):
         return paper_or_none(arxiv_id, snap) if snap else None
 
     def states_and_details(
-        self, ids: Iterable[str]
-    ) -> Iterator[tuple[str, PaperState, dict | None]]:
+        self, ids: Iterable[str], *, rows: bool = False
+    ) -> Iterator[tuple[str, PaperState, dict | str | None]]:
         """``(id, state, details)`` for each id (as ``ids()`` gives them), in order: the
         details as stored (``paper_or_none`` makes them a ``Paper``), None where
-        ``snapshot`` finds none. For listing many papers: adjacent lines of the file
-        are read at once (the file keeps them in id order)."""
+        ``snapshot`` finds none; with ``rows``, the row's paper part as text
+        (``rows.row_part``) where the file holds it as written. For listing many papers:
+        adjacent lines of the file are read at once (the file keeps them in id order)."""
         self._wait_loaded()
         with self._lock:
             docs = [(arxiv_id, self._docs.get(arxiv_id)) for arxiv_id in ids]
         kept = ((arxiv_id, doc and doc.get("paper")) for arxiv_id, doc in docs)
-        for (arxiv_id, doc), (_, details) in zip(docs, load_many(kept), strict=True):
-            if type(details) is not dict:
+        loaded = load_many(kept, rows=rows)
+        for (arxiv_id, doc), (_, details) in zip(docs, loaded, strict=True):
+            if type(details) is not dict and type(details) is not str:
                 details = self._readable(arxiv_id, details)
             yield arxiv_id, DEFAULT_STATE if doc is None else state_of(doc), details or None
 
