@@ -4,8 +4,9 @@ API: ``run_list(args) -> int``.
 
 Rules: the state file is opened read-only. With no PATH, ``--starred`` / ``--noted``
 list from the state file alone (papers marked by id only show as ``(details unknown)``);
-their JSON rows come from the stored details as they are (``common.stored_row``), the
-same text a ``Paper`` would give. ``--sort relevance`` ranks with
+their JSON rows are the rows the state file holds (format 4: ``store.rows``), spliced
+with the state unparsed, else made from the stored details as they are
+(``common.stored_row``): the same text a ``Paper`` would give. ``--sort relevance`` ranks with
 ``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
 the whole command (``store.paused_gc``). The query parser and the ranking are imported
 only when ``--query`` or ``--sort`` asks for them.
