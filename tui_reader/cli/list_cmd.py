@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
-from ..store.rows import state_part
 from .common import (
     CommandError,
     load_given_or_default,
@@ -118,8 +117,8 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
         nonlocal unknown
         ids = store.ids(starred=args.starred or None, noted=args.noted or None)
         for arxiv_id, state, details in store.states_and_details(ids, rows=args.json):
-            if type(details) is str:  # the row as the file holds it
-                yield details + state_part(state)
+            if type(details) is str:  # the row as the file holds it, with the state
+                yield details
                 continue
             row = stored_row(arxiv_id, details, state) if args.json and details else None
             if row is not None:

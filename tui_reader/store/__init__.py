@@ -45,8 +45,8 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     dict | None)`` in order, adjacent details lines read at once;
     ``paper_details.plain_details`` says when the dict can stand for the ``Paper``;
     with ``rows``, a line that holds its row of ``list --json`` as written gives the
-    row's paper part as text, unparsed: ``rows.row_json`` is the one definition of a
-    row, ``rows.state_part`` ends it),
+    whole row as text, unparsed, its state spliced in (and None for the state):
+    ``rows.row_json`` is the one definition of a row),
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 

@@ -2,7 +2,8 @@
 
 API: ``row_json(arxiv_id, details, digests, state)`` is a row's JSON text, the one
 place its fields are named: ``paper_part(arxiv_id, details, digests)`` (the paper's
-fields, up to and without the closing brace) followed by ``state_part(state)``.
+fields, up to and without the closing brace) followed by ``state_part(read, starred,
+note)``.
 ``details_line(arxiv_id, details)`` is a paper's line of the snapshot's ``details``
 table; ``row_part(line, arxiv_id)`` gives back the row's paper part of a line written
 so, or None; ``details_of_value(value)`` turns a parsed line back into the details dict
@@ -50,7 +51,9 @@ def row_json(arxiv_id: str, details: Mapping, digests: list[str], state: PaperSt
     (``details_of``), its digests' labels and its state. Written here rather than by
     the encoder, which took twice as long on a year of papers; the text is the
     encoder's to the byte (``_encode`` for any value of an unexpected type)."""
-    return paper_part(arxiv_id, details, digests) + state_part(state)
+    return paper_part(arxiv_id, details, digests) + state_part(
+        state.read, state.starred, state.note
+    )
 
 
 def paper_part(arxiv_id: str, details: Mapping, digests: list[str]) -> str:
@@ -70,12 +73,10 @@ def paper_part(arxiv_id: str, details: Mapping, digests: list[str]) -> str:
     )
 
 
-def state_part(state: PaperState) -> str:
-    """The state's fields of a row and its closing brace."""
-    return (
-        f', "read": {_bool(state.read)}, "starred": {_bool(state.starred)}, '
-        f'"note": {_str(state.note or None)}}}'
-    )
+def state_part(read: object, starred: object, note: object) -> str:
+    """The state's fields of a row (a ``PaperState``'s, or a record's) and its closing
+    brace."""
+    return f', "read": {_bool(read)}, "starred": {_bool(starred)}, "note": {_str(note or None)}}}'
 
 
 def _str(value: object) -> str:
