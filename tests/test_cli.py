@@ -197,3 +197,48 @@ def test_db_option_survives_the_subcommand_parser():
     assert args.db == "y.json"
     args = parser.parse_args(split_default_command(["some.md"]))
     assert args.command == "open" and args.paths == [Path("some.md")]
+
+
+LOADED = (
+    "import runpy, sys\n"
+    "sys.argv = ['digest-reader', *sys.argv[1:]]\n"
+    "try:\n"
+    "    runpy.run_module('tui_reader', run_name='__main__')\n"
+    "finally:\n"
+    "    names = ('tui_reader.digest', 'tui_reader.formats', 'tui_reader.config', "
+    "'tui_reader.exporters', 'tui_reader.query', 'tui_reader.export', 'tinydb')\n"
+    "    print(sorted(n for n in names if n in sys.modules), file=sys.stderr)\n"
+)
+
+
+def loaded_by(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess, str]:
+    """Run the command as a user would; the modules it loaded among the heavy ones."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOADED, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        env={**os.environ, "DIGEST_READER_DB": str(tmp_path / "state.json")},
+        timeout=60,
+    )
+    return result, result.stderr.strip().splitlines()[-1]
+
+
+def test_listing_from_the_state_file_loads_no_digest_reader_config_or_query(tmp_path):
+    db = ["--db", str(tmp_path / "state.json")]
+    assert main([*db, "mark", "2412.21188", "--star", "--digest", str(SEED_DIGEST)]) == 0
+    result, loaded = loaded_by(tmp_path, "list", "--starred", "--json")
+    assert json.loads(result.stdout)[0]["title"] == "Sparse chaos in cortical circuits"
+    assert loaded == "[]"
+    # The options that need them still load and check them.
+    result, loaded = loaded_by(tmp_path, "list", "--starred", "--sort", "date", "--query", "x")
+    assert result.returncode == 0 and "tui_reader.query" in loaded
+    result, loaded = loaded_by(tmp_path, "list", "--starred", "--sort", "bogus")
+    assert result.returncode == 2 and "choose from 'digest', 'date'" in result.stderr
+    result, loaded = loaded_by(tmp_path, "export", "--format", "bogus")
+    assert result.returncode == 2 and "choose from 'bibtex', 'ris'" in result.stderr
+    result, _ = loaded_by(tmp_path, "list", "--layout", "bogus")
+    assert result.returncode == 2 and "invalid choice: 'bogus'" in result.stderr
+    result, _ = loaded_by(tmp_path, "--help")
+    assert "{digest,date,title,author,relevance}" not in result.stdout  # list's own help
+    assert "formats (detected per file" in result.stdout and "arxiv-email" in result.stdout

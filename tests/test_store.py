@@ -256,7 +256,7 @@ def test_the_file_is_a_tinydb_database(store, path):
     store.flush()
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "settings", "papers", "details"}
-    assert data["meta"] == {"schema": {"version": 3}}
+    assert data["meta"] == {"schema": {"version": 4}}
     assert "paper" not in data["papers"]["2501.00001"]  # the hot record: judgements only
     assert data["details"]["2501.00001"]["title"] == paper.title
     db = open_tinydb(path)  # puts the details back into the record
@@ -283,7 +283,7 @@ def test_a_file_written_through_tinydb_is_read(path):
 def test_a_one_line_file_as_tinydbs_json_storage_writes_it_is_read(path):
     doc = {"read": True, "starred": False, "note": "x", "citation_key": "k1", "updated_at": 2.0}
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"meta": {"schema": {"version": 3}}, "papers": {"2501.00001": doc}}))
+    path.write_text(json.dumps({"meta": {"schema": {"version": 4}}, "papers": {"2501.00001": doc}}))
     store = StateStore.open(path, background=False)
     assert store.state("2501.00001") == PaperState(True, False, "x", "k1", 2.0)
     assert store.notices == []

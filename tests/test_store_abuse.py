@@ -13,7 +13,7 @@ import pytest
 from tests.store_helpers import on_disk
 from tui_reader.store import StateStore
 
-V3 = '{"meta": {"schema": {"version": 3}}, "settings": {}, "papers": {\n'
+HEAD = '{"meta": {"schema": {"version": 4}}, "settings": {}, "papers": {\n'
 
 
 def doc(**fields) -> dict:
@@ -22,7 +22,7 @@ def doc(**fields) -> dict:
 
 
 def write_state(path, papers: dict, settings: dict | None = None) -> bytes:
-    tables = {"meta": {"schema": {"version": 3}}, "settings": settings or {}, "papers": papers}
+    tables = {"meta": {"schema": {"version": 4}}, "settings": settings or {}, "papers": papers}
     raw = json.dumps(tables).encode()
     path.write_bytes(raw)
     return raw
@@ -147,7 +147,7 @@ def test_a_read_only_store_does_not_create_a_missing_file(tmp_path):
 def test_odd_values_are_repaired_with_one_warning_and_saving_works(tmp_path):
     path = tmp_path / "state.json"
     raw = (
-        V3 + '"2501.00001": {"read": true, "starred": false, "note": "ok", "citation_key": null,'
+        HEAD + '"2501.00001": {"read": true, "starred": false, "note": "ok", "citation_key": null,'
         ' "updated_at": 1e400},\n'
         '"2501.00002": {"read": false, "starred": true, "note": "bad \\ud800 text",'
         ' "citation_key": null, "updated_at": NaN},\n'
@@ -208,7 +208,7 @@ def test_a_damaged_line_in_the_middle_loses_only_that_line(tmp_path):
 def test_the_bytes_of_a_lone_surrogate_are_repaired_too(tmp_path):
     path = tmp_path / "state.json"
     path.write_bytes(
-        (V3 + '"2501.00001": {"read": true, "starred": false, "note": "x').encode()
+        (HEAD + '"2501.00001": {"read": true, "starred": false, "note": "x').encode()
         + b"\xed\xa0\x80"
         + b'", "citation_key": null, "updated_at": 1.0}\n}}\n'
     )

@@ -12,7 +12,7 @@ from tests.store_helpers import on_disk
 from tui_reader.store import SCHEMA_VERSION, StateStore
 
 VALID = (
-    '{"meta": {"schema": {"version": 3}}, "settings": {}, "papers": {\n'
+    '{"meta": {"schema": {"version": 4}}, "settings": {}, "papers": {\n'
     '"2501.00001": {"read": true, "starred": true, "note": "", "citation_key": null, '
     '"updated_at": 5.0}\n}}\n'
 )
@@ -88,7 +88,7 @@ def test_damaged_entries_are_skipped_and_a_copy_is_kept(tmp_path):
     good = {"read": True, "starred": False, "note": "", "citation_key": None, "updated_at": 1.0}
     content = json.dumps(
         {
-            "meta": {"schema": {"version": 3}},
+            "meta": {"schema": {"version": 4}},
             "settings": {"theme": {"value": "nord", "updated_at": 1.0}, "bad": 3},
             "papers": {
                 "2501.00001": good,
@@ -180,7 +180,7 @@ def test_a_prototype_format_0_file_is_upgraded(tmp_path):
     assert store.ids() == ["2501.00001", "hep-th/9901001"]
     (backup,) = backups(tmp_path, "v0")
     assert backup.read_bytes() == content
-    assert "from format 0 to 3" in store.notices[0]
+    assert "from format 0 to 4" in store.notices[0]
     assert store.flush()  # the upgraded file is written without waiting for a change
     data = json.loads(path.read_text())
     assert data["meta"] == {"schema": {"version": SCHEMA_VERSION}}

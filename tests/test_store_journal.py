@@ -149,7 +149,7 @@ def test_an_old_file_gains_tags_and_field_times(path):
     doc = {"read": True, "starred": True, "note": "n", "citation_key": None, "updated_at": 7.0}
     path.write_text(json.dumps({"meta": {"schema": {"version": 1}}, "papers": {"2501.1": doc}}))
     store = StateStore.open(path, background=False)
-    assert "from format 1 to 3" in store.notices[0]
+    assert "from format 1 to 4" in store.notices[0]
     assert store.state("2501.1") == PaperState(True, True, "n", None, 7.0, ())
     store.close()
     upgraded = json.loads(path.read_text())["papers"]["2501.1"]

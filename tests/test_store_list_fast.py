@@ -88,7 +88,7 @@ def busy_store(path: Path) -> StateStore:
     edit_line(path, "2501.00008", b'"title": "Paper 8"', b'"title": NaN')  # dropped: unknown
     edit_line(path, "2501.00009", b'"authors": [', b'"authors": [7, ')  # not plain
     edit_line(path, "2501.00010", b'"url": ', b'"url":')  # written otherwise, still plain
-    edit_line(path, "2501.00011", b'{"version"', b'{\x00"version"')  # damaged
+    edit_line(path, "2501.00011", b'"title": "Paper 11"', b'"title": \x00"Paper 11"')  # damaged
     data = path.read_bytes()
     path.write_bytes(data.replace(b'"note": "a note with', b'"note": "\\udc00 a note with', 1))
     return store

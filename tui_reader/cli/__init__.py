@@ -16,27 +16,24 @@ One module per concern:
   similar_cmd  ``similar``, and the order of ``list --sort relevance``
 
 Rules: every user error ends in one line on stderr and exit code 2, never a traceback;
-a change that did not reach the disk ends in exit code 1. The UI is imported only when
-the app is started, and the ranking (scikit-learn) only by the command that needs it, so
-importing this package stays light (tests check it imports no Textual, scikit-learn or
-numpy).
+a change that did not reach the disk ends in exit code 1. Each command's module is
+imported only when that command runs (``RUNNERS``), and each module imports what only
+some of its paths need (digest readers, config, exporters, query parser) where those
+paths start, so ``list --starred --json`` loads none of them; the UI only when the app
+is started, the ranking (scikit-learn) only by the command that needs it (tests check
+that importing this package loads no Textual, scikit-learn or numpy).
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
-from ..config import ConfigError
-from ..digest import DigestError
 from .common import EXIT_NOT_SAVED, EXIT_USAGE, CommandError, NotSavedError
-from .export_cmd import run_export
-from .list_cmd import run_list
-from .mark_cmd import run_mark
-from .open_cmd import connect_store, exit_cleanly_on_signals, run_open
 from .parser import build_parser, split_default_command
-from .similar_cmd import run_similar
 
 __all__ = [
     "CommandError",
@@ -48,15 +45,39 @@ __all__ = [
     "split_default_command",
 ]
 
+# command -> (module, function): a command's module is imported when it runs.
+RUNNERS = {"list": ("list_cmd", "run_list"), "mark": ("mark_cmd", "run_mark"),
+           "export": ("export_cmd", "run_export"), "open": ("open_cmd", "run_open"),
+           "similar": ("similar_cmd", "run_similar")}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("connect_store", "exit_cleanly_on_signals"):
+        return getattr(importlib.import_module(".open_cmd", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def user_errors() -> tuple[type[Exception], ...]:
+    """The errors that are the user's (exit 2): ``CommandError``, and the digest and
+    config errors once their modules are loaded (they cannot be raised before)."""
+    errors: list[type[Exception]] = [CommandError]
+    for module, name in (
+        ("tui_reader.formats.common", "DigestError"),
+        ("tui_reader.config", "ConfigError"),
+    ):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(split_default_command(sys.argv[1:] if argv is None else argv))
-    runners = {"list": run_list, "mark": run_mark, "export": run_export, "open": run_open,
-               "similar": run_similar}  # fmt: skip
+    module, function = RUNNERS[args.command]
     try:
-        return runners[args.command](args)
-    except (CommandError, DigestError, ConfigError) as error:
+        run = getattr(importlib.import_module(f".{module}", __name__), function)
+        return run(args)
+    except user_errors() as error:
         print(f"digest-reader: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except NotSavedError as error:

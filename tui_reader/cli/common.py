@@ -6,7 +6,7 @@ API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`
 ``open_store`` and ``save`` (the state file for a scripting command);
 ``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
 ``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row; ``stored_row``
-the row of stored details, ``stored_json`` the one definition of its fields);
+the row of stored details; ``store.rows.row_json`` is the one definition of its fields);
 ``write_json_rows`` and ``write_json_indented`` (JSON on standard output).
 
 Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
@@ -21,15 +21,19 @@ import json
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from json.encoder import encode_basestring
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..config import Config, load_config
-from ..digest import DigestWarning, Library, load_library
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
 from ..store.paper_details import details_of, digest_labels, plain_details
+from ..store.rows import encode as _encode
+from ..store.rows import row_json
+
+if TYPE_CHECKING:  # the digest readers and the config parser load where they are used
+    from ..config import Config
+    from ..digest import DigestWarning, Library
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
@@ -58,6 +62,8 @@ def load(paths: Sequence[Path], args: argparse.Namespace) -> Library:
     A file that is not a digest is skipped with a warning; DigestError (exit 2) only
     when no paper at all was found.
     """
+    from ..digest import load_library
+
     library = load_library(paths, getattr(args, "layout", None))
     report_warnings(library.warnings, library.skipped, getattr(args, "verbose", False))
     return library
@@ -88,6 +94,8 @@ def plural(count: int, noun: str) -> str:
 
 def load_given_or_default(paths: Sequence[Path], args: argparse.Namespace) -> list[Paper]:
     """The papers of ``paths``, else of the configured digests, else of the sample."""
+    from ..config import load_config
+
     return load(digest_paths(paths, load_config(config_path())), args).papers
 
 
@@ -172,9 +180,6 @@ def write_json(
 
 
 JSON_BATCH = 1000  # rows encoded before they are written: memory stays flat
-# ``encode`` without ``indent`` runs the C encoder; ``indent`` (or ``json.dump``) would
-# run the pure-Python one, several times slower on a year of papers.
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def write_json_rows(rows: Iterable[str | Mapping[str, object]]) -> None:
@@ -220,43 +225,3 @@ def stored_row(arxiv_id: str, details: dict, state: PaperState) -> str | None:
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     return row_json(arxiv_id, details, labels, state)
-
-
-def row_json(arxiv_id: str, details: Mapping, digests: list[str], state: PaperState) -> str:
-    """A row of ``list --json`` as JSON text (the one place its fields are named): a
-    paper's details as the store keeps them (``details_of``), its digests' labels and
-    its state. Written here rather than by the encoder, which took twice as long on a
-    year of papers; the text is the encoder's to the byte (``_encode`` for any value
-    of an unexpected type)."""
-    d, version = details, details["version"]
-    return (
-        f'{{"id": {_str(arxiv_id)}, '
-        f'"version": {version if type(version) is int else _encode(version)}, '
-        f'"title": {_str(d["title"])}, "authors": {_strs(d["authors"])}, '
-        f'"date": {_str(d["date"])}, "url": {_str(d["url"])}, '
-        f'"abstract": {_str(d["abstract"] or None)}, "keywords": {_strs(d["keywords"])}, '
-        f'"categories": {_strs(d["categories"])}, "comments": {_str(d["comments"] or None)}, '
-        f'"journal_ref": {_str(d["journal_ref"] or None)}, '
-        f'"summary": {_str(d["summary"] or None)}, "code": {_str(d["code_url"] or None)}, '
-        f'"topics": {_strs(d["topics"])}, "cross_list": {_bool(d["cross_list"])}, '
-        f'"replacement": {_bool(d["replacement"])}, "digests": {_strs(digests)}, '
-        f'"read": {_bool(state.read)}, "starred": {_bool(state.starred)}, '
-        f'"note": {_str(state.note or None)}}}'
-    )
-
-
-def _str(value: object) -> str:
-    if type(value) is str:
-        return encode_basestring(value)
-    return "null" if value is None else _encode(value)
-
-
-def _bool(value: object) -> str:
-    return "true" if value is True else "false" if value is False else _encode(value)
-
-
-def _strs(values: Iterable[object]) -> str:
-    try:
-        return f"[{', '.join(map(encode_basestring, values))}]"
-    except TypeError:  # not all strings
-        return _encode(list(values))

@@ -4,20 +4,20 @@ API: ``run_list(args) -> int``.
 
 Rules: the state file is opened read-only. With no PATH, ``--starred`` / ``--noted``
 list from the state file alone (papers marked by id only show as ``(details unknown)``);
-their JSON rows come from the stored details as they are (``common.stored_row``), the
-same text a ``Paper`` would give. ``--sort relevance`` ranks with
+their JSON rows are the rows the state file holds (format 4: ``store.rows``), spliced
+with the state unparsed, else made from the stored details as they are
+(``common.stored_row``): the same text a ``Paper`` would give. ``--sort relevance`` ranks with
 ``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
-the whole command (``store.paused_gc``).
+the whole command (``store.paused_gc``). The query parser and the ranking are imported
+only when ``--query`` or ``--sort`` asks for them.
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from ..export import filter_papers
-from ..model import Paper
-from ..query import QueryError
 from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
 from .common import (
@@ -32,7 +32,9 @@ from .common import (
     write_json_indented,
     write_json_rows,
 )
-from .similar_cmd import sort_by_relevance
+
+if TYPE_CHECKING:
+    from ..model import Paper
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -60,6 +62,8 @@ def list_papers(args: argparse.Namespace) -> int:
             papers = [p for p in every if wanted(store.state(p.arxiv_id), args)]
         scores: dict[str, float] = {}
         if args.sort == "relevance":
+            from .similar_cmd import sort_by_relevance
+
             papers = queried(papers, store, args, sort="digest")
             papers, scores = sort_by_relevance(papers, every, store)
         else:
@@ -81,6 +85,9 @@ def queried(
     sort = sort or args.sort
     if not args.query.strip() and sort == "digest":
         return papers
+    from ..export import filter_papers  # the query parser, only when there is a query
+    from ..query import QueryError
+
     try:
         return filter_papers(papers, store, args.query, sort)
     except QueryError as error:
@@ -100,7 +107,8 @@ def list_tags(store: StateStore, args: argparse.Namespace) -> int:
 def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     """Starred / noted papers from the state file alone; those without details by id.
 
-    Rows come from the stored details as they are (``stored_row``), read in runs of
+    Rows come from the file as they are where it holds them (format 4, ``store.rows``),
+    else from the stored details as they are (``stored_row``), read in runs of
     adjacent lines; details a hand or an older program wrote otherwise go through the
     ``Paper`` as before."""
     unknown = 0
@@ -108,7 +116,10 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
     def rows() -> Iterator[dict[str, object]]:
         nonlocal unknown
         ids = store.ids(starred=args.starred or None, noted=args.noted or None)
-        for arxiv_id, state, details in store.states_and_details(ids):
+        for arxiv_id, state, details in store.states_and_details(ids, rows=args.json):
+            if type(details) is str:  # the row as the file holds it, with the state
+                yield details
+                continue
             row = stored_row(arxiv_id, details, state) if args.json and details else None
             if row is not None:
                 yield row

@@ -5,7 +5,10 @@ API: ``build_parser() -> ArgumentParser``; ``split_default_command(argv)`` inser
 ``COMMANDS``, ``EPILOG``; ``query_and_sort_arguments`` and ``add_similar_command``
 (pieces of ``build_parser``).
 
-Rules: argparse only, no work. ``--db`` is accepted before or after the command and a
+Rules: argparse only, no work: the names of the digest layouts, export formats and
+sorts are read from their modules only when an option naming one is given or help is
+shown (``LazyChoices``, ``Parser``), so ``list`` does not import every digest reader.
+``--db`` is accepted before or after the command and a
 command's parser never resets one given before it. On ``export``, ``--format`` names the
 output format, so the digest layout is ``--layout`` there.
 """
@@ -13,13 +16,10 @@ output format, so the digest layout is ``--layout`` there.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..exporters import FORMATS as EXPORT_FORMATS
-from ..formats import FORMATS as LAYOUTS
-from ..query import SORTS
 
 COMMANDS = ("open", "list", "mark", "export", "similar")
 
@@ -52,6 +52,65 @@ config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
 """
 
 
+class LazyChoices(Sequence[str]):
+    """An option's choices, asked of ``names()`` the first time argparse looks at them.
+
+    Also the option's metavar (argparse's own ``{a,b,c}``): given none, argparse would
+    list the choices as soon as the option is added."""
+
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self._names = names
+        self._loaded: tuple[str, ...] | None = None
+
+    def _all(self) -> tuple[str, ...]:
+        if self._loaded is None:
+            self._loaded = tuple(self._names())
+        return self._loaded
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._all()[index]
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __contains__(self, value: object) -> bool:
+        return value in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __str__(self) -> str:
+        return "{" + ",".join(self._all()) + "}"
+
+
+def layout_names() -> list[str]:
+    from ..formats import FORMATS
+
+    return [module.NAME for module in FORMATS]
+
+
+def export_format_names() -> tuple[str, ...]:
+    from ..exporters import FORMATS
+
+    return tuple(FORMATS)
+
+
+def sort_names(*, relevance: bool = False) -> tuple[str, ...]:
+    from ..query import SORTS
+
+    return (*SORTS, "relevance") if relevance else SORTS
+
+
+class Parser(argparse.ArgumentParser):
+    """The top parser: its epilog (which lists the digest layouts) is made when help
+    is shown."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            self.epilog = EPILOG.format(formats=format_list())
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's parser must not reset a --db given before the subcommand.
@@ -62,15 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="state file (default: $DIGEST_READER_DB or user data folder)",
     )
 
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="digest-reader",
         description="Triage arXiv Markdown digests: read, star, note, export BibTeX.",
-        epilog=EPILOG.format(formats=format_list()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=argparse.ArgumentParser
+    )
 
     def paths_argument(
         command: argparse.ArgumentParser,
@@ -101,7 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             *flags,
             dest="layout",
-            choices=[module.NAME for module in LAYOUTS],
+            choices=LazyChoices(layout_names),
             metavar="NAME",
             help="read every digest as this layout instead of detecting it",
         )
@@ -203,8 +263,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--utf8", action="store_true",
                             help="BibTeX: keep non-ASCII characters instead of LaTeX commands "
                             "(for biber with XeLaTeX or LuaLaTeX)")  # fmt: skip
-    export_cmd.add_argument("-f", "--format", choices=tuple(EXPORT_FORMATS), default="bibtex",
-                            help="output format (default: bibtex)")  # fmt: skip
+    choice_option(export_cmd, "-f", "--format", names=export_format_names, default="bibtex",
+                  help="output format (default: bibtex)")  # fmt: skip
     query_and_sort_arguments(export_cmd)
     return parser
 
@@ -215,10 +275,20 @@ def query_and_sort_arguments(command: argparse.ArgumentParser, *, relevance: boo
                          help="only papers matching the query Q: author:han -is:read ... "
                          "(digest-reader --help lists the fields)")  # fmt: skip
     extra = ", relevance (likeliest to be starred first, with a score)" if relevance else ""
-    command.add_argument("--sort", choices=(*SORTS, "relevance") if relevance else SORTS,
-                         default="digest",
-                         help="order: digest (default), date (newest first), title, "
-                         f"author (first author's family name){extra}")  # fmt: skip
+    choice_option(command, "--sort", names=lambda: sort_names(relevance=relevance),
+                  default="digest",
+                  help="order: digest (default), date (newest first), title, "
+                  f"author (first author's family name){extra}")  # fmt: skip
+
+
+def choice_option(
+    command: argparse.ArgumentParser, *flags: str, names: Callable[[], Sequence[str]], **kwargs
+) -> None:
+    """An option taking one of ``names()``, asked only when the option is given or help is
+    shown. Added to the options group itself: ``ArgumentParser.add_argument`` would
+    format its metavar at once to check it, and so ask for the names."""
+    choices = LazyChoices(names)
+    command._optionals.add_argument(*flags, choices=choices, metavar=choices, **kwargs)
 
 
 def split_default_command(argv: Sequence[str], commands: Sequence[str] = COMMANDS) -> list[str]:
@@ -242,7 +312,9 @@ def split_default_command(argv: Sequence[str], commands: Sequence[str] = COMMAND
 
 
 def format_list() -> str:
-    return "\n".join(f"  {module.NAME:<16}{module.DESCRIPTION}" for module in LAYOUTS)
+    from ..formats import FORMATS
+
+    return "\n".join(f"  {module.NAME:<16}{module.DESCRIPTION}" for module in FORMATS)
 
 
 def add_similar_command(

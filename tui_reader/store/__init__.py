@@ -13,6 +13,7 @@ inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper
 read from the snapshot only when asked), ``paper_details`` (a paper's details as stored,
 and back), ``salvage`` (what is intact in a damaged file), ``migrations`` (older
 formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the append-only change log),
+``rows`` (a paper's row of ``list --json``; the format-4 details line that holds it),
 ``merge`` (per-field merging), ``loading`` (reading the files into memory), ``persist``
 (writing, folding, the background thread), ``news`` (notices and callbacks),
 ``changes`` (the changing API) and ``working`` (``StateStore``: life cycle, reading
@@ -40,9 +41,12 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     tagged; its details are read from the file now, one line: opening parses only the
     judgements), ``ids(*, starred=None, read=None, noted=None, tag=None) -> list[str]``
     (sorted), ``tag_counts() -> dict[str, int]``, ``citation_keys() -> dict[str, str]``,
-    ``states_and_details(ids)`` (for listing many: ``(id, state, details dict | None)``
-    in order, adjacent details lines read at once; ``paper_details.plain_details`` says
-    when the dict can stand for the ``Paper``),
+    ``states_and_details(ids, *, rows=False)`` (for listing many: ``(id, state, details
+    dict | None)`` in order, adjacent details lines read at once;
+    ``paper_details.plain_details`` says when the dict can stand for the ``Paper``;
+    with ``rows``, a line that holds its row of ``list --json`` as written gives the
+    whole row as text, unparsed, its state spliced in (and None for the state):
+    ``rows.row_json`` is the one definition of a row),
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 
@@ -100,7 +104,6 @@ from .lock import LOCK_TIMEOUT
 from .migrations import MIGRATIONS
 from .records import PaperState, StateFileError
 from .snapshot import SCHEMA_VERSION
-from .tinydb_file import AtomicJSONStorage, open_tinydb
 from .working import StateStore, close_open_stores
 
 __all__ = [
@@ -116,6 +119,14 @@ __all__ = [
     "open_tinydb",
     "paused_gc",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("AtomicJSONStorage", "open_tinydb"):  # TinyDB itself only when asked
+        from . import tinydb_file
+
+        return getattr(tinydb_file, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def install_signal_flush(store: StateStore | None = None) -> dict[int, Any]:

@@ -9,7 +9,9 @@ holds a ``Details`` handle as its ``"paper"`` value instead of a dict, and
 ``load_many(pairs)`` reads many (a listing): lines that lie one after another in the file
 (the writer puts them in id order, so a listing in id order finds long runs) are read
 with one ``pread`` and parsed in place one after the other (``scan_once``); from a line
-that holds anything unusual on, each line goes through ``parse_line`` on its own.
+that holds anything unusual on, each line goes through ``parse_line`` on its own. A
+line of format 4 that holds its row (``rows``) is turned back into the details dict;
+for a listing, ``load_many(..., rows=True)`` gives the row's text without parsing it.
 
 A handle keeps the snapshot it was read from open (``Backing``: a descriptor and the
 index), so it stays readable after another copy replaced the file. Once a fold has
@@ -27,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from .records import repair_value
+from .rows import details_of_value, row_part
 
 
 class DamagedDetails(ValueError):
@@ -78,11 +81,13 @@ class Details:
 RUN_BYTES = 1 << 20  # at most this much read and parsed at once
 
 
-def load_many(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+def load_many(pairs: Iterable[tuple[str, Any]], *, rows: bool = False) -> Iterator[tuple[str, Any]]:
     """``(arxiv_id, details)`` for each ``(arxiv_id, record's "paper" value)`` pair, in
     the order given: a handle is loaded (``DamagedDetails`` or the ``OSError`` in place
     of the dict when its line is damaged or unreadable: never raised), anything else
-    passed through. Adjacent lines of one file are read with one ``pread``."""
+    passed through. Adjacent lines of one file are read with one ``pread``. With
+    ``rows``, a line that holds its row (``rows.row_part``) gives the row's paper part
+    as text instead of a dict, without being parsed."""
     run: list[str] = []
     backing: Backing | None = None
     handle: Details | None = None  # the last handle seen (one per file: most papers')
@@ -90,28 +95,28 @@ def load_many(pairs: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
     for arxiv_id, value in pairs:
         if value is not handle or handle is None:
             if not isinstance(value, Details):
-                yield from _load_run(backing, run, start, end)
+                yield from _load_run(backing, run, start, end, rows)
                 run, backing = [], None
                 yield arxiv_id, value
                 continue
             handle = value
         where = handle.backing.index.get(arxiv_id)
         if where is None:
-            yield from _load_run(backing, run, start, end)
+            yield from _load_run(backing, run, start, end, rows)
             run, backing = [], None
             yield arxiv_id, None
             continue
         offset, length = where
         if handle.backing is not backing or offset != end + 2 or end - start > RUN_BYTES:
-            yield from _load_run(backing, run, start, end)
+            yield from _load_run(backing, run, start, end, rows)
             run, backing, start = [], handle.backing, offset
         run.append(arxiv_id)
         end = offset + length
-    yield from _load_run(backing, run, start, end)
+    yield from _load_run(backing, run, start, end, rows)
 
 
 def _load_run(
-    backing: Backing | None, run: list[str], start: int, end: int
+    backing: Backing | None, run: list[str], start: int, end: int, rows: bool
 ) -> Iterator[tuple[str, Any]]:
     if backing is None or not run:
         return
@@ -119,6 +124,9 @@ def _load_run(
         raw = os.pread(backing.fd, end - start, start)
     except OSError as error:
         yield from ((arxiv_id, error) for arxiv_id in run)
+        return
+    if rows and len(raw) == end - start:
+        yield from _row_lines(backing, raw, run, start)
         return
     values: list[dict] = []
     if len(raw) == end - start:
@@ -131,6 +139,24 @@ def _load_run(
         try:
             yield arxiv_id, parse_line(backing.raw(arxiv_id) or b"", arxiv_id)
         except (DamagedDetails, OSError) as error:
+            yield arxiv_id, error
+
+
+def _row_lines(
+    backing: Backing, raw: bytes, run: list[str], start: int
+) -> Iterator[tuple[str, Any]]:
+    """Each line's row part (text), or its details parsed when it holds none."""
+    index = backing.index
+    for arxiv_id in run:
+        offset, length = index[arxiv_id]
+        low = offset - start
+        part = row_part(raw, arxiv_id, low, low + length)
+        if part is not None:
+            yield arxiv_id, part
+            continue
+        try:
+            yield arxiv_id, parse_line(raw[low : low + length], arxiv_id)
+        except DamagedDetails as error:
             yield arxiv_id, error
 
 
@@ -151,7 +177,7 @@ def _scan_lines(text: str, run: list[str]) -> list[dict]:
             break
         if type(value) is not dict or not (pos == last or text.startswith(",\n", pos)):
             break
-        values.append(value)
+        values.append(details_of_value(value))
         pos += 2
     return values
 
@@ -182,7 +208,7 @@ def parse_line(raw: bytes, arxiv_id: str) -> dict:
         raise DamagedDetails(arxiv_id)
     if careful:
         value = repair_value(value)[0]
-    return value
+    return details_of_value(value)
 
 
 class _Odd(Exception):

@@ -3,7 +3,8 @@
 ``MIGRATIONS[v](tables)`` turns the tables of format ``v`` into those of ``v + 1``;
 ``schema_version(tables)`` says which format a file is. Format 0 was the prototype's
 (``_default`` table), 1 had one time per record, 2 kept each paper's details inside its
-record; 3 (now) keeps them in their own ``details`` table, read only when asked.
+record; 3 keeps them in their own ``details`` table, read only when asked; 4 (now) writes
+each details line as the paper's row of ``list --json`` with a check (``rows``).
 """
 
 from __future__ import annotations
@@ -89,10 +90,25 @@ def _migrate_v1(tables: dict) -> dict:
 def _migrate_v2(tables: dict) -> dict:
     """Format 2 -> 3: nothing changes in the records; the writer now keeps each paper's
     details in the ``details`` table instead of inside its record."""
+    return _renumbered(tables, 3)
+
+
+def _migrate_v3(tables: dict) -> dict:
+    """Format 3 -> 4: nothing changes in the records; the writer now writes each details
+    line as the paper's row with a check (a line of format 3 is read as before)."""
+    return _renumbered(tables, 4)
+
+
+def _renumbered(tables: dict, version: int) -> dict:
     migrated = dict(tables)
-    migrated[META] = {"schema": {"version": 3}}
+    migrated[META] = {"schema": {"version": version}}
     return migrated
 
 
 # Keyed by the version a function upgrades *from*; each returns the next version's tables.
-MIGRATIONS: dict[int, Callable[[dict], dict]] = {0: _migrate_v0, 1: _migrate_v1, 2: _migrate_v2}
+MIGRATIONS: dict[int, Callable[[dict], dict]] = {
+    0: _migrate_v0,
+    1: _migrate_v1,
+    2: _migrate_v2,
+    3: _migrate_v3,
+}

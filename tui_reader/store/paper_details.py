@@ -4,7 +4,8 @@ The details (``details_of``) are the ``Paper`` fields, dates as ISO text and dig
 ``{"date", "path"}`` objects; ``snapshot_of`` is the same repaired so that it can always
 be written, ``paper_from_snapshot`` reads it back (tolerating what older programs or a
 hand wrote; ``paper_or_none`` gives None for what it cannot read). ``plain_details``
-says whether stored details are exactly as written, so that a listing can use the dict
+(with ``DETAILS_KEYS``, the fields in the order ``details_of`` gives them) says whether
+stored details are exactly as written, so that a listing can use the dict
 as it is instead of the ``Paper`` (``digest_labels`` gives their digests' labels).
 """
 
@@ -80,7 +81,7 @@ _TYPES = {
     "categories": list, "comments": str, "journal_ref": str, "summary": str,
     "code_url": str, "topics": list, "cross_list": bool, "replacement": bool,
 }  # fmt: skip
-_KEYS = tuple(_TYPES)  # in the order details_of writes them
+DETAILS_KEYS = _KEYS = tuple(_TYPES)  # in the order details_of writes them
 # The types of the values in that order: a version or a date may be null.
 _SIGNATURES = {
     tuple(type(None) if nulled(key) else kind for key, kind in _TYPES.items())

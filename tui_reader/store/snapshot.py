@@ -17,9 +17,12 @@ Layout (still one JSON value)::
     ...
     }}
 
-The writer re-encodes only the hot lines whose records changed and copies details lines
-it already has; the reader parses the hot lines a line at a time and only notes where
-each details line is (``details``), so opening costs the judgements, not the abstracts.
+A details line of format 4 holds the paper's row of ``list --json`` and a check
+(``rows``), so a listing need not parse it. The writer re-encodes only the hot lines
+whose records changed and copies details lines it already has (a line of an older
+format, or one whose check fails, is parsed and written anew); the reader parses the
+hot lines a line at a time and only notes where each details line is (``details``), so
+opening costs the judgements, not the abstracts.
 A damaged or truncated file gives back every line (and so every record) still intact.
 Older formats are upgraded by ``migrations.MIGRATIONS``; a newer one raises
 ``NewerSchemaError``.
@@ -47,9 +50,10 @@ from .records import (
     valid_paper,
     valid_setting,
 )
+from .rows import details_line, details_of_value, row_part
 from .salvage import SEPARATOR_TEXT, salvage_tables
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _BUCKETS = 256
 SEPARATOR = SEPARATOR_TEXT.encode()  # ends the hot table, opens the details table
 
@@ -249,7 +253,7 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
     if type(inline) is dict:  # details parsed with the rest (a small or foreign file)
         for key, details in inline.items():
             if type(details) is dict:
-                _attach(papers, key, details)
+                _attach(papers, key, details_of_value(details))
             else:
                 damaged += 1
     if index:
@@ -337,14 +341,15 @@ def _details_line(arxiv_id: str, value: Any, written: Written) -> bytes | None:
         raw = value.raw(arxiv_id)
         if raw is None:
             return None
-        try:
-            parse_line(raw, arxiv_id)  # never copy a damaged line into a new file
+        written.handles.add(value)
+        if row_part(raw, arxiv_id) is not None:  # as written: copied without parsing
+            return raw
+        try:  # never copy a damaged line into a new file; an older one is made current
+            value = parse_line(raw, arxiv_id)
         except DamagedDetails:
             written.dropped.append(arxiv_id)
             return None
-        written.handles.add(value)
-        return raw
-    return encode_repaired({arxiv_id: value})[1:-1].encode()
+    return details_line(arxiv_id, value)
 
 
 def _attach(papers: dict[str, dict], arxiv_id: str, details: dict | Details) -> None:

@@ -32,6 +32,7 @@ from .records import (
     normalize_id,
     state_of,
 )
+from .rows import state_part
 from .snapshot import PaperTable
 
 _open_stores: set[StateStore] = set()
@@ -231,17 +232,24 @@ class StateStore(Changes, News, Persistence):
         return paper_or_none(arxiv_id, snap) if snap else None
 
     def states_and_details(
-        self, ids: Iterable[str]
-    ) -> Iterator[tuple[str, PaperState, dict | None]]:
+        self, ids: Iterable[str], *, rows: bool = False
+    ) -> Iterator[tuple[str, PaperState | None, dict | str | None]]:
         """``(id, state, details)`` for each id (as ``ids()`` gives them), in order: the
         details as stored (``paper_or_none`` makes them a ``Paper``), None where
-        ``snapshot`` finds none. For listing many papers: adjacent lines of the file
-        are read at once (the file keeps them in id order)."""
+        ``snapshot`` finds none. With ``rows``, where the file holds the row as written
+        (``rows.row_part``), the whole row as text with its state (``rows.state_part``)
+        in place of the details, and None for the state (no ``PaperState`` is made).
+        For listing many papers: adjacent lines of the file are read at once (the file
+        keeps them in id order)."""
         self._wait_loaded()
         with self._lock:
             docs = [(arxiv_id, self._docs.get(arxiv_id)) for arxiv_id in ids]
         kept = ((arxiv_id, doc and doc.get("paper")) for arxiv_id, doc in docs)
-        for (arxiv_id, doc), (_, details) in zip(docs, load_many(kept), strict=True):
+        loaded = load_many(kept, rows=rows)
+        for (arxiv_id, doc), (_, details) in zip(docs, loaded, strict=True):
+            if type(details) is str:  # the row's paper part: the row is made here
+                yield arxiv_id, None, details + state_part(doc["read"], doc["starred"], doc["note"])
+                continue
             if type(details) is not dict:
                 details = self._readable(arxiv_id, details)
             yield arxiv_id, DEFAULT_STATE if doc is None else state_of(doc), details or None
