@@ -102,3 +102,18 @@ def test_one_off_terms_weigh_nothing_in_a_large_corpus():
     dropped = [c for c, w in zip(row.indices, row.data, strict=True) if features.idf[c] == 0]
     assert dropped and all(features.matrix[5, c] == 0 for c in dropped)
     assert features.terms == int(np.count_nonzero(features.idf))
+
+
+def test_counts_grow_in_place_until_a_matrix_views_them():
+    papers, _ = topic_corpus(per_topic=10)
+    counted = counted_in_batches(papers[:2], 2, expected=2)
+    arrays = id(counted._indices), id(counted._counts)
+    for start in range(2, 20, 2):  # past the room reserved for 2 papers: realloc
+        counted.append(term_counts(papers[start : start + 2]))
+    assert (id(counted._indices), id(counted._counts)) == arrays
+    held = counted.matrix()
+    for start in range(20, len(papers), 2):  # held views the arrays: grown into new ones
+        counted.append(term_counts(papers[start : start + 2]))
+    assert id(counted._indices) != arrays[0]
+    assert same_matrix(held, term_counts(papers[:20]))
+    assert same_matrix(counted.matrix(), term_counts(papers))

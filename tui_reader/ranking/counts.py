@@ -19,9 +19,10 @@ float32 counts and their stacked copy took 16.
 Rules: the arrays are only ever appended to past what a ``matrix()`` already handed
 out covers, or replaced by new arrays (``replace``, growing), never rewritten in place,
 so a matrix handed out earlier (features, a ranking's ``why``) stays valid. Capacity
-is reserved from ``expected_rows`` and the entries per paper so far; memory not yet
-written to is reserved address space, not resident memory. numpy and scipy are
-imported inside the methods (one worker thread uses an instance).
+is reserved from ``expected_rows`` and the entries per paper so far (memory not yet
+written to is address space, not resident memory), and grown in place when no matrix
+views the arrays. numpy and scipy are imported inside the methods (one worker thread
+uses an instance).
 """
 
 from __future__ import annotations
@@ -116,20 +117,30 @@ class CountedTerms:
             per_row = needed / (self._rows + rows)
             estimate = needed + per_row * max(0, expected_rows - self._rows - rows)
             size = max(int(estimate * HEADROOM), 2 * len(self._indices), needed)
-            self._indices = _grown(self._indices, size, self._entries)
-            self._counts = _grown(self._counts, size, self._entries)
+            self._indices = self._grown("_indices", size)
+            self._counts = self._grown("_counts", size)
+
+    def _grown(self, name: str, size: int) -> Any:
+        """The array ``name`` with room for ``size`` entries, the counted ones kept.
+
+        In place when nothing else refers to it (``realloc``: never two copies of the
+        counts in memory at once); a new array, the old one left as it was, when a
+        matrix handed out still views it.
+        """
+        import numpy as np
+
+        array = getattr(self, name)
+        setattr(self, name, None)  # the one reference left is ``array``: resizable
+        try:
+            array.resize(size, refcheck=True)
+            return array
+        except ValueError:  # a matrix handed out views it: it must stay valid
+            grown = np.empty(size, dtype=array.dtype)
+            grown[: self._entries] = array[: self._entries]
+            return grown
 
     @staticmethod
     def _store_counts(target: Any, counts: Any) -> None:
         import numpy as np
 
         np.minimum(counts, MAX_COUNT, out=target, casting="unsafe")
-
-
-def _grown(array: Any, size: int, used: int) -> Any:
-    """A new array of ``size`` holding ``array[:used]`` (the old one is left as it was)."""
-    import numpy as np
-
-    grown = np.empty(size, dtype=array.dtype)
-    grown[:used] = array[:used]
-    return grown
