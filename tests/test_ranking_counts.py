@@ -117,3 +117,25 @@ def test_counts_grow_in_place_until_a_matrix_views_them():
     assert id(counted._indices) != arrays[0]
     assert same_matrix(held, term_counts(papers[:20]))
     assert same_matrix(counted.matrix(), term_counts(papers))
+
+
+def test_weights_equal_tfidftransformer_over_the_kept_columns():
+    # The weighing in place gives what TfidfTransformer gave on a matrix without the
+    # one-off terms' columns (the method before), to the bit, one-off terms included.
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    base, _ = topic_corpus()
+    papers = [
+        make_paper(i, base[i % len(base)].title, f"{base[i % len(base)].abstract} once{i}x")
+        for i in range(2100)
+    ]
+    counts = term_counts(papers)
+    frequency = np.bincount(counts.indices, minlength=counts.shape[1])
+    columns = np.flatnonzero(frequency >= 2)
+    expected = TfidfTransformer(sublinear_tf=True).fit_transform(counts[:, columns])
+    features = TextFeatures.build(papers)
+    assert features.terms == len(columns) < np.count_nonzero(frequency)
+    assert np.array_equal(features.matrix[:, columns].toarray(), expected.toarray())
+    weighed = features.matrix.copy()
+    weighed.eliminate_zeros()
+    assert np.isin(weighed.indices, columns).all()  # the one-off terms weigh 0

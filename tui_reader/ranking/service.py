@@ -12,7 +12,11 @@
 
 The worker counts the terms of papers as they arrive, ``COUNT_CHUNK`` papers at a
 time with a short pause between chunks, so the cost is spread over loading and the UI
-thread gets the interpreter back often (counting is pure Python; it holds the GIL).
+thread gets the interpreter back often (counting is pure Python; it holds the GIL),
+into one ``CountedTerms`` (the counts exist once, 6 bytes an entry). The TF-IDF
+features are made at the first fit that trains the classifier (or the first
+``request_similar``), not for the keyword fallback, and made again only when papers
+were added or replaced since.
 A fit runs once every paper known so far is counted and its deadline has passed;
 a new request moves the deadline (debounce). ``publish`` is called in the worker
 thread with a ``RankedPapers`` or a ``SimilarPapers``; the app hands it to its UI

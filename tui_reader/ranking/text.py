@@ -7,8 +7,10 @@ without an abstract (a replacement listing, a table row) is still described.
 two-word phrases (English stop words dropped, sublinear tf, rows L2-normalized) and
 answers ``similar(index, k)`` by cosine. It runs in two steps so that a caller can do
 the costly one as papers arrive: ``term_counts(papers)`` (tokenizing; stateless, so
-batches can be counted separately and stacked with ``scipy.sparse.vstack``) and
-``TextFeatures.from_counts(papers, counts)`` (document frequencies and weights, fast).
+batches can be counted separately and stacked: ``counts.CountedTerms`` keeps them in
+one growing matrix) and ``TextFeatures.from_counts(papers, counts)`` (document
+frequencies and weights, fast, computed in place: the features share the counts'
+column array and add only a float32 weight per entry).
 Terms are hashed into ``HASH_SPACE`` columns instead of kept in a vocabulary, which is
 what makes counting stateless (and faster); ``term_names`` recovers a row's
 terms by hashing that one paper's terms again.
@@ -140,9 +142,10 @@ class TextFeatures:
 
         if not 0 <= index < len(self):
             raise IndexError(f"no paper at index {index}")
-        query = self.matrix[index]  # a copy: its dropped terms (zeros) can go
-        query.eliminate_zeros()
-        sims = (self.matrix @ query.T).toarray().ravel()
+        row = slice(self.matrix.indptr[index], self.matrix.indptr[index + 1])
+        query = np.zeros(self.matrix.shape[1], dtype=np.float32)  # paper ``index``, dense
+        query[self.matrix.indices[row]] = self.matrix.data[row]
+        sims = self.matrix @ query
         sims[index] = 0.0
         candidates = np.flatnonzero(sims > 1e-6)
         if len(candidates) > k:
