@@ -20,8 +20,8 @@ Rules: the arrays are only ever appended to past what a ``matrix()`` already han
 out covers, or replaced by new arrays (``replace``, growing), never rewritten in place,
 so a matrix handed out earlier (features, a ranking's ``why``) stays valid. Capacity
 is reserved from ``expected_rows`` and the entries per paper so far (memory not yet
-written to is address space, not resident memory), and grown in place when no matrix
-views the arrays. numpy and scipy are imported inside the methods (one worker thread
+written to is address space, not resident memory), and grown in place (realloc) when
+no matrix views the arrays. numpy and scipy are imported inside the methods (one worker thread
 uses an instance).
 """
 
@@ -31,7 +31,11 @@ from collections.abc import Mapping
 from typing import Any
 
 MAX_COUNT = 2**16 - 1
-HEADROOM = 1.25  # capacity reserved beyond the estimate of entries still to come
+# Room for entries beyond the estimate of those to come (from ``expected_rows`` and the
+# entries per paper so far): generous at first (address space only), tight when
+# growing (realloc writes zeros into what it adds, so that memory becomes resident).
+FIRST_HEADROOM = 1.5
+HEADROOM = 1.1
 
 
 class CountedTerms:
@@ -115,8 +119,14 @@ class CountedTerms:
         needed = self._entries + entries
         if needed > len(self._indices):
             per_row = needed / (self._rows + rows)
-            estimate = needed + per_row * max(0, expected_rows - self._rows - rows)
-            size = max(int(estimate * HEADROOM), 2 * len(self._indices), needed)
+            coming = per_row * max(0, expected_rows - self._rows - rows)
+            if self._entries == 0:  # address space: pages are resident once written
+                size = max(needed, int((needed + coming) * FIRST_HEADROOM))
+                self._indices = np.empty(size, dtype=np.int32)
+                self._counts = np.empty(size, dtype=np.uint16)
+                return
+            # realloc zero-fills (makes resident) what it adds: add what is coming
+            size = max(int(needed + coming * HEADROOM), needed + len(self._indices) // 4)
             self._indices = self._grown("_indices", size)
             self._counts = self._grown("_counts", size)
 
