@@ -112,7 +112,7 @@ class RelevanceModel:
         labels = np.fromiter((judgements[i] for i in judged), dtype=np.int8, count=len(judged))
         # Train over the kept terms only (the dropped ones are all zero): the same
         # problem, and the same solver choice, as a matrix without those columns.
-        kept = np.flatnonzero(features.idf)
+        kept = features.columns
         judged_rows = features.matrix[judged][:, kept]
         classifier = LinearSVC(C=self.c, class_weight="balanced", random_state=0)
         classifier.fit(judged_rows, labels)

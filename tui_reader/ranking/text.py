@@ -71,7 +71,12 @@ class TextFeatures:
     papers: Sequence[Paper]
     matrix: Any  # scipy.sparse.csr_matrix, float32, rows L2-normalized
     idf: Any  # numpy float32 array, one per hashed column: 0 for the terms dropped
-    terms: int  # columns kept (terms in use): 0 means no words to learn from
+    columns: Any  # numpy array: the hashed columns of the terms kept, ascending
+
+    @property
+    def terms(self) -> int:
+        """Terms kept (in use): 0 means no words to learn from."""
+        return len(self.columns)
 
     @classmethod
     def build(cls, papers: Sequence[Paper]) -> TextFeatures:
@@ -115,7 +120,7 @@ class TextFeatures:
             block *= idf[indices[start : start + _BLOCK]]
         matrix = scipy.sparse.csr_matrix((weights, indices, counts.indptr), shape=counts.shape)
         normalize(matrix, copy=False)  # rows to unit length, in place
-        return cls(papers, matrix, idf, int(np.count_nonzero(kept)))
+        return cls(papers, matrix, idf, np.flatnonzero(kept))
 
     def __len__(self) -> int:
         return self.matrix.shape[0]
