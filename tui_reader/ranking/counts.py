@@ -1,6 +1,6 @@
 """``CountedTerms``: the term counts of papers 0..n-1, grown in place as papers are counted.
 
-    counted = CountedTerms()
+    counted = CountedTerms(HASH_SPACE)        # one column per hashed term
     counted.append(term_counts(batch), expected_rows=len(all_papers))
     counted.replace({index: term_counts([newer_paper]), ...})   # a paper's newer record
     counted.matrix()        # scipy CSR of every row so far: uint16 counts, no copy
@@ -21,8 +21,8 @@ out covers, or replaced by new arrays (``replace``, growing), never rewritten in
 so a matrix handed out earlier (features, a ranking's ``why``) stays valid. Capacity
 is reserved from ``expected_rows`` and the entries per paper so far (memory not yet
 written to is address space, not resident memory), and grown in place (realloc) when
-no matrix views the arrays. numpy and scipy are imported inside the methods (one worker thread
-uses an instance).
+no matrix views the arrays. numpy and scipy are imported inside the methods; one
+worker thread uses an instance.
 """
 
 from __future__ import annotations
