@@ -81,7 +81,7 @@ class RelevanceModel:
                 raise IndexError(f"judgement for index {index}, but there are {len(papers)} papers")
         stars = sum(1 for starred in judgements.values() if starred)
         negatives = len(judgements) - stars
-        if stars < self.min_stars or negatives < self.min_negatives:
+        if not self.learns(judgements):
             return keyword_ranking(
                 papers,
                 judgements,
@@ -93,9 +93,14 @@ class RelevanceModel:
             features = TextFeatures.build(papers)
         elif len(features) != len(papers):
             raise ValueError(f"features of {len(features)} papers for {len(papers)} papers")
-        if features.matrix.shape[1] == 0:
+        if features.terms == 0:
             return keyword_ranking(papers, judgements, words, detail="no words to learn from")
         return self._fit_linear(features, judgements, stars, negatives)
+
+    def learns(self, judgements: Mapping[int, bool]) -> bool:
+        """Whether ``fit`` would train the classifier (and so needs the features)."""
+        stars = sum(1 for starred in judgements.values() if starred)
+        return stars >= self.min_stars and len(judgements) - stars >= self.min_negatives
 
     def _fit_linear(
         self, features: TextFeatures, judgements: Mapping[int, bool], stars: int, negatives: int
@@ -105,9 +110,14 @@ class RelevanceModel:
 
         judged = np.fromiter(sorted(judgements), dtype=np.int64, count=len(judgements))
         labels = np.fromiter((judgements[i] for i in judged), dtype=np.int8, count=len(judged))
+        # Train over the kept terms only (the dropped ones are all zero): the same
+        # problem, and the same solver choice, as a matrix without those columns.
+        kept = features.columns
+        judged_rows = features.matrix[judged][:, kept]
         classifier = LinearSVC(C=self.c, class_weight="balanced", random_state=0)
-        classifier.fit(features.matrix[judged], labels)
-        weights = classifier.coef_.ravel().astype(np.float32)
+        classifier.fit(judged_rows, labels)
+        weights = np.zeros(features.matrix.shape[1], dtype=np.float32)
+        weights[kept] = classifier.coef_.ravel()
         scores = features.matrix @ weights + np.float32(classifier.intercept_[0])
         matrix = features.matrix
 

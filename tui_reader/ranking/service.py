@@ -12,7 +12,11 @@
 
 The worker counts the terms of papers as they arrive, ``COUNT_CHUNK`` papers at a
 time with a short pause between chunks, so the cost is spread over loading and the UI
-thread gets the interpreter back often (counting is pure Python; it holds the GIL).
+thread gets the interpreter back often (counting is pure Python; it holds the GIL),
+into one ``CountedTerms`` (the counts exist once, 6 bytes an entry). The TF-IDF
+features are made at the first fit that trains the classifier (or the first
+``request_similar``), not for the keyword fallback, and made again only when papers
+were added or replaced since.
 A fit runs once every paper known so far is counted and its deadline has passed;
 a new request moves the deadline (debounce). ``publish`` is called in the worker
 thread with a ``RankedPapers`` or a ``SimilarPapers``; the app hands it to its UI
@@ -26,7 +30,6 @@ worker: importing this module imports nothing heavy.
 
 from __future__ import annotations
 
-import bisect
 import gc
 import threading
 import time
@@ -35,9 +38,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Paper
+from .counts import CountedTerms
 from .model import RelevanceModel, collect_judgements
 from .result import Ranking
-from .text import TextFeatures, term_counts
+from .text import HASH_SPACE, TextFeatures, term_counts
 
 COUNT_CHUNK = 250  # papers counted between two looks at the queue (~25 ms of CPU)
 COUNT_PAUSE = 0.005  # seconds the worker sleeps between chunks: the UI thread runs
@@ -117,7 +121,7 @@ class RankingService:
         self._stopped = False
         self._running = False  # a ``run`` is serving requests
         # Worker-thread state (never touched by other threads):
-        self._chunks: list[tuple[int, Any]] = []  # (first paper, its term counts)
+        self._terms: CountedTerms | None = None  # term counts of papers 0 .. _counted - 1
         self._features: TextFeatures | None = None
 
     # -- any thread -------------------------------------------------------------------
@@ -199,7 +203,8 @@ class RankingService:
                     start = self._counted
                     papers = self._papers[start : start + self.count_chunk]
                     self._taken = start + len(papers)
-                    return lambda: self._count(start, papers)
+                    expected = len(self._papers)
+                    return lambda: self._count(start, papers, expected)
                 if self._similar is not None:
                     (index, k), self._similar = self._similar, None
                     if index < len(self._papers):
@@ -221,38 +226,37 @@ class RankingService:
             self._running = False
             return None
 
-    def _count(self, start: int, papers: list[Paper]) -> None:
-        counts = term_counts(papers)
-        self._chunks.append((start, counts))
+    def _count(self, start: int, papers: list[Paper], expected: int) -> None:
+        if self._terms is None:
+            self._terms = CountedTerms(HASH_SPACE)
+        assert len(self._terms) == start
+        self._terms.append(term_counts(papers), expected_rows=expected)
         self._features = None
         with self._lock:
             self._counted = start + len(papers)
         time.sleep(self.count_pause)
 
     def _recount(self, papers: list[Paper], replaced: set[int]) -> None:
-        """Count again the chunks holding papers replaced by a newer record."""
-        starts = [start for start, _ in self._chunks]
-        for number in sorted({bisect.bisect_right(starts, i) - 1 for i in replaced}):
-            if number < 0:
-                continue
-            start, old = self._chunks[number]
-            self._chunks[number] = (start, term_counts(papers[start : start + old.shape[0]]))
+        """Count again the papers replaced by a newer record."""
+        assert self._terms is not None
+        indices = sorted(i for i in replaced if i < len(self._terms))
+        counts = term_counts([papers[i] for i in indices])
         self._features = None
-
-    def _counts_matrix(self, count: int) -> Any:
-        import scipy.sparse
-
-        return scipy.sparse.vstack([counts for _, counts in self._chunks]).tocsr()[:count]
+        self._terms.replace({index: counts[row] for row, index in enumerate(indices)})
 
     def _features_for(self, papers: list[Paper]) -> TextFeatures:
         if self._features is None or len(self._features) != len(papers):
-            self._features = TextFeatures.from_counts(papers, self._counts_matrix(len(papers)))
+            self._features = None  # let the old weights go before making new ones
+            assert self._terms is not None
+            # Every paper known is counted before a fit or a search (``_next_job``).
+            self._features = TextFeatures.from_counts(papers, self._terms.matrix())
         return self._features
 
     def _fit(self, papers: list[Paper]) -> None:
         start = time.thread_time()
-        features = self._features_for(papers)
         judgements = collect_judgements(papers, self.state_of)
+        # The features are made when the model needs them: the keyword fallback does not.
+        features = self._features_for(papers) if self.model.learns(judgements) else None
         ranking = self.model.fit(papers, judgements, self.words, features=features)
         self.publish(RankedPapers(ranking, len(papers), time.thread_time() - start))
 

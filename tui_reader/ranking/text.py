@@ -7,8 +7,10 @@ without an abstract (a replacement listing, a table row) is still described.
 two-word phrases (English stop words dropped, sublinear tf, rows L2-normalized) and
 answers ``similar(index, k)`` by cosine. It runs in two steps so that a caller can do
 the costly one as papers arrive: ``term_counts(papers)`` (tokenizing; stateless, so
-batches can be counted separately and stacked with ``scipy.sparse.vstack``) and
-``TextFeatures.from_counts(papers, counts)`` (document frequencies and weights, fast).
+batches can be counted separately and stacked: ``counts.CountedTerms`` keeps them in
+one growing matrix) and ``TextFeatures.from_counts(papers, counts)`` (document
+frequencies and weights, fast, computed in place: the features share the counts'
+column array and add only a float32 weight per entry).
 Terms are hashed into ``HASH_SPACE`` columns instead of kept in a vocabulary, which is
 what makes counting stateless (and faster); ``term_names`` recovers a row's
 terms by hashing that one paper's terms again.
@@ -28,6 +30,7 @@ HASH_SPACE = 2**20
 # Below this many papers every term counts; above it, a term must occur in two papers
 # (a term seen once cannot link two papers, and most of them are one-off phrases).
 SMALL_CORPUS = 2000
+_BLOCK = 1 << 20  # entries weighed at a time: bounds the temporaries (4 MB each)
 
 
 def paper_text(paper: Paper) -> str:
@@ -58,11 +61,22 @@ def term_counts(papers: Sequence[Paper]) -> Any:
 
 @dataclass(eq=False)
 class TextFeatures:
-    """TF-IDF rows of ``papers`` (row i is paper i) over the terms kept."""
+    """TF-IDF rows of ``papers`` (row i is paper i) over the ``HASH_SPACE`` hashed columns.
+
+    A term dropped for occurring in one paper only keeps its place in the rows with the
+    weight 0 (its ``idf`` is 0): the matrix then shares its column and row arrays with
+    the counts it came from, so only the weights are new memory.
+    """
 
     papers: Sequence[Paper]
     matrix: Any  # scipy.sparse.csr_matrix, float32, rows L2-normalized
-    columns: Any  # numpy array: the hashed column of each kept column, ascending
+    idf: Any  # numpy float32 array, one per hashed column: 0 for the terms dropped
+    columns: Any  # numpy array: the hashed columns of the terms kept, ascending
+
+    @property
+    def terms(self) -> int:
+        """Terms kept (in use): 0 means no words to learn from."""
+        return len(self.columns)
 
     @classmethod
     def build(cls, papers: Sequence[Paper]) -> TextFeatures:
@@ -70,40 +84,57 @@ class TextFeatures:
 
     @classmethod
     def from_counts(cls, papers: Sequence[Paper], counts: Any) -> TextFeatures:
-        """Features from ``term_counts`` of the same papers, in the same order."""
+        """Features from ``term_counts`` of the same papers, in the same order.
+
+        ``counts`` is a CSR matrix of any number type (``term_counts`` gives float32,
+        the service keeps uint16); the result shares its ``indices`` and ``indptr``.
+        The weights are those of scikit-learn's ``TfidfTransformer(sublinear_tf=True)``
+        in float32, computed here in place, a block at a time, so that no full-size
+        temporary is made.
+        """
         import numpy as np
-        from sklearn.feature_extraction.text import TfidfTransformer
+        import scipy.sparse
+        from sklearn.preprocessing import normalize
 
         if counts.shape[0] != len(papers):
             raise ValueError(f"term counts of {counts.shape[0]} papers for {len(papers)} papers")
         counts = counts.tocsr()
-        document_frequency = np.bincount(counts.indices, minlength=counts.shape[1])
-        least = 1 if len(papers) < SMALL_CORPUS else 2
-        columns = np.flatnonzero(document_frequency >= least)
-        kept = counts[:, columns]
-        if columns.size == 0:
-            matrix = kept.astype(np.float32)
-        else:
-            transformer = TfidfTransformer(sublinear_tf=True)
-            matrix = transformer.fit_transform(kept).astype(np.float32).tocsr()
-        return cls(papers, matrix, columns)
+        indices = counts.indices
+        frequency = np.zeros(counts.shape[1], dtype=np.int64)  # papers holding each term
+        for start in range(0, len(indices), _BLOCK):
+            frequency += np.bincount(indices[start : start + _BLOCK], minlength=counts.shape[1])
+        kept = frequency >= (1 if len(papers) < SMALL_CORPUS else 2)
+        # Smooth idf exactly as TfidfTransformer computes it for float32 counts.
+        document_frequency = frequency.astype(np.float32) + np.float32(1.0)
+        idf = np.full_like(document_frequency, len(papers) + 1, dtype=np.float32)
+        idf /= document_frequency
+        np.log(idf, out=idf)
+        idf += np.float32(1.0)
+        idf[~kept] = 0.0
+        weights = np.empty(len(indices), dtype=np.float32)
+        for start in range(0, len(indices), _BLOCK):
+            block = weights[start : start + _BLOCK]
+            block[:] = counts.data[start : start + _BLOCK]
+            np.log(block, out=block)  # sublinear tf: 1 + log(tf)
+            block += np.float32(1.0)
+            block *= idf[indices[start : start + _BLOCK]]
+        matrix = scipy.sparse.csr_matrix((weights, indices, counts.indptr), shape=counts.shape)
+        normalize(matrix, copy=False)  # rows to unit length, in place
+        return cls(papers, matrix, idf, np.flatnonzero(kept))
 
     def __len__(self) -> int:
         return self.matrix.shape[0]
 
     def term_names(self, index: int) -> dict[int, str]:
-        """Paper ``index``'s terms by the feature column they weigh on."""
-        import numpy as np
-
+        """Paper ``index``'s terms (those kept) by the hashed column they weigh on."""
         terms = _hashing().build_analyzer()(paper_text(self.papers[index]))
         if not terms:
             return {}
         hashed = _hashing(analyzer=lambda term: [term]).transform(terms).indices
-        position = np.searchsorted(self.columns, hashed)
         names: dict[int, str] = {}
-        for term, column, at in zip(terms, hashed, position, strict=True):
-            if at < len(self.columns) and self.columns[at] == column:
-                names.setdefault(int(at), term)
+        for term, column in zip(terms, hashed, strict=True):
+            if self.idf[column] > 0:
+                names.setdefault(int(column), term)
         return names
 
     def similar(self, index: int, k: int = 10) -> list[tuple[int, float]]:
@@ -116,7 +147,10 @@ class TextFeatures:
 
         if not 0 <= index < len(self):
             raise IndexError(f"no paper at index {index}")
-        sims = (self.matrix @ self.matrix[index].T).toarray().ravel()
+        row = slice(self.matrix.indptr[index], self.matrix.indptr[index + 1])
+        query = np.zeros(self.matrix.shape[1], dtype=np.float32)  # paper ``index``, dense
+        query[self.matrix.indices[row]] = self.matrix.data[row]
+        sims = self.matrix @ query
         sims[index] = 0.0
         candidates = np.flatnonzero(sims > 1e-6)
         if len(candidates) > k:
