@@ -18,7 +18,8 @@ state file, and the pane is read every 10 ms:
   the process's CPU seconds by then.
 
 ``--program`` runs another build (e.g. the one before a change) instead of this
-venv's ``digest-reader``.
+venv's ``digest-reader``; ``--no-ranking`` runs it with the "for you" ranking never
+started, to tell the ranking's cost from the rest of the app's.
 
 Needs tmux and Linux's /proc. Generated digests are kept in bench/out/.
 """
@@ -52,6 +53,12 @@ def screen() -> str:
 
 
 PROGRAM: list[str] = []
+# --no-ranking: the app with the "for you" ranking never started (its timer pushed out),
+# to tell what the ranking costs from what the rest of the app does.
+NO_RANKING = (
+    "import sys, tui_reader.ui.app as app; app.RANK_AFTER = 1e9; "
+    'from tui_reader.cli import main; sys.argv[0] = "digest-reader"; sys.exit(main())'
+)
 
 
 def program() -> list[str]:
@@ -152,9 +159,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--program", help="the command to run (default: this venv's)")
+    parser.add_argument("--no-ranking", action="store_true",
+                        help='never start the "for you" ranking (its cost told apart)')  # fmt: skip
     args = parser.parse_args()
     if args.program:
         PROGRAM.append(args.program)
+    if args.no_ranking:
+        python = Path(program()[0]).parent / "python"
+        PROGRAM[:] = [str(python if python.exists() else sys.executable), "-c", NO_RANKING]
     if shutil.which("tmux") is None:
         sys.exit("bench_app needs tmux")
     print(f"{'papers':>8} {'files':>5} {'first title s':>14} {'loaded s':>9} "
