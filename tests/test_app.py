@@ -667,11 +667,12 @@ async def test_session_comes_back_on_the_same_paths(tmp_path):
     app = new_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        await pilot.press("f", "slash", *"neural", "enter", "j")
+        await pilot.press("f", "slash", *"neural", "enter", "j", "O")
         await app.workers.wait_for_complete()
         await pilot.pause()
         paper = screen.current_paper()
         assert paper is not None and screen.triage.filter == "unread"
+        assert screen.triage.sort == "date"
     app.store.close()
 
     again = new_app(tmp_path)
@@ -680,7 +681,7 @@ async def test_session_comes_back_on_the_same_paths(tmp_path):
         await again.workers.wait_for_complete()
         await pilot.pause()
         assert screen.current_paper().arxiv_id == paper.arxiv_id
-        assert screen.triage.filter == "unread"
+        assert screen.triage.filter == "unread" and screen.triage.sort == "date"
         assert screen.query_one("#search").value == "neural"
         assert "search: neural" in summary(again)
     again.store.close()
@@ -689,6 +690,7 @@ async def test_session_comes_back_on_the_same_paths(tmp_path):
     async with fresh.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         assert screen.paper_list.cursor == 0 and screen.triage.filter == "all"
+        assert screen.triage.sort == "digest"
         assert screen.triage.search_hits is None
 
 

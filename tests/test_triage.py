@@ -197,8 +197,19 @@ def test_a_session_is_kept_per_set_of_paths(tmp_path, triage):
     assert session_key([a, b]) == session_key([b, tmp_path / "." / "a.md"])
     assert session_key([a]) != session_key([a, b])
     assert load_session(store, [a, b]) == Session()
-    save_session(store, [a, b], Session("2412.21188", "unread", "song han"))
-    assert load_session(store, [b, a]) == Session("2412.21188", "unread", "song han")
+    save_session(store, [a, b], Session("2412.21188", "unread", "song han", "title"))
+    assert load_session(store, [b, a]) == Session("2412.21188", "unread", "song han", "title")
     assert load_session(store, [a]) == Session()
     store.set_setting(session_key([a]), {"paper": 3, "filter": "all", "search": ""})
     assert load_session(store, [a]) == Session()  # malformed: a clean start
+
+
+def test_a_session_without_a_known_sort_keeps_digest_order(tmp_path, triage):
+    from tui_reader.ui.session import Session, load_session, session_key
+
+    store, a = triage.store, tmp_path / "a.md"
+    old = {"paper": "2412.21188", "filter": "all", "search": ""}  # written before sorts were kept
+    store.set_setting(session_key([a]), old)
+    assert load_session(store, [a]) == Session("2412.21188")
+    store.set_setting(session_key([a]), {**old, "sort": "shoe size"})
+    assert load_session(store, [a]).sort == "digest"

@@ -239,6 +239,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         restore, self._restore = self._restore, Session()
         if self._user_moved or not self.triage.papers:
             return
+        if restore.sort != self.triage.sort:  # sorted off the UI thread, the cursor kept
+            self._next_sort = restore.sort
+            self._prepare_sort(restore.sort)
         if restore.search:
             search = self.query_one("#search", Input)
             search.display = True
@@ -260,8 +263,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             return  # nothing to save, or the last session is not restored yet
         paper = self.current_paper()
         self._session_pending = Session(
-            paper.arxiv_id if paper else "", self.triage.filter, self._search_query
-        )
+            paper.arxiv_id if paper else "", self.triage.filter, self._search_query,
+            self.triage.sort,
+        )  # fmt: skip
         self._session_timer.restart()
 
     def save_session(self) -> None:

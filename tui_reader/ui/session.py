@@ -1,4 +1,4 @@
-"""Where you were: the current paper, filter and search, per set of opened paths.
+"""Where you were: the current paper, filter, search and sort, per set of opened paths.
 
 ``Session`` is what comes back on relaunch. ``load_session(store, paths)`` reads it
 from the state file (a setting keyed by a hash of the resolved paths, so opening the
@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..view_order import APP_SORTS
+
 if TYPE_CHECKING:
     from ..store import StateStore
 
@@ -23,6 +25,7 @@ class Session:
     paper: str = ""  # arXiv id of the current paper
     filter: str = "all"
     search: str = ""
+    sort: str = "digest"  # one of view_order.APP_SORTS
 
 
 def session_key(paths: Sequence[Path]) -> str:
@@ -38,7 +41,8 @@ def load_session(store: StateStore, paths: Sequence[Path]) -> Session:
     values = {name: raw.get(name) for name in ("paper", "filter", "search")}
     if not all(isinstance(value, str) for value in values.values()):
         return Session()
-    return Session(**values)  # type: ignore[arg-type]
+    sort = raw.get("sort")  # absent from sessions written before it was kept
+    return Session(**values, sort=sort if sort in APP_SORTS else "digest")  # type: ignore[arg-type]
 
 
 def save_session(store: StateStore, paths: Sequence[Path], session: Session) -> None:
