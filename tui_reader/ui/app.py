@@ -353,10 +353,11 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     def _start_dwell(self, paper: Paper | None) -> None:
         """A paper that stays on screen ``read_after`` seconds becomes read; passing it
         (held j, jumps, filter and search changes) restarts the clock, so marks nothing."""
-        if paper is None or self.read_after is None or self.read_after <= 0:
+        if paper is None or self.read_after is None:
             self._stop_dwell()
-            if paper is not None and self.read_after is not None:
-                self._mark_read(paper)
+        elif self.read_after <= 0:
+            self._stop_dwell()
+            self._mark_read(paper)
         else:
             self._dwelling = paper
             self._dwell.restart()
@@ -699,8 +700,8 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
 
     Options (``DigestApp``'s keywords): ``words`` to highlight; a paper becomes read
     after ``read_after`` seconds on screen (0: at once), never on its own when
-    ``auto_read`` is False; ``restore`` brings back the paper, filter and search of the
-    last session on the same paths; ``layout`` names the digest layout of every file
+    ``auto_read`` is False; ``restore`` brings back the paper, filter, search and sort
+    of the last session on the same paths; ``layout`` names the digest layout of every file
     (``formats``), None detects it per file.
     """
     return DigestApp(paths, store, **options)

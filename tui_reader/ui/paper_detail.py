@@ -173,12 +173,12 @@ class PaperDetail(ScrollView, can_focus=False):
         if not self._drawn:
             self.refresh()
             return
-        start = None
-        for y in range(height + 1):
-            same = y < height and self._drawn.get(y) == self._row(y, region)
-            if not same and y < height and start is None:
+        start = None  # the first row of a run of changed rows
+        for y in range(height + 1):  # the row past the end closes the last run
+            changed = y < height and self._drawn.get(y) != self._row(y, region)
+            if changed and start is None:
                 start = y
-            elif (same or y == height) and start is not None:
+            elif not changed and start is not None:
                 self.refresh(Region(0, start, width, y - start))
                 start = None
 

@@ -192,8 +192,7 @@ class PaperList(ScrollView, can_focus=True):
         state = self.triage.store.state(paper.arxiv_id)
         blank = Segment(" ", base)
 
-        def ink(component_class: str) -> Style:
-            # The component's colour over this row's background (selected, cursor).
+        def ink(component_class: str) -> Style:  # its colour over this row's background
             return styles.ink(component_class, base)
 
         def mark(shown: bool, symbol: str, component_class: str) -> Segment:
