@@ -189,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     open_cmd.add_argument(
         "--fresh",
         action="store_true",
-        help="start at the top, without the last session's paper, filter and search",
+        help="start at the top, without the last session's paper, filter, search and sort",
     )
 
     list_cmd = commands.add_parser(
