@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,20 +91,28 @@ def detail_region(lines: list[str], width: int) -> str:
     return "\n".join(line.partition("▕")[2] for line in lines)
 
 
-def start(path: Path, state: Path, width: int, height: int, program: str) -> int:
-    env = f"DIGEST_READER_DB={state} DIGEST_READER_CONFIG={state.parent / 'none.toml'}"
+def launch(command: str, width: int, height: int, ready: Callable[[str], bool]) -> int:
+    """Run ``command`` in a fresh pane; its pid once ``ready(screen text)`` and idle."""
     tmux("kill-server")
     tmux("new-session", "-d", "-s", SESSION, "-x", str(width), "-y", str(height),
-         f"exec env {env} '{program}' '{path}'")  # fmt: skip
+         f"exec {command}")  # fmt: skip
     pid = int(tmux("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip())
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
-        text = "\n".join(screen())
-        if "papers" in text and "loading…" not in text:
+        if ready("\n".join(screen())):
             settle(pid)
             return pid
         time.sleep(0.05)
-    raise RuntimeError("the app did not finish loading:\n" + "\n".join(screen()))
+    raise RuntimeError(f"{command} never got ready:\n" + "\n".join(screen()))
+
+
+def loaded(text: str) -> bool:
+    return "papers" in text and "loading…" not in text
+
+
+def start(path: Path, state: Path, width: int, height: int, program: str) -> int:
+    env = f"DIGEST_READER_DB={state} DIGEST_READER_CONFIG={state.parent / 'none.toml'}"
+    return launch(f"env {env} '{program}' '{path}'", width, height, loaded)
 
 
 def held_key_lag(pid: int, title: str, width: int) -> float:

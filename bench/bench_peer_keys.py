@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bench.bench_app import settle  # noqa: E402
-from bench.bench_keys import CACHE, cpu_per_key, screen, send, tmux  # noqa: E402
+from bench.bench_keys import CACHE, cpu_per_key, launch, send, start, tmux  # noqa: E402
 
 
 def email_digest_for(count: int) -> Path:
@@ -44,36 +44,15 @@ def email_digest_for(count: int) -> Path:
     return target
 
 
-def start(command: str, ready: str, size: tuple[int, int], keys_first: list[str]) -> int:
-    """Start ``command`` in a fresh pane; wait for ``ready`` on screen, press
-    ``keys_first`` (the peer's welcome), and wait until the process is idle."""
-    tmux("kill-server")
-    tmux("new-session", "-d", "-s", "keys", "-x", str(size[0]), "-y", str(size[1]),
-         f"exec {command}")  # fmt: skip
-    pid = int(tmux("display-message", "-p", "-t", "keys", "#{pane_pid}").strip())
-    deadline = time.monotonic() + 300
-    while ready not in "\n".join(screen()):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"{command} never showed {ready!r}:\n" + "\n".join(screen()))
-        time.sleep(0.05)
-    settle(pid)
-    for key in keys_first:
-        send(key)
-        settle(pid)
-    return pid
-
-
 def measure(program: str, path: Path, size: tuple[int, int], presses: int, peer: bool) -> float:
     with tempfile.TemporaryDirectory() as scratch:
         if peer:
             command = f"env HOME={scratch} '{program}' browse -i '{path}' --no-restore"
-            pid = start(command, "Welcome", size, ["Enter"])
-        else:
-            env = f"DIGEST_READER_DB={scratch}/state.json DIGEST_READER_CONFIG={scratch}/none"
-            pid = start(f"env {env} '{program}' '{path}'", "papers", size, [])
-            while "loading…" in "\n".join(screen()):
-                time.sleep(0.05)
+            pid = launch(command, *size, lambda text: "Welcome" in text)
+            send("Enter")  # the peer's welcome dialog
             settle(pid)
+        else:
+            pid = start(path, Path(scratch) / "state.json", *size, program)
         try:
             return cpu_per_key(pid, ["j"] * presses)
         finally:
