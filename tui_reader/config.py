@@ -117,9 +117,11 @@ def load_config(path: Path) -> Config:
         value = data.get(key)
         if value is None:
             continue
-        if not isinstance(value, str) or (
-            value and not value.startswith(("http://", "https://"))
-        ) or (key == "arxiv_api" and not value):
+        if (
+            not isinstance(value, str)
+            or (value and not value.startswith(("http://", "https://")))
+            or (key == "arxiv_api" and not value)
+        ):
             raise ConfigError(f"config {path}: '{key}' must be an http(s) address")
         urls[key] = value
 
