@@ -268,10 +268,12 @@ class FakeServices:
         self.server.server_close()
 
     def script(self, service: str, status: int, body: bytes | str = b"",
-               headers: dict[str, str] | None = None, *, delay: float = 0.0) -> None:  # fmt: skip
-        """Answer the next request to ``service`` so (``delay``: seconds before answering)."""
+               headers: dict[str, str] | None = None, *, delay: float = 0.0,
+               hold: threading.Event | None = None) -> None:  # fmt: skip
+        """Answer the next request to ``service`` so (``delay``: seconds before answering;
+        ``hold``: not before the test sets it, at most a minute)."""
         data = body.encode() if isinstance(body, str) else body
-        self._scripts[service].append((status, data, headers or {}, delay))
+        self._scripts[service].append((status, data, headers or {}, delay, hold))
 
     def served(self, service: str) -> list[Recorded]:
         return [r for r in self.requests if r.service == service]
@@ -291,9 +293,11 @@ class FakeServices:
             )
             scripted = self._scripts[service].popleft() if self._scripts[service] else None
         if scripted is not None:
-            status, data, headers, delay = scripted
+            status, data, headers, delay, hold = scripted
             if delay:
                 threading.Event().wait(delay)
+            if hold is not None:
+                hold.wait(60)
         elif service == "arxiv" and url.path.endswith("/query"):
             status, data, headers = 200, self._feed(url.query).encode(), {}
         elif service == "venue" and url.path.endswith("/paper/batch"):

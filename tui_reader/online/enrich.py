@@ -42,6 +42,7 @@ ARXIV_ENV = "DIGEST_READER_ARXIV_API"
 VENUE_ENV = "DIGEST_READER_VENUE_API"
 DEFAULT_ARXIV_API = "https://export.arxiv.org/api/query"
 DEFAULT_VENUE_API = "https://api.semanticscholar.org/graph/v1"
+UNKNOWN_TO_ARXIV = "arXiv does not know this id; the digest's data are kept"
 REQUEST_INTERVAL = 3.0  # seconds between two requests to one service (arXiv's rule)
 
 
@@ -144,9 +145,8 @@ class Enricher:
             lines += [CacheLine(i, ARXIV, now, None) for i in answer.unknown]
             report.warnings.extend(OnlineWarning("arXiv", p) for p in answer.problems)
             report.warnings.extend(
-                OnlineWarning(f"arXiv:{i}", "arXiv does not know this id; the digest's data "
-                              "are kept") for i in answer.unknown
-            )  # fmt: skip
+                OnlineWarning(f"arXiv:{i}", UNKNOWN_TO_ARXIV) for i in answer.unknown
+            )
             self._keep(lines, report)
             report.arxiv_fetched += len(answer.records)
             for arxiv_id in answer.records:

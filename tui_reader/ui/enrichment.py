@@ -83,6 +83,8 @@ class EnrichmentWorker:
     # -- the thread --------------------------------------------------------------------
 
     def _run(self, ids: list[str]) -> None:
+        from ..online.cache import ARXIV
+        from ..online.enrich import UNKNOWN_TO_ARXIV
         from ..online.records import OnlineWarning
         from ..online.view import problems
 
@@ -91,8 +93,12 @@ class EnrichmentWorker:
         wanted = set(ids)
         known = {i: meta for i, meta in self.cache.all().items() if i in wanted}
         found = [OnlineWarning(self.cache.path.name, line) for line in loaded]
-        for arxiv_id, meta in known.items():
-            found.extend(problems(arxiv_id, meta))
+        for arxiv_id in ids:
+            meta = known.get(arxiv_id)
+            if meta is not None:
+                found.extend(problems(arxiv_id, meta))
+            elif self.cache.answered(arxiv_id, ARXIV):  # asked before: arXiv did not know it
+                found.append(OnlineWarning(f"arXiv:{arxiv_id}", UNKNOWN_TO_ARXIV))
         self._post(self.Fetched(known, found, ""))
         if not self.online or self._stop.is_set():
             return
@@ -121,22 +127,26 @@ class EnrichmentWorker:
     # -- the UI thread -----------------------------------------------------------------
 
     def accept(self, message: EnrichmentWorker.Fetched) -> bool:
-        """Take a thread's news; True when arXiv gave titles the search should match."""
+        """Take a thread's news; True when arXiv gave titles the search should match
+        (only those that search apart from the digest's: not a mere colon)."""
         from ..online.view import arxiv_title
+        from ..search import normalized
 
         self.metadata.update(message.metadata)
         self.warnings.extend(message.warnings)
         if message.finished:
             self.progress = ""
-        titles = dict(self.other_titles)
+        new: dict[str, str] = {}
         for arxiv_id, meta in message.metadata.items():
             paper = self._paper(arxiv_id)
             title = arxiv_title(paper, meta) if paper is not None else None
-            if title is not None:
-                titles[arxiv_id] = title
-        if titles == self.other_titles:
+            if (title is not None and self.other_titles.get(arxiv_id) != title
+                    and normalized(title).split() != normalized(paper.title).split()):  # fmt: skip
+                new[arxiv_id] = title
+        if not new:
             return False
-        self.other_titles = titles  # a new mapping: the search's index keeps the old one
+        # A new mapping: a search index being built keeps the one it was given.
+        self.other_titles = {**self.other_titles, **new}
         return True
 
     def _paper(self, arxiv_id: str):
