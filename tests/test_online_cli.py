@@ -116,3 +116,34 @@ def test_enrich_starred_alone_needs_no_digest(services, capsys):
     assert main(["enrich", "--starred"]) == 0
     assert "1 of 1 paper have" in capsys.readouterr().err
     assert services.served("arxiv")[0].query["id_list"] == ["2412.21188"]
+
+
+def test_open_offline_never_fetches_whatever_the_config_says(tmp_path):
+    import argparse
+
+    from tui_reader.cli.open_cmd import app_online
+    from tui_reader.config import Config
+
+    online = Config(online=True)
+    offline = app_online(argparse.Namespace(offline=True, online=False), online)
+    assert offline["online"] is False and offline["where"] is None
+    assert offline["cache"].writable is False
+    on = app_online(argparse.Namespace(offline=False, online=False), online)
+    assert on["online"] is True and on["cache"].writable is True
+    default = app_online(argparse.Namespace(offline=False, online=False), Config())
+    assert default["online"] is False and default["cache"].writable is False
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only(monkeypatch, capsys):
+    from tui_reader.cli.enrich_cmd import ProgressBar
+    from tui_reader.online.enrich import Progress
+
+    quiet = ProgressBar()
+    quiet(Progress("arXiv", 100, 3800))
+    quiet.close()
+    assert capsys.readouterr().err == ""
+    monkeypatch.setattr("sys.stderr.isatty", lambda: True)
+    bar = ProgressBar()
+    bar(Progress("arXiv", 1900, 3800))
+    bar.close()
+    assert capsys.readouterr().err == f"\rarXiv   [{'#' * 15}{'.' * 15}] 1,900/3,800\n"
