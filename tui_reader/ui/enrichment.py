@@ -83,6 +83,12 @@ class EnrichmentWorker:
     # -- the thread --------------------------------------------------------------------
 
     def _run(self, ids: list[str]) -> None:
+        try:
+            self._work(ids)
+        except Exception as error:  # a bug must not take the app down: say it, once
+            self._post(self.Fetched({}, [_failure(error)], "stopped"))
+
+    def _work(self, ids: list[str]) -> None:
         from ..online.cache import ARXIV
         from ..online.enrich import UNKNOWN_TO_ARXIV
         from ..online.records import OnlineWarning
@@ -113,11 +119,7 @@ class EnrichmentWorker:
             on_progress=lambda progress: self._post(self.Progressed(_label(progress))),
             on_metadata=lambda told: self._post(self.Fetched(told, [], "")), **options,
         )  # fmt: skip
-        try:
-            report = enricher.run(ids)
-        except Exception as error:  # a bug must not take the app down: say it, once
-            self._post(self.Fetched({}, [_failure(error)], ""))
-            return
+        report = enricher.run(ids)
         self._post(self.Fetched({}, report.warnings, report.offline or "done"))
 
     def _post(self, message: Message) -> None:
