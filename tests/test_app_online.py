@@ -164,3 +164,16 @@ async def test_copy_uses_the_metadata_and_offline_reads_only_the_cache(tmp_path,
             "arXiv:2412.19423: arXiv does not know this id; the digest's data are kept"
         ]
     store.close()
+
+
+async def test_at_80x24_the_lines_go_on_the_compact_third_line(tmp_path, services):
+    app, store = online_app(tmp_path, services)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        await until(pilot, lambda: len(screen.enrichment.metadata) == 29, "enriched")
+        move_to(app, "2412.20930")
+        await until(pilot, lambda: "QAHAN: A Quantum" in detail_text(app), "arXiv's title")
+        compact = detail_text(app).splitlines()[3]  # title, authors, ids, then this
+        assert compact.startswith("Title as on arXiv; the digest has “QAHAN A Quantum")
+        assert " · Published AAAI Conference on Artificial Intelligence 2025" in compact
+    store.close()
