@@ -106,7 +106,7 @@ def test_enrich_without_network_is_one_line_and_exit_1(monkeypatch, capsys):
     monkeypatch.setenv("DIGEST_READER_ARXIV_API", f"http://127.0.0.1:{port}/api/query")
     assert main(["enrich", str(SEED_DIGEST)]) == 1
     lines = capsys.readouterr().err.splitlines()
-    assert lines[0] == (f"digest-reader: warning: no network: cannot reach 127.0.0.1:{port} "
+    assert lines[0] == (f"digest-reader: error: no network: cannot reach 127.0.0.1:{port} "
                         "(Connection refused)")  # fmt: skip
     assert len(lines) == 2 and "0 of 30 papers" in lines[1]
 

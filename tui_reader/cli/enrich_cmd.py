@@ -102,8 +102,10 @@ def metadata_for(
     return metadata
 
 
-def summarise(report: Report, *, verbose: bool) -> None:
-    if report.offline:
+def summarise(report: Report, *, verbose: bool, offline_is_error: bool = False) -> None:
+    if report.offline and offline_is_error:
+        print(f"digest-reader: error: {report.offline}", file=sys.stderr)
+    elif report.offline:
         warn(report.offline)
     others = [w for w in report.warnings if w.message != report.offline]
     if verbose or len(others) <= 3:
@@ -134,7 +136,7 @@ def run_enrich(args: argparse.Namespace) -> int:
     for problem in problems:
         warn(problem)
     assert report is not None
-    summarise(report, verbose=args.verbose)
+    summarise(report, verbose=args.verbose, offline_is_error=True)
     published = sum(1 for m in metadata.values() if m.venue is not None)
     print(f"digest-reader: {len(metadata):,} of {plural(len(ids), 'paper')} have arXiv's "
           f"metadata ({published:,} with a published venue); {report.arxiv_fetched:,} fetched "
