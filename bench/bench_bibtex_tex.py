@@ -154,7 +154,7 @@ def run_biber(folder: Path) -> tuple[int, int, int, int]:
     text = out.read_text(encoding="utf-8") if out.exists() else ""
     normal = unicodedata.normalize("NFC", text)
     broken = sum(unicodedata.combining(char) > 0 for char in normal)
-    entries = text.count("@MISC{")
+    entries = len(re.findall(r"^@[A-Z]+\{", text, re.MULTILINE))  # @MISC, @ARTICLE, ...
     return entries, errors, warnings, broken
 
 

@@ -3,6 +3,7 @@
     python bench/bench_keys.py                       # 30, 10,000, 100,000 at 80x24 and 160x50
     python bench/bench_keys.py 10000 --sizes 160x50 --runs 3
     python bench/bench_keys.py --program /tmp/base/.venv/bin/digest-reader   # another build
+    python bench/bench_keys.py 10000 --online        # each case offline, then enriching
 
 For each number of papers and terminal size the installed command runs in a tmux pane
 (socket ``-L digest-reader-bench-keys``) with a fresh state file and auto-read on, as
@@ -18,6 +19,13 @@ Once every paper is loaded:
   list. After the last press the bench waits until the CPU clock has stood still for
   0.5 s, so the frames that follow the key are counted, not just the key handler.
 
+With ``--online`` each case runs twice in the same run: as above, then with
+``online = true`` and the metadata services played back on 127.0.0.1
+(``tests/online_helpers.FakeServices``, serving every paper of the digest), so the app
+enriches in its background thread at arXiv's pace (a request every 3 s, 100 papers
+each) while the keys are pressed; the ``requests`` column says how many it made
+meanwhile (0 would mean the figures were taken with nothing going on).
+
 30 papers is the bundled sample; larger digests come from ``bench/synthetic.py`` and
 are cached under /tmp/digest-reader-bench/. Needs tmux and Linux's /proc.
 """
@@ -25,6 +33,7 @@ are cached under /tmp/digest-reader-bench/. Needs tmux and Linux's /proc.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import subprocess
@@ -110,9 +119,32 @@ def loaded(text: str) -> bool:
     return "papers" in text and "loading…" not in text
 
 
-def start(path: Path, state: Path, width: int, height: int, program: str) -> int:
-    env = f"DIGEST_READER_DB={state} DIGEST_READER_CONFIG={state.parent / 'none.toml'}"
+def start(path: Path, state: Path, width: int, height: int, program: str,
+          services: object | None = None) -> int:  # fmt: skip
+    config = state.parent / "config.toml"
+    env = f"DIGEST_READER_DB={state} DIGEST_READER_CONFIG={config}"
+    if services is not None:
+        config.write_text("online = true\n")
+        env += (f" DIGEST_READER_ARXIV_API={services.arxiv_url}"
+                f" DIGEST_READER_VENUE_API={services.venue_url}")  # fmt: skip
     return launch(f"env {env} '{program}' '{path}'", width, height, loaded)
+
+
+def services_for(path: Path):
+    """The metadata services, played back on 127.0.0.1 for every paper of ``path``."""
+    from tests.online_helpers import FakePaper, FakeServices
+    from tui_reader.digest import DigestReader
+    from tui_reader.online.arxiv_api import request_id
+
+    served = {}
+    for batch in DigestReader(path).batches():
+        for paper in batch:
+            served[request_id(paper.arxiv_id)] = FakePaper(
+                request_id(paper.arxiv_id), paper.version or 1, paper.title + ": on arXiv",
+                paper.authors, paper.abstract, s2={"venue": "Synthetic Conference",
+                "publicationVenue": {"name": "Synthetic Conference", "type": "conference"}},
+            )  # fmt: skip
+    return FakeServices(served)
 
 
 def held_key_lag(pid: int, title: str, width: int) -> float:
@@ -140,12 +172,16 @@ def cpu_per_key(pid: int, keys: list[str]) -> float:
     return (settle(pid) - before) / len(keys)
 
 
-def measure(count: int, width: int, height: int, presses: int, program: str) -> dict:
+def measure(count: int, width: int, height: int, presses: int, program: str,
+            online: bool = False) -> dict:  # fmt: skip
     path = digest_for(count)
     titles = titles_of(path)
     figures: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as scratch:
-        pid = start(path, Path(scratch) / "state.json", width, height, program)
+    with contextlib.ExitStack() as stack:
+        scratch = stack.enter_context(tempfile.TemporaryDirectory())
+        services = stack.enter_context(services_for(path)) if online else None
+        pid = start(path, Path(scratch) / "state.json", width, height, program, services)
+        asked = len(services.requests) if services is not None else 0
         try:
             if len(titles) > HELD_PRESSES:
                 figures["held"] = held_key_lag(pid, titles[HELD_PRESSES], width)
@@ -161,6 +197,7 @@ def measure(count: int, width: int, height: int, presses: int, program: str) -> 
             figures["j deep"] = cpu_per_key(pid, ["j"] * presses)
             search = ["/", *SEARCH_TEXT, "Escape"]
             figures["search"] = cpu_per_key(pid, search * max(1, presses // len(search)))
+            figures["requests"] = len(services.requests) - asked if services is not None else 0
         finally:
             send("q")
             time.sleep(0.3)
@@ -176,23 +213,27 @@ def main() -> None:
     parser.add_argument("--presses", type=int, default=60)
     parser.add_argument("--program", default=str(Path(sys.executable).parent / "digest-reader"),
                         help="the command to run (default: this venv's digest-reader)")  # fmt: skip
+    parser.add_argument("--online", action="store_true",
+                        help="each case also while enriching against local services")  # fmt: skip
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         sys.exit("bench_keys needs tmux")
     columns = [*ACTIONS, "search", "j deep"]
-    print(f"{'papers':>8} {'size':>7} " + " ".join(f"{c:>7}" for c in columns)
-          + f" {'held lag':>9}   (CPU ms per key; lag ms after the last of 150 j at 30/s;"
-          f" median of {args.runs})", flush=True)  # fmt: skip
+    modes = (False, True) if args.online else (False,)
+    print(f"{'papers':>8} {'size':>7} {'online':>6} " + " ".join(f"{c:>7}" for c in columns)
+          + f" {'held lag':>9} {'requests':>8}   (CPU ms per key; lag ms after the last of 150 j"
+          f" at 30/s; median of {args.runs})", flush=True)  # fmt: skip
     for count in args.counts:
         for size in args.sizes.split(","):
             width, height = (int(n) for n in size.split("x"))
-            runs = [measure(count, width, height, args.presses, args.program)
-                    for _ in range(args.runs)]  # fmt: skip
-            median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-            held = f"{median['held'] * 1000:>9.0f}" if "held" in median else f"{'-':>9}"
-            print(f"{count:>8} {size:>7} "
-                  + " ".join(f"{median[c] * 1000:>7.1f}" for c in columns)
-                  + f" {held}", flush=True)  # fmt: skip
+            for online in modes:
+                runs = [measure(count, width, height, args.presses, args.program, online)
+                        for _ in range(args.runs)]  # fmt: skip
+                median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+                held = f"{median['held'] * 1000:>9.0f}" if "held" in median else f"{'-':>9}"
+                print(f"{count:>8} {size:>7} {'yes' if online else 'no':>6} "
+                      + " ".join(f"{median[c] * 1000:>7.1f}" for c in columns)
+                      + f" {held} {median['requests']:>8.0f}", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

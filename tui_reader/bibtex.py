@@ -17,9 +17,14 @@ Public API
     (case-insensitively) against all existing keys and each other and are handed out
     in the order of ``papers``, so the result is deterministic. The caller persists
     the new keys; a key never changes once assigned.
-``format_entry(paper, key, note="", *, utf8=False) -> str``
+``format_entry(paper, key, note="", *, utf8=False, published=None) -> str``
     One ``@misc`` entry, ending with ``"}\\n"``. Raises ValueError for a key BibTeX
-    cannot hold (empty, whitespace, ``, { } ( ) = " # % ' ~ \\``).
+    cannot hold (empty, whitespace, ``, { } ( ) = " # % ' ~ \\``). With ``published``
+    (``online.records.Publication``) a paper that appeared at a conference is an
+    ``@inproceedings`` with ``booktitle``, in a journal an ``@article`` with
+    ``journal`` and ``volume``; both get the venue's ``year`` and ``pages`` (``--``
+    between page numbers) and keep ``eprint``/``archivePrefix``/``primaryClass``. The
+    published DOI replaces arXiv's; arXiv's free-text journal_ref alone is a ``note``.
 ``format_bibliography(papers, keys, notes=None, *, utf8=False) -> str``
     Entries for ``papers`` (a paper listed twice is written once), separated by a
     blank line, ending with a newline; ``""`` for no papers. ``keys`` and ``notes`` map
@@ -105,6 +110,7 @@ from tui_reader.model import Paper
 
 if TYPE_CHECKING:
     from tui_reader.exporters import Entry
+    from tui_reader.online.records import Publication
 
 __all__ = [
     "STOP_WORDS",
@@ -147,8 +153,11 @@ def _needs_case_protection(word: str) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _format_title_word(word: str, utf8: bool) -> str:
     """A title word without math; cached, as titles share most of their words."""
-    latex = escape_text(word, utf8)
-    return f"{{{latex}}}" if _needs_case_protection(word) else latex
+    if not _needs_case_protection(word):
+        return escape_text(word, utf8)
+    # Punctuation after the word stays outside the braces: {QAHAN}: as Better BibTeX.
+    core = word.rstrip(":;,.!?")
+    return f"{{{escape_text(core, utf8)}}}{escape_text(word[len(core) :], utf8)}"
 
 
 _BOLD_RE = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*")
@@ -207,12 +216,17 @@ def _format_title_words(title: str, utf8: bool) -> str:
     for word in words:
         if not word:
             continue
-        latex = render(word, utf8)
         text = " ".join(piece for is_math, piece in word if not is_math)
         protect = _needs_case_protection(text) or any(
             is_math and piece != piece.lower() for is_math, piece in word
         )
-        out.append(f"{{{latex}}}" if protect else latex)
+        trail = ""
+        if protect and not word[-1][0]:  # {ST$^3$}: -- punctuation outside the braces
+            core = word[-1][1].rstrip(":;,.!?")
+            trail = escape_text(word[-1][1][len(core) :], utf8)
+            word = word[:-1] + ([(False, core)] if core else [])
+        latex = render(word, utf8)
+        out.append(f"{{{latex}}}{trail}" if protect else latex)
     return " ".join(out)
 
 
@@ -290,8 +304,10 @@ def format_entry(
     utf8: bool = False,
     tags: Sequence[str] = (),
     warnings: list[str] | None = None,
+    published: Publication | None = None,
 ) -> str:
-    """One ``@misc`` entry for ``paper`` cited as ``key``, with ``note`` as ``annote``.
+    """One entry for ``paper`` cited as ``key``, with ``note`` as ``annote``: ``@misc``,
+    or where ``published`` says so ``@inproceedings`` / ``@article``.
 
     ``tags`` go to ``keywords``. Problems the reader should know of (a junk author
     dropped, a character written as UTF-8 in an ASCII file) are appended to
@@ -303,6 +319,9 @@ def format_entry(
     if primary_class is None and paper.categories and _CATEGORY_RE.fullmatch(paper.categories[0]):
         primary_class = paper.categories[0]  # as arXiv's own export writes it
     year = _year(paper)
+    venue = _venue_fields(published, utf8)
+    if published is not None and published.kind and published.year is not None:
+        year = published.year
     authors = []
     for name in (one_line(a) for a in paper.authors):
         if usable_name(name):
@@ -321,20 +340,28 @@ def format_entry(
         fields.append(("key", _format_plain(_plain_title(paper.title), utf8)))
     if title:
         fields.append(("title", title))
+    fields.extend(venue[:1])  # booktitle or journal
     if year is not None:
         fields.append(("year", str(year)))
+    fields.extend(venue[1:])  # volume, pages
     fields.append(("eprint", eprint))
     fields.append(("archivePrefix", "arXiv"))
     if primary_class:
         fields.append(("primaryClass", primary_class))
-    fields.append(("doi", f"10.48550/arXiv.{eprint}"))
+    doi = _published_doi(published)
+    fields.append(("doi", doi or f"10.48550/arXiv.{eprint}"))
     fields.append(("url", f"https://arxiv.org/abs/{eprint}"))
+    if published is not None and not published.kind and published.journal_ref.strip():
+        fields.append(("note", _format_plain(published.journal_ref, utf8)))
     if keywords:
         fields.append(("keywords", ", ".join(k for k in keywords if k)))
     if annote:
         fields.append(("annote", annote))
     body = "".join(f"  {name:<{_FIELD_WIDTH}} = {{{value}}},\n" for name, value in fields)
-    entry = f"@misc{{{key},\n{body}}}\n"
+    kind = {"conference": "inproceedings", "journal": "article"}.get(
+        published.kind if published is not None and venue else "", "misc"
+    )
+    entry = f"@{kind}{{{key},\n{body}}}\n"
     if not utf8 and warnings is not None and not entry.isascii():
         unspelled = sorted({c for c in entry if ord(c) > 127})
         shown = " ".join(f"{c} (U+{ord(c):04X})" for c in unspelled[:5])
@@ -344,6 +371,34 @@ def format_entry(
             "LuaLaTeX read it; export with --utf8 to say so)"
         )
     return entry
+
+
+_PAGE_RANGE_RE = re.compile(r"(?<=\w)\s*(?:-+|\u2013|\u2014)\s*(?=\w)")
+_DOI_RE = re.compile(r"10\.\d{4,9}/\S+")
+
+
+def _venue_fields(published: Publication | None, utf8: bool) -> list[tuple[str, str]]:
+    """``booktitle`` or ``journal`` first, then ``volume`` and ``pages``; [] for none."""
+    if published is None or published.kind not in ("conference", "journal"):
+        return []
+    name = _format_plain(published.name, utf8)
+    if not name:
+        return []
+    fields = [("booktitle" if published.kind == "conference" else "journal", name)]
+    if published.kind == "journal" and published.volume.strip():
+        fields.append(("volume", _format_plain(published.volume, utf8)))
+    if published.pages.strip():
+        pages = _PAGE_RANGE_RE.sub("--", one_line(published.pages))
+        fields.append(("pages", _format_plain(pages, utf8)))
+    return fields
+
+
+def _published_doi(published: Publication | None) -> str:
+    """The published DOI when it has a DOI's shape (it goes into the file unescaped)."""
+    if published is None or not _DOI_RE.fullmatch(published.doi.strip()):
+        return ""
+    doi = published.doi.strip()
+    return doi if not any(c in doi for c in "{}%\\#") else ""
 
 
 def format_entries(
@@ -358,7 +413,13 @@ def format_entries(
         seen.add(entry.paper.arxiv_id)
         out.append(
             format_entry(
-                entry.paper, entry.key, entry.note, utf8=utf8, tags=entry.tags, warnings=warnings
+                entry.paper,
+                entry.key,
+                entry.note,
+                utf8=utf8,
+                tags=entry.tags,
+                warnings=warnings,
+                published=entry.published,
             )
         )
     return "\n".join(out)

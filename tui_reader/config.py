@@ -5,6 +5,9 @@
     highlight = ["sparse", "pruning"]  # extra words to highlight in abstracts
     auto_read = true                   # false: a paper becomes read only by r or space
     read_after = 2                     # seconds on screen before a paper is read (0: at once)
+    online = false                     # true: fetch arXiv's metadata and venues (docs/online.md)
+    arxiv_api = "https://export.arxiv.org/api/query"       # or a mirror
+    venue_api = "https://api.semanticscholar.org/graph/v1" # "" turns the venue lookup off
 
 Relative paths are taken from the config file's folder. A missing file means the
 defaults; a broken one (not a regular file, not UTF-8, anything the TOML parser rejects,
@@ -31,9 +34,13 @@ class Config:
     highlight: tuple[str, ...] = ()
     auto_read: bool = True
     read_after: float = 2.0
+    online: bool = False
+    arxiv_api: str = ""  # "": the default (or $DIGEST_READER_ARXIV_API)
+    venue_api: str | None = None  # None: the default; "": no venue lookup
 
 
-KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after")
+KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after", "online", "arxiv_api",
+              "venue_api")  # fmt: skip
 MAX_BYTES = 1 << 20  # a config is a few lines; anything this large is not one
 
 
@@ -102,12 +109,30 @@ def load_config(path: Path) -> Config:
     ):
         raise ConfigError(f"config {path}: 'read_after' must be seconds from 0 to 3600")
 
+    online = data.get("online", False)
+    if not isinstance(online, bool):
+        raise ConfigError(f"config {path}: 'online' must be true or false")
+    urls = {}
+    for key in ("arxiv_api", "venue_api"):
+        value = data.get(key)
+        if value is None:
+            continue
+        if (
+            not isinstance(value, str)
+            or (value and not value.startswith(("http://", "https://")))
+            or (key == "arxiv_api" and not value)
+        ):
+            raise ConfigError(f"config {path}: '{key}' must be an http(s) address")
+        urls[key] = value
+
     base = path.parent
     return Config(
         digests=tuple(base / Path(d).expanduser() for d in digests),
         highlight=tuple(w.strip() for w in highlight if w.strip()),
         auto_read=auto_read,
         read_after=float(read_after),
+        online=online,
+        **urls,
     )
 
 

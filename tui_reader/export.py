@@ -6,9 +6,12 @@ metadata from the loaded digests or, when a digest is gone, from the store's sna
 adds the reader's notes and tags, and assigns citation keys once, for good, in the
 store.
 
-``export_papers(store, loaded, selection, *, fmt, query, sort, utf8) -> Export``;
+``export_papers(store, loaded, selection, *, fmt, query, sort, utf8, metadata) -> Export``;
 ``export_bibtex`` is the BibTeX case. ``filter_papers(papers, store, query, sort)``
 is the query + sort step ``list --query`` uses too; it raises ``QueryError``.
+``metadata`` (arXiv id -> ``online.records.Metadata``, fetched by ``tui_reader.online``)
+gives each exported paper arXiv's exact title and authors and its published venue
+(``online.view``); citation keys come from the digest's paper, so they never change.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import contextlib
 import datetime as dt
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -27,6 +30,7 @@ from .exporters import FORMATS, Entry, render
 from .model import Paper
 
 if TYPE_CHECKING:
+    from .online.records import Metadata
     from .store import StateStore
 
 Selection = Literal["starred", "noted", "all"]
@@ -99,16 +103,29 @@ def filter_papers(
     return [papers[i] for i in sort_indices(papers, indices, sort)]
 
 
-def entries_for(store: StateStore, papers: Sequence[Paper]) -> list[Entry]:
-    """Each paper with its citation key (assigned now if new), note and tags."""
+def entries_for(
+    store: StateStore, papers: Sequence[Paper], metadata: Mapping[str, Metadata] | None = None
+) -> list[Entry]:
+    """Each paper with its citation key (assigned now if new), note and tags, and what
+    ``metadata`` knows of it (arXiv's title and authors, the published version)."""
     from .query.evaluate import tags_of
 
     keys = citation_keys_for(store, papers)
     entries = []
     for paper in papers:
         state = store.state(paper.arxiv_id)
-        entries.append(Entry(paper, keys[paper.arxiv_id], state.note, tags_of(state)))
+        entries.append(_entry(paper, keys[paper.arxiv_id], state.note, tags_of(state), metadata))
     return entries
+
+
+def _entry(paper: Paper, key: str, note: str, tags: tuple[str, ...],
+           metadata: Mapping[str, Metadata] | None) -> Entry:  # fmt: skip
+    meta = metadata.get(paper.arxiv_id) if metadata else None
+    if meta is None:
+        return Entry(paper, key, note, tags)
+    from .online.view import for_export, publication
+
+    return Entry(for_export(paper, meta), key, note, tags, publication(meta))
 
 
 def export_papers(
@@ -120,6 +137,7 @@ def export_papers(
     query: str = "",
     sort: str = "digest",
     utf8: bool = False,
+    metadata: Mapping[str, Metadata] | None = None,
 ) -> Export:
     """The selected papers, filtered by ``query`` and sorted, as text in format ``fmt``.
 
@@ -130,7 +148,7 @@ def export_papers(
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     papers, missing = select_papers(store, loaded, selection)
     papers = filter_papers(papers, store, query, sort)
-    entries = entries_for(store, papers)
+    entries = entries_for(store, papers, metadata)
     warnings: list[str] = []
     if fmt == "bibtex":
         text = format_entries(entries, utf8=utf8, warnings=warnings)
@@ -149,13 +167,18 @@ def export_bibtex(
     return export_papers(store, loaded, selection, utf8=utf8)
 
 
-def bibtex_entry(store: StateStore, paper: Paper, *, utf8: bool = False) -> tuple[str, str]:
+def bibtex_entry(
+    store: StateStore,
+    paper: Paper,
+    *,
+    utf8: bool = False,
+    metadata: Mapping[str, Metadata] | None = None,
+) -> tuple[str, str]:
     """One paper's entry (for the clipboard) and its key."""
-    from .query.evaluate import tags_of
-
-    key = citation_keys_for(store, [paper])[paper.arxiv_id]
-    state = store.state(paper.arxiv_id)
-    return format_entry(paper, key, state.note, utf8=utf8, tags=tags_of(state)), key
+    [entry] = entries_for(store, [paper], metadata)
+    text = format_entry(entry.paper, entry.key, entry.note, utf8=utf8, tags=entry.tags,
+                        published=entry.published)  # fmt: skip
+    return text, entry.key
 
 
 def write_export(path: Path, text: str, *, overwrite: bool) -> None:

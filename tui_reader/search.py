@@ -4,8 +4,10 @@ each where a word starts.
     >>> query_terms('KV "attention heads" müller')
     ['KV', 'attention heads', 'müller']
 
-``SearchIndex(papers)`` costs nothing; the index is built on the first ``search`` (or
-by ``build()``, which a worker thread may call ahead of time). ``search(query)``
+``SearchIndex(papers, other_titles=None)`` costs nothing; the index is built on the
+first ``search`` (or by ``build()``, which a worker thread may call ahead of time).
+``other_titles`` maps an arXiv id to a second title to match (arXiv's own, when it
+says something else than the digest's: ``online.view.arxiv_title``). ``search(query)``
 returns indices into ``papers``, in paper order; an empty query returns them all.
 
 Matching: the query is split on whitespace, a ``"quoted phrase"`` stays one term (an
@@ -50,7 +52,7 @@ import re
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import sub
@@ -134,8 +136,11 @@ class SearchIndex:
     ``papers`` must not change while the index is in use; make a new index instead.
     """
 
-    def __init__(self, papers: Sequence[Paper]) -> None:
+    def __init__(
+        self, papers: Sequence[Paper], other_titles: Mapping[str, str] | None = None
+    ) -> None:
         self._papers = papers
+        self._other_titles = other_titles or {}
         self._lock = threading.RLock()
         self._blob = bytearray()
         self._built = False
@@ -160,6 +165,7 @@ class SearchIndex:
                 return
             blob = bytearray()
             ends = []
+            other_titles = self._other_titles
             for paper in self._papers:
                 # Each field apart: an all-ASCII abstract stays on the fast paths even
                 # when an author's name is not ASCII. NUL and 0x1f become spaces.
@@ -167,6 +173,9 @@ class SearchIndex:
                 blob += normalized(paper.versioned_id)
                 blob += _FIELD
                 blob += normalized(paper.title)
+                if other_titles and (other := other_titles.get(paper.arxiv_id)):
+                    blob += _FIELD
+                    blob += normalized(other)
                 blob += _FIELD
                 blob += normalized(", ".join(paper.authors))
                 blob += _FIELD

@@ -1,7 +1,9 @@
 """What the app's search box does, without the app: query text -> a result to show.
 
 ``SearchBox(papers)`` keeps one ``QueryIndex`` (with its ``SearchIndex``) over the
-papers loaded so far, rebuilt only when more papers have arrived, so the field indexes
+papers loaded so far, rebuilt only when more papers have arrived (or
+``set_other_titles`` gave arXiv's titles that differ from the digests', which the
+search then matches too), so the field indexes
 and result caches serve every keystroke. ``run(query, states) -> Found``:
 
 * ``Found.hits``: matching paper indices (paper order), or None for an empty query
@@ -18,7 +20,7 @@ It runs in a worker thread: the store is read through ``states`` (its ``ids`` an
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Paper
@@ -69,6 +71,13 @@ class SearchBox:
 
     def __init__(self) -> None:
         self._index: QueryIndex | None = None
+        self._other_titles: Mapping[str, str] = {}
+
+    def set_other_titles(self, titles: Mapping[str, str]) -> None:
+        """Match these titles too (arXiv id -> title; not changed after): the next
+        search builds its index again."""
+        self._other_titles = titles
+        self._index = None
 
     def run(self, papers: Sequence[Paper], query: str, states: StateSource | None) -> Found:
         if not query.strip():
@@ -76,8 +85,8 @@ class SearchBox:
         index = self._index
         if index is None or len(index) != len(papers):
             # Papers are still arriving: index what is here now.
-            snapshot = list(papers)
-            index = self._index = QueryIndex(snapshot, SearchIndex(snapshot))
+            snapshot, titles = list(papers), self._other_titles
+            index = self._index = QueryIndex(snapshot, SearchIndex(snapshot, titles), titles)
         try:
             hits = index.search(query, states)
             terms = highlight_terms(query)

@@ -14,6 +14,7 @@ One module per concern:
   mark_cmd     ``mark``
   export_cmd   ``export``
   similar_cmd  ``similar``, and the order of ``list --sort relevance``
+  enrich_cmd   ``enrich``, and the metadata ``export --online/--offline`` use
 
 Rules: every user error ends in one line on stderr and exit code 2, never a traceback;
 a change that did not reach the disk ends in exit code 1. Each command's module is
@@ -48,7 +49,8 @@ __all__ = [
 # command -> (module, function): a command's module is imported when it runs.
 RUNNERS = {"list": ("list_cmd", "run_list"), "mark": ("mark_cmd", "run_mark"),
            "export": ("export_cmd", "run_export"), "open": ("open_cmd", "run_open"),
-           "similar": ("similar_cmd", "run_similar")}  # fmt: skip
+           "similar": ("similar_cmd", "run_similar"),
+           "enrich": ("enrich_cmd", "run_enrich")}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -3,7 +3,10 @@
 API: ``run_export(args) -> int``.
 
 Rules: the state file is opened read-only; an existing FILE is overwritten only with
-``--force``; nothing to export writes nothing and says so on stderr (exit 0).
+``--force``; nothing to export writes nothing and says so on stderr (exit 0). Fetched
+metadata (``enrich_cmd.metadata_for``: the cache, filled first with ``--online`` or
+``online = true``; ``--offline`` never touches the network) give arXiv's titles and
+the published venues.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ def run_export(args: argparse.Namespace) -> int:
     if args.paths or which == "all":
         loaded = load_given_or_default(args.paths, args)
     with open_store(args, read_only=True) as store:
+        metadata = exported_metadata(args, store, loaded, which)
         try:
             export = export_papers(
                 store, loaded, which, fmt=args.format, query=args.query, sort=args.sort,
-                utf8=args.utf8,
+                utf8=args.utf8, metadata=metadata,
             )  # fmt: skip
         except QueryError as error:
             raise CommandError(f"--query: {error}") from None
@@ -60,3 +64,14 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"digest-reader: wrote {count} {'paper' if count == 1 else 'papers'} "
           f"({args.format}) to {output}", file=sys.stderr)  # fmt: skip
     return 0
+
+
+def exported_metadata(args: argparse.Namespace, store, loaded, which: str) -> dict:
+    """The fetched metadata of the papers ``export`` may write (``enrich_cmd``)."""
+    from ..config import load_config
+    from ..export import select_papers
+    from ..locations import config_path
+    from .enrich_cmd import metadata_for
+
+    papers, _ = select_papers(store, loaded, which)
+    return metadata_for(args, load_config(config_path()), papers, store.ids(starred=True))

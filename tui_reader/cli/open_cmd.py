@@ -6,7 +6,8 @@ leaves on SIGTERM, SIGHUP, SIGQUIT or a terminal that went away.
 
 Rules: the UI (Textual) is imported only here, inside ``run_open``, when the app runs;
 the state file is read behind the screen; the command never exits 0 with changes that
-are not on disk.
+are not on disk. The metadata cache is always read; the app fetches more only with
+``--online`` or ``online = true`` (``app_online``).
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def run_open(args: argparse.Namespace) -> int:
     try:
         app = make_app(files, store, words=words, auto_read=auto_read,
                        read_after=config.read_after, restore=not args.fresh,
-                       layout=args.layout)  # fmt: skip
+                       layout=args.layout, online=app_online(args, config))  # fmt: skip
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store):
             app.run()
@@ -71,6 +72,22 @@ def run_open(args: argparse.Namespace) -> int:
         warn(f"changes were NOT saved to {store.path}")
         code = EXIT_NOT_SAVED
     return code
+
+
+def app_online(args: argparse.Namespace, config) -> dict[str, object]:
+    """The app's metadata cache (always read: it is local) and whether to fetch more
+    (``--online`` or ``online = true``; never with ``--offline``)."""
+    from ..online.cache import MetadataCache, cache_path
+    from .enrich_cmd import online_mode
+
+    online = online_mode(args, config) == "online"
+    where = None
+    if online:
+        from ..online.enrich import endpoints
+
+        where = endpoints(config)
+    cache = MetadataCache(cache_path(chosen_state_path(args)), writable=online)
+    return {"cache": cache, "online": online, "where": where}
 
 
 def app_paths(paths: Sequence[Path]) -> list[Path]:

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from .. import __version__
 
-COMMANDS = ("open", "list", "mark", "export", "similar")
+COMMANDS = ("open", "list", "mark", "export", "similar", "enrich")
 
 EPILOG = """\
 examples:
@@ -186,6 +186,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="never mark a paper read on its own (only r and space at its end do)",
     )
+    online_arguments(open_cmd)
     open_cmd.add_argument(
         "--fresh",
         action="store_true",
@@ -266,7 +267,40 @@ def build_parser() -> argparse.ArgumentParser:
     choice_option(export_cmd, "-f", "--format", names=export_format_names, default="bibtex",
                   help="output format (default: bibtex)")  # fmt: skip
     query_and_sort_arguments(export_cmd)
+    online_arguments(export_cmd)
+    add_enrich_command(commands, common, paths_argument)
     return parser
+
+
+def online_arguments(command: argparse.ArgumentParser) -> None:
+    """``--online`` / ``--offline`` (docs/online.md): fetch arXiv's metadata, or never."""
+    group = command.add_mutually_exclusive_group()
+    group.add_argument("--online", action="store_true",
+                       help="fetch arXiv's exact titles and the published venues (only arXiv "
+                       "ids are sent; default: the config's online)")  # fmt: skip
+    group.add_argument("--offline", action="store_true",
+                       help="no network access at all, whatever the config says")  # fmt: skip
+
+
+def add_enrich_command(
+    commands: argparse._SubParsersAction,
+    common: argparse.ArgumentParser,
+    paths_argument: Callable[..., None],
+) -> None:
+    """The ``enrich`` command."""
+    enrich_cmd = commands.add_parser(
+        "enrich",
+        parents=[common],
+        help="fetch arXiv's metadata and published venues for exports",
+        description="Fetch, once, arXiv's exact title, authors and DOI of the papers of the "
+        "digests (PATH, else the configured ones; starred papers first) and where they were "
+        "published, into a cache beside the state file. Only arXiv ids are sent, to arXiv's "
+        "API and to Semantic Scholar (docs/online.md).",
+    )
+    paths_argument(enrich_cmd, layout_flags=("--layout",))
+    enrich_cmd.add_argument("--starred", action="store_true",
+                            help="only the starred papers (from the state file when no PATH "
+                            "is given)")  # fmt: skip
 
 
 def query_and_sort_arguments(command: argparse.ArgumentParser, *, relevance: bool = False) -> None:

@@ -1,6 +1,9 @@
 """Papers -> text in the formats reference managers read. One module per format.
 
-``Entry`` bundles a paper with what the reader added (citation key, note, tags).
+``Entry`` bundles a paper with what the reader added (citation key, note, tags) and,
+once fetched (``tui_reader.online``), where it was published (``published``: BibTeX
+writes ``@inproceedings``/``@article``, RIS ``CONF``/``JOUR`` with the venue, CSL-JSON
+``paper-conference``/``article-journal``; each keeps the arXiv id).
 ``FORMATS`` maps a format name to ``(render, file extension)``; every ``render``
 takes a sequence of entries and returns the whole text, ending with a newline (``""``
 for no entries)::
@@ -24,8 +27,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import Paper
+
+if TYPE_CHECKING:
+    from ..online.records import Publication
 
 __all__ = ["FORMATS", "Entry", "render"]
 
@@ -36,6 +43,7 @@ class Entry:
     key: str  # the BibTeX citation key, also the CSL-JSON id
     note: str = ""
     tags: tuple[str, ...] = ()
+    published: Publication | None = None  # the published version, when known
 
 
 def _bibtex(entries: Sequence[Entry], utf8: bool) -> str:

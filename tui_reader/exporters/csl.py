@@ -11,6 +11,12 @@ One object per paper, in a JSON array::
      "DOI": "10.48550/arXiv.2412.21188", "URL": "https://arxiv.org/abs/2412.21188",
      "abstract": "...", "keyword": "tag one, tag two", "note": "the user's note"}
 
+A paper published at a conference (``Entry.published``) is ``paper-conference``, in
+a journal ``article-journal``, with ``container-title``, ``volume``, ``page``, the
+venue's year as ``issued`` and the published ``DOI``; the arXiv id stays as
+``archive: arXiv`` and ``archive_location`` (``publisher``/``number`` are a
+preprint's).
+
 Text other than the title is plain (no CSL markup): ``<``, ``>`` and ``&`` in a title
 are written as entities so that citeproc does not read them as markup.
 """
@@ -55,9 +61,24 @@ def csl_item(entry: Entry) -> dict[str, object]:
         item["author"] = names
     if paper.date is not None:
         item["issued"] = {"date-parts": [[paper.date.year, paper.date.month, paper.date.day]]}
-    item["publisher"] = "arXiv"
-    item["number"] = f"arXiv:{paper.arxiv_id}"
-    item["DOI"] = doi(paper)
+    published = entry.published
+    if published is not None and published.kind in ("conference", "journal") and published.name:
+        kind = published.kind
+        item["type"] = "paper-conference" if kind == "conference" else "article-journal"
+        item["container-title"] = _one_line(published.name)
+        if kind == "journal" and _one_line(published.volume):
+            item["volume"] = _one_line(published.volume)
+        if _one_line(published.pages):
+            item["page"] = _one_line(published.pages).replace("--", "-")
+        if published.year is not None:
+            item["issued"] = {"date-parts": [[published.year]]}
+        item["archive"] = "arXiv"
+        item["archive_location"] = f"arXiv:{paper.arxiv_id}"
+    else:
+        item["publisher"] = "arXiv"
+        item["number"] = f"arXiv:{paper.arxiv_id}"
+    has_doi = published is not None and published.doi
+    item["DOI"] = _one_line(published.doi) if has_doi else doi(paper)
     item["URL"] = paper.abs_url
     if paper.abstract.strip():
         item["abstract"] = paper.abstract.strip()

@@ -17,6 +17,11 @@ One record per paper, tags as Zotero's RIS translator maps them on import::
     N1  - the note, on one line   (Zotero: a child note)
     ER  -
 
+A paper published at a conference (``Entry.published``) is ``TY  - CONF`` with the
+proceedings as ``T2``, in a journal ``TY  - JOUR`` with the journal as ``T2`` and
+``VL``; both get the venue's ``PY``, ``SP``/``EP`` and the published ``DO``, and
+keep ``AN  - arXiv:ID`` and the arXiv ``UR`` (``PB  - arXiv`` is left out).
+
 Every value is one line: line breaks in abstracts and notes become spaces, so no
 value can end the record or start a new tag.
 """
@@ -54,10 +59,24 @@ def ris_record(entry: Entry) -> dict[str, object]:
     if paper.date is not None:
         record["year"] = str(paper.date.year)
         record["date"] = paper.date.strftime("%Y/%m/%d")
-    record["secondary_title"] = "arXiv"
-    record["publisher"] = "arXiv"
+    published = entry.published
+    if published is not None and published.kind in ("conference", "journal") and published.name:
+        record["type_of_reference"] = "CONF" if published.kind == "conference" else "JOUR"
+        record["secondary_title"] = plain(published.name)
+        if published.year is not None:
+            record["year"] = str(published.year)
+        if published.kind == "journal" and plain(published.volume):
+            record["volume"] = plain(published.volume)
+        first, _, last = plain(published.pages).replace("\u2013", "-").partition("-")
+        if first.strip():
+            record["start_page"] = first.strip()
+        if last.strip("- "):
+            record["end_page"] = last.strip("- ")
+    else:
+        record["secondary_title"] = "arXiv"
+        record["publisher"] = "arXiv"
     record["accession_number"] = f"arXiv:{paper.arxiv_id}"
-    record["doi"] = doi(paper)
+    record["doi"] = plain(published.doi) if published and published.doi else doi(paper)
     record["urls"] = [paper.abs_url]
     if paper.abstract.strip():
         record["abstract"] = plain(paper.abstract)

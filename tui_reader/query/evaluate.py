@@ -1,6 +1,7 @@
 """Evaluate a query over papers (and the reader's state) as sets of paper indices.
 
-``QueryIndex(papers, search_index=None)`` costs nothing; field indexes are built on
+``QueryIndex(papers, search_index=None, other_titles=None)`` costs nothing (``title:``
+also matches ``other_titles``, arXiv id -> arXiv's title); field indexes are built on
 first use (``fields.py``). ``search(query, states=None) -> list[int]`` returns indices
 into ``papers`` in paper order and raises ``QueryError`` for a malformed query.
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from ..model import Paper
@@ -57,11 +58,13 @@ def tags_of(state: Any) -> tuple[str, ...]:
     return state.tags
 
 
-def _field_index(papers: Sequence[Paper], field: str):
+def _field_index(papers: Sequence[Paper], field: str, other_titles: Mapping[str, str]):
     if field == "author":
         return TextField(papers, lambda paper: " \x1f ".join(paper.authors))
     if field == "title":
-        return TextField(papers, lambda paper: paper.title)
+        return TextField(
+            papers, lambda paper: f"{paper.title} \x1f {other_titles.get(paper.arxiv_id, '')}"
+        )
     if field == "abs":
         return TextField(papers, lambda paper: paper.abstract)
     if field == "kw":
@@ -80,9 +83,17 @@ def _field_index(papers: Sequence[Paper], field: str):
 class QueryIndex:
     """Query search over ``papers``, which must not change while the index is used."""
 
-    def __init__(self, papers: Sequence[Paper], search_index: SearchIndex | None = None) -> None:
+    def __init__(
+        self,
+        papers: Sequence[Paper],
+        search_index: SearchIndex | None = None,
+        other_titles: Mapping[str, str] | None = None,
+    ) -> None:
         self._papers = papers
-        self._search = search_index if search_index is not None else SearchIndex(papers)
+        self._other_titles = other_titles or {}
+        self._search = (
+            search_index if search_index is not None else SearchIndex(papers, other_titles)
+        )
         self._fields: dict[str, Any] = {}
         self._position: dict[str, int] | None = None
         self._everyone: frozenset[int] | None = None
@@ -116,7 +127,9 @@ class QueryIndex:
             return known
         index = self._fields.get(term.field)
         if index is None:
-            index = self._fields[term.field] = _field_index(self._papers, term.field)
+            index = self._fields[term.field] = _field_index(
+                self._papers, term.field, self._other_titles
+            )
         found = frozenset(index.find(term))
         self._cache[term] = found
         if len(self._cache) > _CACHE:

@@ -26,6 +26,7 @@ from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .enrichment import EnrichmentWorker, OnlineMetadata
 from .footer import KeysFooter
 from .for_you import ForYouActions
 from .loader import read_digests
@@ -51,7 +52,9 @@ SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]):
+class TriageScreen(
+    OnlineMetadata, ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]
+):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -126,9 +129,12 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         read_after: float | None,
         session: Session | None = None,
         on_session: Callable[[Session], None] | None = None,
+        online: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.triage = triage
+        # online: EnrichmentWorker's cache, online and where (None: no metadata at all).
+        self.enrichment = EnrichmentWorker(self, triage, **(online or {"cache": None}))
         self.words = tuple(words)
         self.read_after = read_after  # None: never mark read on its own
         self.reading_digests = True
@@ -175,6 +181,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
 
     def on_unmount(self) -> None:
         self.ranking.stop()
+        self.enrichment.stop()
         self.save_session()
 
     def _fit_layout(self, width: int) -> None:
@@ -223,6 +230,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         # nor under the first keys pressed as the last papers arrive (y and L start it
         # at once).
         self.set_timer(RANK_AFTER, self.ranking_start)
+        self.enrichment.start()  # the metadata cache, then (when online) the services
         self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
         report = loading_report(self.skipped_files, self.digest_warnings)
         if report:
@@ -299,6 +307,8 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             parts.append(f"sort: {self.triage.sort_label()}")
         if self.reading_digests:
             parts.append("loading…")
+        if self.enrichment.progress:
+            parts.append(self.enrichment.progress)
         self.query_one(SummaryBar).show(" · ".join(parts))
 
     def current_paper(self) -> Paper | None:
@@ -315,6 +325,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             words=self.words,
             search=self.triage.search_terms,
             why=self.why_line(paper),
+            metadata=self.enrichment.get(paper.arxiv_id),
         )
 
     def refresh_all(self) -> None:
@@ -560,7 +571,8 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.paper_list.move_to(position)
 
     def action_show_warnings(self) -> None:
-        self.app.push_screen(WarningsScreen(self.skipped_files, self.digest_warnings))
+        self.app.push_screen(WarningsScreen(self.skipped_files, self.digest_warnings,
+                                            self.enrichment.warnings))  # fmt: skip
 
     # -- another copy of the app changed the state file ------------------------------
 
@@ -590,6 +602,7 @@ class DigestApp(App[None]):
         read_after: float = READ_AFTER,
         restore: bool = True,
         layout: str | None = None,
+        online: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -603,6 +616,7 @@ class DigestApp(App[None]):
             read_after=read_after if auto_read else None,
             session=session,
             on_session=lambda session: save_session(store, self.paths, session),
+            online=online,
         )
         self.unsaved_guard = UnsavedGuard(self, store)
 
@@ -702,6 +716,8 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     after ``read_after`` seconds on screen (0: at once), never on its own when
     ``auto_read`` is False; ``restore`` brings back the paper, filter, search and sort
     of the last session on the same paths; ``layout`` names the digest layout of every file
-    (``formats``), None detects it per file.
+    (``formats``), None detects it per file; ``online`` (``EnrichmentWorker``'s
+    ``cache``, ``online`` and ``where``) shows fetched metadata, and fetches more in
+    the background when ``online["online"]``.
     """
     return DigestApp(paths, store, **options)

@@ -56,7 +56,7 @@ class OutsideActions:
         paper = self.current_paper()
         if paper is None:
             return
-        entry, key = bibtex_entry(self.triage.store, paper)
+        entry, key = bibtex_entry(self.triage.store, paper, metadata=self.enrichment.metadata)
         self.app.copy_to_clipboard(entry)
         self.notify(f"Copied the BibTeX entry {key} to the clipboard.", timeout=3)
 
@@ -90,8 +90,9 @@ class OutsideActions:
         if not selected:
             selected, missing = self.triage.starred_papers()
         try:
+            metadata = dict(self.enrichment.metadata)
             export = await asyncio.to_thread(
-                partial(export_papers, store, selected, "all", fmt=answer.fmt)
+                partial(export_papers, store, selected, "all", fmt=answer.fmt, metadata=metadata)
             )
             await asyncio.to_thread(write_export, path, export.text, overwrite=True)
         except OSError as error:

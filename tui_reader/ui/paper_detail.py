@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,6 +36,9 @@ from textual.strip import Strip
 from ..model import Paper
 from ..sanitize import printable
 from ..store import PaperState
+
+if TYPE_CHECKING:
+    from ..online.records import Metadata
 from . import paper_fields
 from .component_styles import ComponentStyles
 from .rendering import abstract_text, title_text
@@ -54,6 +58,7 @@ class DetailModel:
     words: tuple[str, ...] = ()
     search: tuple[str, ...] = ()
     why: str = ""  # the "for you" order's reason for this paper ('' when not sorted so)
+    metadata: Metadata | None = None  # fetched from arXiv and the venue service, if any
 
 
 class PaperDetail(ScrollView, can_focus=False):
@@ -140,10 +145,11 @@ class PaperDetail(ScrollView, can_focus=False):
             paper, state = model.paper, model.state
             key = paper  # frozen: a newer record of the paper (more digests) is a new key
             blank = [self._blank_row(width)]
-            lines = self._block(("title", key), lambda: [self._title(model)], base, measure, width)
+            lines = self._block(("title", key, model.metadata), lambda: [self._title(model)],
+                                base, measure, width)  # fmt: skip
             lines = lines + blank
             lines += self._block(("meta", key, state.read, state.starred, state.tags,
-                                  model.why, compact),
+                                  model.why, compact, model.metadata),
                                  lambda: self._metadata(model, compact), base, width, width,
                                  crop=compact)  # fmt: skip
             if state.note:
@@ -256,7 +262,14 @@ class PaperDetail(ScrollView, can_focus=False):
     # -- the blocks -------------------------------------------------------------------
 
     def _title(self, model: DetailModel) -> Text:
-        return title_text(model.paper.title, self._rich_styles("paper-detail--title"))
+        """The digest's title, or arXiv's where fetched metadata say otherwise (the
+        metadata block then says so)."""
+        title = model.paper.title
+        if model.metadata is not None:
+            from ..online.view import arxiv_title
+
+            title = arxiv_title(model.paper, model.metadata) or title
+        return title_text(title, self._rich_styles("paper-detail--title"))
 
     def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
         """One Text per line in compact form (two or three lines), else one per field."""
@@ -289,8 +302,9 @@ class PaperDetail(ScrollView, can_focus=False):
             if model.why:
                 second.append(" · for you: ", label)
                 second.append(printable(model.why), flag)
+            online = paper_fields.online_fields(paper, model.metadata)
             return [Text(printable(authors)), second,
-                    *paper_fields.compact_fields(paper, {"label": label})]  # fmt: skip
+                    *paper_fields.compact_fields(paper, {"label": label}, online)]  # fmt: skip
         fields: list[tuple[str, str | Text]] = [
             ("Authors", authors),
             ("Submitted", submitted),
@@ -300,6 +314,7 @@ class PaperDetail(ScrollView, can_focus=False):
         if paper.keywords:
             fields.append((paper_fields.keywords_label(paper), keywords))
         fields.extend(paper_fields.extra_fields(paper, {"label": label}))
+        fields.extend(paper_fields.online_fields(paper, model.metadata))
         fields.append(("State", Text(flags, flag)))
         if tags:
             fields.append(("Tags", Text(tags, flag)))

@@ -20,6 +20,12 @@ Public API
     The same fields on one line, for the compact metadata block (terminals under 30
     rows): ``Subjects cs.CL · Comments Accepted at ECIR 2025 · Journal ...``; the pane
     cuts it to its width. ``[]`` when the paper has none of them.
+``online_fields(paper, metadata)``
+    What fetched metadata (``online.records.Metadata``) add: ``Title`` -- a small
+    line saying the title shown is arXiv's and what the digest has -- when arXiv's
+    title says something else (``online.view.arxiv_title``), and ``Published`` (the
+    venue, year, pages and DOI, or arXiv's journal_ref) when the paper was published.
+    ``[]`` without metadata.
 ``summary_lines(paper, styles)``
     The TL;DR an AI-summary digest gives, as a label line and a text, to be shown
     above the abstract; ``[]`` without one.
@@ -34,7 +40,8 @@ text, not as a link: only arXiv pages open from this program.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.style import Style
 from rich.text import Text
@@ -42,6 +49,9 @@ from rich.text import Text
 from ..mathtext import render_latex
 from ..model import Paper
 from ..sanitize import printable
+
+if TYPE_CHECKING:
+    from ..online.records import Metadata
 
 NO_ABSTRACT = "This digest gives no abstract."
 REPLACEMENT_NO_ABSTRACT = "Replacement: no abstract in this listing."
@@ -85,11 +95,39 @@ def extra_fields(paper: Paper, styles: Mapping[str, Style]) -> list[tuple[str, T
     return fields
 
 
-def compact_fields(paper: Paper, styles: Mapping[str, Style]) -> list[Text]:
-    """``extra_fields`` as one line (labels in the label style), or nothing."""
+def online_fields(paper: Paper, metadata: Metadata | None) -> list[tuple[str, Text]]:
+    """The lines fetched metadata add: arXiv's title noted, the published version."""
+    if metadata is None:
+        return []
+    from ..online.view import arxiv_title, publication
+
+    fields: list[tuple[str, Text]] = []
+    if arxiv_title(paper, metadata) is not None:
+        said = f"as on arXiv; the digest has “{printable(' '.join(paper.title.split()))}”"
+        fields.append(("Title", Text(said)))
+    published = publication(metadata)
+    if published is not None:
+        parts = []
+        if published.kind and published.name:
+            year = f" {published.year}" if published.year else ""
+            parts.append(f"{published.name}{year}")
+            if published.pages:
+                parts.append(f"pp. {published.pages}")
+        elif published.journal_ref:
+            parts.append(published.journal_ref)
+        if published.doi:
+            parts.append(f"doi:{published.doi}")
+        fields.append(("Published", Text(printable(" · ".join(parts)))))
+    return fields
+
+
+def compact_fields(
+    paper: Paper, styles: Mapping[str, Style], more: Sequence[tuple[str, Text]] = ()
+) -> list[Text]:
+    """``extra_fields`` (and ``more``) as one line (labels in the label style), or nothing."""
     label = styles.get("label", _NO_STYLE)
     line = Text()
-    for name, value in extra_fields(paper, styles):
+    for name, value in [*extra_fields(paper, styles), *more]:
         line.append(f"{' · ' if line else ''}{name} ", label)
         line.append_text(value)
     return [line] if line else []

@@ -1,9 +1,11 @@
 """Every digest warning of the last load, with its file and line.
 
 ``loading_report(skipped, warnings)`` is the one toast after loading, pointing at the
-screen. ``WarningsScreen(skipped, warnings)`` is a modal over the triage screen: the files
-that were skipped first (they cost the user papers), then every other warning in
-reading order. Escape (or ``W`` again) closes it.
+screen. ``WarningsScreen(skipped, warnings, online=())`` is a modal over the triage
+screen: the files that were skipped first (they cost the user papers), then every other
+warning in reading order, then what the metadata services said (``online``: each
+``OnlineWarning`` says where, an ``arXiv:ID`` or a service, and what). Escape (or ``W``
+again) closes it.
 
 The list is a ``WarningList``, a Line-API ``ScrollView``: one line per warning,
 rendered only while on screen, so a year of digests with thousands of warnings opens
@@ -30,6 +32,7 @@ from textual.strip import Strip
 from textual.widgets import Label
 
 from ...digest import DigestWarning
+from ...online.records import OnlineWarning
 from ...sanitize import printable
 
 INDENT = "  "
@@ -85,9 +88,12 @@ class WarningRow:
 
 
 def warning_rows(
-    skipped: Sequence[DigestWarning], warnings: Sequence[DigestWarning]
+    skipped: Sequence[DigestWarning],
+    warnings: Sequence[DigestWarning],
+    online: Sequence[OnlineWarning] = (),
 ) -> list[WarningRow]:
-    """Skipped files under one heading, then the other warnings under another."""
+    """Skipped files under one heading, the other warnings under another, then the
+    metadata services' under a third."""
     rows: list[WarningRow] = []
     if skipped:
         rows.append(WarningRow(f"Skipped files ({len(skipped):,})", heading=True))
@@ -97,6 +103,11 @@ def warning_rows(
             rows.append(WarningRow(""))
         rows.append(WarningRow(f"Warnings ({len(warnings):,})", heading=True))
         rows.extend(WarningRow.of(warning) for warning in warnings)
+    if online:
+        if rows:
+            rows.append(WarningRow(""))
+        rows.append(WarningRow(f"Online metadata ({len(online):,})", heading=True))
+        rows.extend(WarningRow(printable(w.where), printable(w.message)) for w in online)
     if not rows:
         rows.append(WarningRow("No warnings: every digest file was read without a problem."))
     return rows
@@ -163,16 +174,25 @@ class WarningsScreen(ModalScreen[None]):
 
     BINDINGS = [Binding("escape,W", "close", "Close", id="warnings.close")]
 
-    def __init__(self, skipped: Sequence[DigestWarning], warnings: Sequence[DigestWarning]) -> None:
+    def __init__(
+        self,
+        skipped: Sequence[DigestWarning],
+        warnings: Sequence[DigestWarning],
+        online: Sequence[OnlineWarning] = (),
+    ) -> None:
         super().__init__()
         self.skipped = list(skipped)
         self.warnings = list(warnings)
+        self.online = list(online)
 
     def compose(self) -> ComposeResult:
         title = f"Digest warnings — {warnings_summary(len(self.skipped), len(self.warnings))}"
+        if self.online:
+            title += f", {plural(len(self.online), 'online warning')}"
         with Vertical(classes="dialog warnings-dialog"):
             yield Label(title, classes="dialog-title", markup=False)
-            yield WarningList(warning_rows(self.skipped, self.warnings), id="warning-list")
+            rows = warning_rows(self.skipped, self.warnings, self.online)
+            yield WarningList(rows, id="warning-list")
             yield Label("escape close · ↑ ↓ PgUp PgDn scroll · ← → long lines",
                         classes="dialog-hint", markup=False)  # fmt: skip
 
