@@ -1,0 +1,330 @@
+"""What one block of a page offers for each field, in every way the pages write it.
+
+``Block(unit, lines)`` is one block (``blocks.Unit``) with its own id mentions and
+labelled lines. Its methods give the *candidates* for a field, keyed by the way they
+were found, so that the reader can learn which way the page uses and read every block
+the same way:
+
+* ``titles(mention)``: ``heading``, ``label`` (``Title:``), ``link`` (the text of the
+  link that shows the id), ``bold`` (the first bold span of the first line),
+  ``anchor`` (the first other link near the top), ``line`` (the first line itself);
+* ``authors(title_line)``: ``label`` (``Authors:``, ``作者``, ...), ``italic`` (a line
+  that is all ``_..._``), ``plain:N`` (the N-th line of text after the title that
+  reads as names), ``cell`` (a table cell of names);
+* ``abstracts()``: ``details`` (a ``<details>`` body), ``label`` (``Abstract:`` at a
+  line's start or, ``inline``, in its middle), ``longest`` (the longest paragraph);
+* ``field(name)``: a labelled value (``comments``, ``categories``, ``date``, ``type``,
+  ``summary``, ``code``) and ``codes()``: the categories written as `` `cs.CV` ``.
+
+Labels are recognised in any of the usual markups (``**Authors**:``, ``**Authors:**``,
+``- **分类: cs.CL**``, ``> **作者:**``, ``<b>Authors:</b>``) and several languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .blocks import Unit, line_numbers
+from .ids import Mention, mentions
+from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
+
+# Label names -> the field they hold. Names are compared lower-cased, spaces squashed.
+_NAMES = {
+    "title": "title|标题|题目|titre|titel|タイトル|제목",
+    "authors": "authors|author|作者|著者|저자|autores|auteurs|autoren|authors list|by",
+    "abstract": "abstract|摘要|要旨|초록|résumé|zusammenfassung|аннотация|paper abstract"
+    "|原文摘要|英文摘要",
+    "summary": "summary|tl;dr|tldr|简介|概要|요약|要約|一句话总结|一句话要点|one-line summary"
+    "|ai summary|总结",
+    "comments": "comments|comment|备注|注释|note|notes|remarks",
+    "categories": "categories|category|subjects|subject|分类|类别|primary category"
+    "|main category|primary|arxiv category",
+    "date": "date|published|submitted|publish date|发布日期|日期|发表日期|published date"
+    "|submission date",
+    "type": "type|announce type|类型|announcement",
+    "code": "code|代码|github|repo|repository",
+}
+FIELD_OF_LABEL = {name: field for field, names in _NAMES.items() for name in names.split("|")}
+_MARK = r"(?:\*\*|__|\*|_|<(?:b|strong)>|</(?:b|strong)>)"
+_LABEL_RE = re.compile(
+    rf"[ \t>*+\-]*(?:{_MARK}[ \t]*)?([^\W\d_](?:[^\W_]|[ ;'-]){{0,30}}?)[ \t]*"
+    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*(.*?)[ \t]*$"
+)
+_INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")
+_DETAILS_RE = re.compile(r"<details\b[^>]*>(.*?)(?:</details\s*>|\Z)", re.I | re.S)
+_SUMMARY_TAG_RE = re.compile(r"<summary\b[^>]*>.*?</summary\s*>", re.I | re.S)
+_MD_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?\s*\)")
+_HTML_LINK_RE = re.compile(r"<a\b[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+_BOLD_RE = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__|<(b|strong)>(.+?)</\3>")
+_BACKTICK_RE = re.compile(r"`([^`\n]{1,40})`")
+_ITEM_MARK_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
+_PLACEHOLDER_RE = re.compile(
+    r"(?:arxiv|pdf|abs|paper|papers|link|links|html|code|tweet|x|website|project|project page"
+    r"|github|here|download|read|read more|read note|abstract|hf|huggingface|hugging face"
+    r"|alphaxiv|demo|video|blog|dataset|model|models|page|slides|poster|openreview|view"
+    r"|arxiv ?(?:id)?:? ?\S+|https?://\S+|[\d.v/ -]+|)",
+    re.IGNORECASE,
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co/datasets",
+               "huggingface.co/spaces", "img.shields.io", "colab.research")  # fmt: skip
+_BARE_LINE_RE = re.compile(r"^[\s\[\]()|·•,;:!>*_\-]*$")
+_CELL_BREAK_RE = re.compile(r"</?(?:td|th|p|li|div)\b[^>]*>|<br\s*/?>", re.I)
+_PARAGRAPH_RE = re.compile(r"\n[ \t>]*\n")
+
+
+class Block:
+    """One block's lines, its id mentions and its labelled lines (see the module)."""
+
+    def __init__(self, unit: Unit, lines: list[str]) -> None:
+        self.unit = unit
+        self.lines = lines[unit.first : unit.end]
+        self.text = text = "\n".join(self.lines)
+        self.found: list[Mention] = mentions(text)
+        self.mention_line = line_numbers(text, [m.start for m in self.found])
+        self.labels: list[tuple[int, str, str]] = []  # (line, field or "", value)
+        for number, line in enumerate(self.lines):
+            if (":" in line or "：" in line) and (label := _LABEL_RE.match(line)):
+                name = " ".join(label.group(1).lower().split())
+                if name in ("http", "https") or name.count(" ") > 3:
+                    continue
+                value = label.group(2)
+                if value.endswith(("**", "__")):
+                    value = value[:-2].rstrip()
+                self.labels.append((number, FIELD_OF_LABEL.get(name, ""), value))
+        self.label_lines = {number for number, _, _ in self.labels}
+        self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
+        self._details: list[re.Match[str]] | None = None
+
+    # -- ids -----------------------------------------------------------------------
+
+    def slot(self, index: int) -> tuple[object, ...]:
+        """Where mention ``index`` sits: what its line is and how the id is shown."""
+        line = self.mention_line[index]
+        label = next((field or "other" for n, field, _ in self.labels if n == line), "")
+        where: object = label if label else min(line - self.first_line, 4)
+        text = self.lines[line].lstrip(" \t")
+        shape = text[:1] if text[:1] in "#<|>-*" else "text"
+        return where, shape, self.found[index].kind
+
+    def citing(self, index: int) -> bool:
+        """Whether mention ``index`` is in an abstract, a comment or a summary."""
+        line = self.mention_line[index]
+        for number, field, _ in self.labels:
+            if number == line:
+                return field in ("abstract", "comments", "summary")
+        start = self.found[index].start
+        return any(d.start(1) <= start < d.end(1) for d in self.details())
+
+    # -- titles --------------------------------------------------------------------
+
+    def titles(self, shown: Mention) -> dict[str, tuple[str, int]]:
+        """Title candidates: kind -> (raw text, line)."""
+        found: dict[str, tuple[str, int]] = {}
+        for number, line in enumerate(self.lines):
+            stripped = line.lstrip(" \t")
+            if number == 0 and self.unit.heading:
+                found["heading"] = (self.unit.heading, 0)
+                break
+            if stripped.startswith("#") or stripped[:2].lower() in ("<h",):
+                heading = re.match(r"#{1,6}[ \t]+(.*?)[ \t#]*$", stripped) or re.match(
+                    r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", stripped, re.I
+                )
+                if heading:
+                    found["heading"] = (heading.group(1), number)
+                    break
+        for number, field, value in self.labels:
+            if field == "title" and value:
+                found["label"] = (value, number)
+                break
+        link = self._link_showing(shown)
+        if link:
+            found["link"] = link
+        first = self.first_line
+        line = self.lines[first] if self.lines else ""
+        if "*" in line or "_" in line or "<" in line:
+            for bold in _BOLD_RE.finditer(line):
+                inner = bold.group(1) or bold.group(2) or bold.group(4) or ""
+                after = line[bold.end() : bold.end() + 2].lstrip()
+                if after.startswith((":", "：")) or inner.rstrip().endswith((":", "：")):
+                    continue
+                target = _MD_LINK_RE.search(inner)
+                if target and any(host in target.group(2) for host in _CODE_HOSTS):
+                    continue
+                found["bold"] = (inner, first)
+                break
+        for number in range(first, min(first + 3, len(self.lines))):
+            anchor = self._anchor(self.lines[number])
+            if anchor:
+                found["anchor"] = (anchor, number)
+                break
+        plain = _ITEM_MARK_RE.sub("", strip_tags(line)).strip()
+        if plain and not plain.startswith(("[", "!", "<")) and first not in self.label_lines:
+            cut = re.split(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+", plain, maxsplit=1)[0]
+            if "](" not in cut and not mentions(cut):
+                found["line"] = (cut, first)
+        return found
+
+    def _link_showing(self, shown: Mention) -> tuple[str, int] | None:
+        for pattern, text_group, url_group in ((_MD_LINK_RE, 1, 2), (_HTML_LINK_RE, 2, 1)):
+            for link in pattern.finditer(self.text):
+                if link.start(url_group) <= shown.start < link.end(url_group) + 1:
+                    text = link.group(text_group)
+                    if not _placeholder(text):
+                        return text, self.text.count("\n", 0, link.start())
+                    return None
+        return None
+
+    def _anchor(self, line: str) -> str:
+        for pattern, text_group, url_group in ((_MD_LINK_RE, 1, 2), (_HTML_LINK_RE, 2, 1)):
+            for link in pattern.finditer(line):
+                url, text = link.group(url_group), link.group(text_group)
+                if link.group(0).startswith("!") or any(host in url for host in _CODE_HOSTS):
+                    continue
+                if url.startswith("#") or _placeholder(text) or len(strip_tags(text)) < 8:
+                    continue
+                return text
+        return ""
+
+    # -- authors -------------------------------------------------------------------
+
+    def authors(self, title_line: int) -> dict[str, tuple[str, int]]:
+        """Author candidates: kind -> (raw text, line)."""
+        found: dict[str, tuple[str, int]] = {}
+        for number, field, value in self.labels:
+            if field == "authors" and value:
+                found["label"] = (value, number)
+                break
+        position = 0
+        inside = self._inside_details()
+        for number in range(title_line + 1, len(self.lines)):
+            if number in inside or number in self.label_lines:
+                continue
+            raw = self.lines[number]
+            text = _ITEM_MARK_RE.sub("", raw).strip()
+            if not text or text.startswith(("<", "!")) or _BARE_LINE_RE.match(_no_links(text)):
+                continue  # blank, HTML, a badge, or only links: [[code](...)] | [PDF](...)
+            if text[0] in "_*" and text[-1] == text[0] and len(text) > 2 and text[1] != text[0]:
+                inner = text.strip("_*").strip()
+                if looks_like_names(inner):
+                    found.setdefault("italic", (inner, number))
+                    break
+            if position < 3 and looks_like_names(strip_tags(text)):
+                found.setdefault(f"plain:{position}", (text, number))
+                break
+            position += 1
+            if position >= 3:
+                break
+        if "|" in self.text or "<td" in self.text:
+            for cell in re.split(r"\||</?td[^>]*>", self.text):
+                cell = strip_tags(cell).strip()
+                if cell and "," in cell and looks_like_names(cell):
+                    found["cell"] = (cell, 0)
+                    break
+        return found
+
+    # -- abstracts -----------------------------------------------------------------
+
+    def details(self) -> list[re.Match[str]]:
+        if self._details is None:
+            self._details = list(_DETAILS_RE.finditer(self.text)) if "<details" in self.text else []
+        return self._details
+
+    def _inside_details(self) -> set[int]:
+        lines: set[int] = set()
+        for found in self.details():
+            first = self.text.count("\n", 0, found.start())
+            lines.update(range(first, first + found.group(0).count("\n") + 1))
+        return lines
+
+    def abstracts(self, exclude: tuple[str, ...]) -> dict[str, str]:
+        """Abstract candidates: kind -> raw text. ``exclude``: the title's and the
+        authors' raw text, which no abstract paragraph holds."""
+        found: dict[str, str] = {}
+        for details in self.details():
+            body = _SUMMARY_TAG_RE.sub("", details.group(1)).strip()
+            if body:
+                found["details"] = body
+                break
+        for number, field, value in self.labels:
+            if field == "abstract":
+                found["label"] = self.labelled_block(number, value)
+                break
+        else:
+            for line in self.lines:
+                if ("Abstract" in line or "摘要" in line) and (
+                    inline := _INLINE_ABSTRACT_RE.search(line)
+                ):
+                    found["inline"] = inline.group(1)
+                    break
+        longest = self._longest_paragraph(exclude)
+        plain = strip_tags(strip_links(longest))
+        if (
+            len(plain) >= 200
+            or (len(plain) >= 80 and len(plain.split()) >= 12)
+            or (len(plain) >= 40 and CJK_RE.search(plain))
+        ):
+            found["longest"] = longest
+        return found
+
+    def _longest_paragraph(self, exclude: tuple[str, ...]) -> str:
+        """The longest paragraph or table cell outside details, labels and headings."""
+        lines = list(self.lines)
+        for number in self._inside_details() | self.label_lines:
+            lines[number] = ""
+        for number, line in enumerate(lines):
+            if line.lstrip(" \t>").startswith("#"):
+                lines[number] = ""
+        text = "\n".join(lines)
+        if "<" in text:
+            text = _CELL_BREAK_RE.sub("\n\n", text)
+        longest = ""
+        for chunk in _PARAGRAPH_RE.split(text):
+            if len(chunk) <= len(longest) or any(part and part in chunk for part in exclude):
+                continue
+            chunk = " ".join(_ITEM_MARK_RE.sub("", line.strip()) for line in chunk.split("\n"))
+            if len(chunk) > len(longest):
+                longest = chunk.strip()
+        return longest
+
+    def labelled_block(self, number: int, value: str) -> str:
+        """A label's value and the lines after it, up to a blank line or another label."""
+        parts = [value]
+        for following in range(number + 1, len(self.lines)):
+            line = self.lines[following].strip()
+            text = line.lstrip(">").strip()
+            if not text or following in self.label_lines or line.startswith(("#", "</", "---")):
+                break
+            parts.append(text)
+        return "\n".join(parts)
+
+    # -- the other fields ------------------------------------------------------------
+
+    def field(self, name: str) -> tuple[str, int] | None:
+        for number, field, value in self.labels:
+            if field == name and value:
+                return value, number
+        return None
+
+    def codes(self) -> list[str]:
+        """The texts in backticks on the block's first lines (categories, often)."""
+        head = "\n".join(self.lines[self.first_line : self.first_line + 3])
+        return _BACKTICK_RE.findall(head) if "`" in head else []
+
+    def code_url(self) -> str:
+        for link in _MD_LINK_RE.finditer(self.text):
+            url = link.group(2)
+            if url.startswith("https://") and any(host in url for host in _CODE_HOSTS[:3]):
+                return url
+        return ""
+
+
+def _no_links(text: str) -> str:
+    """``text`` without its links (text and target)."""
+    if "](" in text:
+        text = _MD_LINK_RE.sub("", text)
+    return _HTML_LINK_RE.sub("", text) if "<a" in text else text
+
+
+def _placeholder(text: str) -> bool:
+    plain = strip_tags(text).strip().strip("[]()*_`'\"📄🔗📝⬇️↗ ·:").strip()
+    return bool(_PLACEHOLDER_RE.fullmatch(plain)) or "arxiv.org" in plain.lower()

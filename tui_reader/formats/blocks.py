@@ -1,0 +1,350 @@
+"""A page's repeating blocks: the part of the text that presents each paper.
+
+``find_units(text, found) -> list[Unit]`` takes the text and its id mentions
+(``ids.mentions``) and returns the blocks, in order, each a run of lines. A page
+repeats one kind of block around its ids; the kinds are tried from the coarsest:
+
+1. HTML containers: ``<article>`` or ``<tr>`` elements;
+2. the sections under headings of one level (Markdown ``#`` or HTML ``<hN>``): the
+   level with most such blocks, the deepest of those (``# date`` then ``## Title``);
+3. top-level list items with their continuation lines;
+4. table rows;
+5. footnote definitions (``[^3]: ...`` and their indented lines);
+6. paragraphs.
+
+A kind is the page's when at least half of its blocks that hold an id hold exactly
+one, and its blocks hold at least half as many distinct ids as those of the kind
+that holds most (so a lone one-paper section does not hide a list of fifty). A block
+that holds several ids, each at the start of its own list item or row, is split into
+those. Mentions left
+outside every block (free text) each make a block of their own (``mention``): the
+lines around their first mention, as the old link reader read them.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from .ids import Mention
+
+_HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_HTML_HEADING_RE = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)(?:</h\1\s*>|$)", re.I)
+_ITEM_RE = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
+_RULE_RE = re.compile(r"[ \t]*(?:\|?[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
+_NOTE_RE = re.compile(r"\[\^[^\]\s]+\]:")
+_CONTAINER_OPEN = {"article": re.compile(r"<article\b", re.I), "tr": re.compile(r"<tr\b", re.I)}
+_CONTAINER_CLOSE = {
+    "article": re.compile(r"</article\s*>", re.I),
+    "tr": re.compile(r"</tr\s*>", re.I),
+}
+
+
+@dataclass(slots=True)
+class Unit:
+    """Lines ``[first, end)`` of the page (from 0); ``kind`` says what made it a block,
+    ``heading`` is its heading's text for a section, ``parent`` the nearest heading
+    above the block that is not its own (a topic, for the topic pages)."""
+
+    first: int
+    end: int
+    kind: str
+    heading: str = ""
+    parent: str = ""
+    arxiv_id: str = ""  # set for a ``mention`` block: the id it was made for
+
+
+class Lines:
+    """The page's lines, classified once: headings, list items, rows, blanks."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = lines = text.split("\n")
+        count = len(lines)
+        self.level = [0] * count  # heading level, 0 for other lines
+        self.heading_text: dict[int, str] = {}
+        self.indent = [-1] * count  # a list item's indent, -1 for other lines
+        self.blank = [False] * count
+        self.row: list[int] = []
+        self.notes: list[int] = []
+        for number, line in enumerate(lines):
+            stripped = line.lstrip(" \t")
+            if not stripped:
+                self.blank[number] = True
+                continue
+            first = stripped[0]
+            if first == "#":
+                if heading := _HEADING_RE.match(line):
+                    self.level[number] = len(heading.group(1))
+                    self.heading_text[number] = heading.group(2)
+            elif first == "<":
+                if stripped[1:2] in "hH" and (heading := _HTML_HEADING_RE.match(line)):
+                    self.level[number] = int(heading.group(1))
+                    self.heading_text[number] = heading.group(2)
+            elif first == "|":
+                if not _RULE_RE.match(line):
+                    self.row.append(number)
+            elif first == "[":
+                if stripped.startswith("[^") and _NOTE_RE.match(stripped):
+                    self.notes.append(number)
+            elif first in "-*+0123456789" and (item := _ITEM_RE.match(line)):
+                self.indent[number] = len(item.group(1).expandtabs(4))
+        self.headings = [number for number in range(count) if self.level[number]]
+
+    def parent_heading(self, line: int, below_level: int, blocks: list[tuple[int, int]]) -> str:
+        """The text of the nearest heading above ``line`` shallower than ``below_level``
+        and outside the ``blocks`` (``(first, end)`` spans, sorted)."""
+        place = bisect_right(self.headings, line) - 1
+        while place >= 0:
+            number = self.headings[place]
+            if self.level[number] < below_level and number < line and not _inside(blocks, number):
+                return self.heading_text[number]
+            place -= 1
+        return ""
+
+
+def find_units(
+    text: str, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
+) -> list[Unit]:
+    """The page's blocks (see the module docstring), in order."""
+    builders: list[tuple[str, Callable[[], list[Unit]]]] = [
+        ("html", lambda: _containers(text, page)),
+        *[(f"h{level}", lambda level=level: _sections(page, level)) for level in range(1, 7)],
+        ("item", lambda: _items(page)),
+        ("row", lambda: [Unit(number, number + 1, "row") for number in page.row]),
+        ("note", lambda: _notes(page)),
+        ("para", lambda: _paragraphs(page)),
+    ]
+    candidates = []
+    for name, build in builders:
+        if name.startswith("h") and name != "html" and int(name[1]) not in set(page.level):
+            continue
+        units = build()
+        if not units:
+            continue
+        held = _ids_held(units, found, lines_of)
+        with_ids = [ids for ids in held if ids]
+        if not with_ids:
+            continue
+        single = sum(1 for ids in with_ids if len(ids) == 1)
+        if 2 * single >= len(with_ids):
+            candidates.append((name, units, held, len(set().union(*with_ids))))
+    headings = [c for c in candidates if c[0][0] == "h" and c[0] != "html"]
+    if len(headings) > 1:  # one heading level: the one with most blocks (ties: deepest)
+        best = max(headings, key=lambda c: (c[3], c[0]))
+        candidates = [c for c in candidates if c not in headings or c is best]
+    chosen: list[Unit] = []
+    if candidates:
+        most = max(count for *_, count in candidates)
+        name, units, held, _ = next(c for c in candidates if 2 * c[3] >= most)
+        for unit, ids in zip(units, held, strict=True):
+            if len(ids) > 1:
+                chosen.extend(_split(unit, page, found, lines_of) or [unit])
+            elif ids:
+                chosen.append(unit)
+    covered = _covered(chosen)
+    loose = [index for index, line in enumerate(lines_of) if not _inside(covered, line)]
+    if loose:
+        chosen.extend(_mention_units(page, found, lines_of, loose))
+        chosen.sort(key=lambda unit: unit.first)
+    covered = _covered(chosen)
+    for unit in chosen:
+        if not unit.parent:
+            level = page.level[unit.first] or 7
+            unit.parent = page.parent_heading(unit.first, level, covered)
+    return chosen
+
+
+def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:
+    """The line number (from 0) of each offset; the offsets in increasing order."""
+    numbers = []
+    line = done = 0
+    for offset in offsets:
+        line += text.count("\n", done, offset)
+        done = offset
+        numbers.append(line)
+    return numbers
+
+
+def _ids_held(
+    units: list[Unit], found: Sequence[Mention], lines_of: Sequence[int]
+) -> list[set[str]]:
+    held: list[set[str]] = [set() for _ in units]
+    starts = [unit.first for unit in units]
+    for mention, line in zip(found, lines_of, strict=True):
+        place = bisect_right(starts, line) - 1
+        if place >= 0 and line < units[place].end:
+            held[place].add(mention.arxiv_id)
+    return held
+
+
+def _covered(units: list[Unit]) -> list[tuple[int, int]]:
+    return sorted((unit.first, unit.end) for unit in units)
+
+
+def _inside(spans: list[tuple[int, int]], line: int) -> bool:
+    place = bisect_right(spans, (line, 1 << 62)) - 1
+    return place >= 0 and spans[place][0] <= line < spans[place][1]
+
+
+def _containers(text: str, page: Lines) -> list[Unit]:
+    if "<" not in text:
+        return []
+    best: list[Unit] = []
+    for tag, opening in _CONTAINER_OPEN.items():
+        if not opening.search(text):
+            continue
+        closing = _CONTAINER_CLOSE[tag]
+        units: list[Unit] = []
+        start = -1
+        for number, line in enumerate(page.lines):
+            if "<" not in line:
+                continue
+            if opening.search(line):
+                if start >= 0:
+                    units.append(Unit(start, number, "html"))
+                start = number
+            if start >= 0 and closing.search(line):
+                units.append(Unit(start, number + 1, "html"))
+                start = -1
+        if start >= 0:
+            units.append(Unit(start, len(page.lines), "html"))
+        if len(units) > len(best):
+            best = units
+    return best
+
+
+def _sections(page: Lines, level: int) -> list[Unit]:
+    units = []
+    start = -1
+    for number in page.headings:
+        if page.level[number] <= level:
+            if start >= 0:
+                units.append(Unit(start, number, "heading", page.heading_text[start]))
+            start = number if page.level[number] == level else -1
+    if start >= 0:
+        units.append(Unit(start, len(page.lines), "heading", page.heading_text[start]))
+    return units
+
+
+def _items(page: Lines) -> list[Unit]:
+    """Top-level list items: an item's line, then its indented or lazy lines."""
+    units = []
+    lines, indent, blank, level = page.lines, page.indent, page.blank, page.level
+    count = len(lines)
+    number = 0
+    while number < count:
+        own = indent[number]
+        if own < 0 or own > 3:
+            number += 1
+            continue
+        end = number + 1
+        while end < count:
+            if level[end] or (0 <= indent[end] <= own):
+                break
+            if blank[end]:
+                after = end + 1
+                while after < count and blank[after]:
+                    after += 1
+                if after >= count or not _indented(lines[after], own) or level[after]:
+                    break
+                end = after
+                continue
+            if lines[end][:1] in ("|", "<") and not _indented(lines[end], own):
+                break
+            end += 1
+        units.append(Unit(number, end, "item"))
+        number = end
+    return units
+
+
+def _indented(line: str, own: int) -> bool:
+    return len(line) - len(line.lstrip(" \t")) > own
+
+
+def _notes(page: Lines) -> list[Unit]:
+    units = []
+    count = len(page.lines)
+    for start in page.notes:
+        end = start + 1
+        while end < count and not page.level[end] and end not in page.notes:
+            line = page.lines[end]
+            if line and not line[:1].isspace() and not page.blank[end]:
+                break
+            end += 1
+        units.append(Unit(start, end, "note"))
+    return units
+
+
+def _paragraphs(page: Lines) -> list[Unit]:
+    units = []
+    start = -1
+    for number, blank in enumerate(page.blank):
+        if blank or page.level[number]:
+            if start >= 0:
+                units.append(Unit(start, number, "para"))
+            start = number if page.level[number] else -1
+            if page.level[number]:
+                units.append(Unit(number, number + 1, "para"))
+                start = -1
+        elif start < 0:
+            start = number
+    if start >= 0:
+        units.append(Unit(start, len(page.blank), "para"))
+    return units
+
+
+def _split(
+    unit: Unit, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
+) -> list[Unit]:
+    """A block holding several ids at the starts of its own items or rows, as those."""
+    inner = [Unit(u.first, min(u.end, unit.end), u.kind) for u in _items(page)
+             if unit.first < u.first < unit.end]  # fmt: skip
+    inner += [
+        Unit(number, number + 1, "row") for number in page.row if unit.first < number < unit.end
+    ]
+    if len(inner) < 2:
+        return []
+    inner.sort(key=lambda u: u.first)
+    held = _ids_held(inner, found, lines_of)
+    parts = [u for u, ids in zip(inner, held, strict=True) if ids]
+    if len(parts) < 2:
+        return []
+    for part in parts:
+        part.parent = unit.heading
+    return parts
+
+
+def _mention_units(page: Lines, found: Sequence[Mention], lines_of: Sequence[int],
+                   loose: list[int]) -> list[Unit]:  # fmt: skip
+    """One block per id first mentioned outside every block: from the start of its
+    paragraph (or section) to the next such mention's line."""
+    seen: set[str] = set()
+    firsts = []
+    ids = []
+    for index in loose:
+        if found[index].arxiv_id not in seen:
+            seen.add(found[index].arxiv_id)
+            firsts.append(lines_of[index])
+            ids.append(found[index].arxiv_id)
+    units = []
+    headings = page.headings
+    for place, (line, arxiv_id) in enumerate(zip(firsts, ids, strict=True)):
+        previous = firsts[place - 1] if place else -1
+        following = firsts[place + 1] if place + 1 < len(firsts) else len(page.lines)
+        at = bisect_right(headings, line)
+        section_start = headings[at - 1] if at else 0
+        section_end = headings[at] if at < len(headings) else len(page.lines)
+        if previous < section_start and following >= section_end and at:
+            heading = page.heading_text[section_start]
+            units.append(Unit(section_start, section_end, "mention", heading, "", arxiv_id))
+            continue
+        first = line
+        while first > previous + 1 and first > section_start and not page.blank[first - 1]:
+            first -= 1
+        if line == previous:  # two ids on one line: each its own block of that line
+            first = line
+        end = max(min(following, section_end), line + 1)
+        units.append(Unit(first, end, "mention", arxiv_id=arxiv_id))
+    return units
