@@ -63,6 +63,7 @@ _MONTH_DAY_RE = re.compile(
     re.I,
 )
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_SUBJECT_RE = re.compile(r"\((?:[a-z\-]+(?:\.[A-Za-z\-]+)?)\)")  # "(gr-qc)" of a subject
 _PREFIX_RE = re.compile(r"^\s*\[(new|replaced|cross(?:-list)?|replace-cross)\b", re.I)
 
 
@@ -119,22 +120,13 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
 
 
 def _presented(blocks: list[Block]) -> list[tuple[Block, Mention]]:
-    """Each block with the mention that presents its paper (see the module docstring)."""
-    counts: Counter[tuple[object, ...]] = Counter()
-    for block in blocks:
-        if not block.unit.arxiv_id:
-            counts.update({block.slot(index) for index in range(len(block.found))})
-    best = counts.most_common(1)[0][0] if counts else None
+    """Each block with a mention of the id it presents (``Unit.arxiv_id``): a link to
+    it where there is one (its text may be the title)."""
     shown = []
     for block in blocks:
-        count = len(block.found)
-        if block.unit.arxiv_id:
-            index = next(i for i in range(count) if block.found[i].arxiv_id == block.unit.arxiv_id)
-        else:
-            index = next((i for i in range(count) if block.slot(i) == best), -1)
-            if index < 0:
-                index = next((i for i in range(count) if not block.citing(i)), 0)
-        shown.append((block, block.found[index]))
+        own = [m for m in block.found if m.arxiv_id == block.unit.arxiv_id]
+        if own:
+            shown.append((block, next((m for m in own if m.kind == "link"), own[0])))
     return shown
 
 
@@ -225,7 +217,7 @@ class _Papers:
             abstract,
             bold,
             line=line,
-            categories=_categories(block),
+            categories=_categories(block, mention),
             comments=_text(block.field("comments")),
             summary=_summary(block),
             code_url=_code(block),
@@ -258,20 +250,18 @@ def _merged(known: Paper, again: Paper) -> Paper:
 
 
 def _without_preamble(abstract: str, bold: tuple, title: str, names: tuple[str, ...]) -> tuple:
-    """An abstract that starts with the title (and the authors, comments and subjects,
-    as arXiv's listing page has them) from where the abstract itself starts."""
-    if not abstract.lower().startswith(title.lower()):
-        return abstract, bold
-    cut = len(title)
-    rest = abstract[cut:].lstrip()
+    """An abstract that starts with the title and the authors (and the comments and
+    subjects, as arXiv's listing page has them) from where the abstract itself starts."""
     joined = ", ".join(names)
-    if names and rest.startswith(joined):
-        cut = len(abstract) - len(rest) + len(joined)
-    subjects = [
-        m.end() for m in re.finditer(r"\((?:[a-z\-]+(?:\.[A-Za-z\-]+)?)\)", abstract[: cut + 800])
-    ]
+    if not names or not abstract.startswith(title):
+        return abstract, bold
+    rest = abstract[len(title) :].lstrip()
+    if not rest.startswith(joined):
+        return abstract, bold
+    cut = len(abstract) - len(rest) + len(joined)
+    subjects = [m.end() for m in _SUBJECT_RE.finditer(abstract, cut, cut + 800)]
     if subjects:
-        cut = max(cut, subjects[-1])
+        cut = subjects[-1]
     rest = abstract[cut:].lstrip(" .;:")
     if not rest:
         return abstract, bold
@@ -288,13 +278,18 @@ def _date(block: Block) -> dt.date | None:
     return loose_date(found[0]) if found else None
 
 
-def _categories(block: Block) -> tuple[str, ...]:
+def _categories(block: Block, shown: Mention) -> tuple[str, ...]:
+    """A ``Categories:`` label's codes, else the `` `cs.CV` `` codes near the top, else
+    the codes on the line that shows the id (``arXiv: 2507.11111 · cs.DS``)."""
     found = block.field("categories")
-    if found:
-        codes = category_codes(found[0])
-        if codes:
-            return codes
-    return category_codes(" ".join(block.codes()))
+    codes = category_codes(found[0]) if found else ()
+    if not codes:
+        codes = category_codes(" ".join(block.codes()))
+    if not codes:
+        start = block.text.rfind("\n", 0, shown.start) + 1
+        end = block.text.find("\n", shown.end)
+        codes = category_codes(strip_links(block.text[start : end if end >= 0 else None]))
+    return codes
 
 
 def _summary(block: Block) -> str:

@@ -26,30 +26,9 @@ import re
 
 from .blocks import Unit, line_numbers
 from .ids import Mention, mentions
+from .labels import labelled
 from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
 
-# Label names -> the field they hold. Names are compared lower-cased, spaces squashed.
-_NAMES = {
-    "title": "title|标题|题目|titre|titel|タイトル|제목",
-    "authors": "authors|author|作者|著者|저자|autores|auteurs|autoren|authors list|by",
-    "abstract": "abstract|摘要|要旨|초록|résumé|zusammenfassung|аннотация|paper abstract"
-    "|原文摘要|英文摘要",
-    "summary": "summary|tl;dr|tldr|简介|概要|요약|要約|一句话总结|一句话要点|one-line summary"
-    "|ai summary|总结",
-    "comments": "comments|comment|备注|注释|note|notes|remarks",
-    "categories": "categories|category|subjects|subject|分类|类别|primary category"
-    "|main category|primary|arxiv category",
-    "date": "date|published|submitted|publish date|发布日期|日期|发表日期|published date"
-    "|submission date",
-    "type": "type|announce type|类型|announcement",
-    "code": "code|代码|github|repo|repository",
-}
-FIELD_OF_LABEL = {name: field for field, names in _NAMES.items() for name in names.split("|")}
-_MARK = r"(?:\*\*|__|\*|_|<(?:b|strong)>|</(?:b|strong)>)"
-_LABEL_RE = re.compile(
-    rf"[ \t>*+\-]*(?:{_MARK}[ \t]*)?([^\W\d_](?:[^\W_]|[ ;'-]){{0,30}}?)[ \t]*"
-    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*(.*?)[ \t]*$"
-)
 _INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")
 _DETAILS_RE = re.compile(r"<details\b[^>]*>(.*?)(?:</details\s*>|\Z)", re.I | re.S)
 _SUMMARY_TAG_RE = re.compile(r"<summary\b[^>]*>.*?</summary\s*>", re.I | re.S)
@@ -81,39 +60,13 @@ class Block:
         self.text = text = "\n".join(self.lines)
         self.found: list[Mention] = mentions(text)
         self.mention_line = line_numbers(text, [m.start for m in self.found])
-        self.labels: list[tuple[int, str, str]] = []  # (line, field or "", value)
+        self.labels: list[tuple[int, str, str]] = []  # (line, field or "other", value)
         for number, line in enumerate(self.lines):
-            if (":" in line or "：" in line) and (label := _LABEL_RE.match(line)):
-                name = " ".join(label.group(1).lower().split())
-                if name in ("http", "https") or name.count(" ") > 3:
-                    continue
-                value = label.group(2)
-                if value.endswith(("**", "__")):
-                    value = value[:-2].rstrip()
-                self.labels.append((number, FIELD_OF_LABEL.get(name, ""), value))
+            if (":" in line or "：" in line) and (label := labelled(line)):
+                self.labels.append((number, *label))
         self.label_lines = {number for number, _, _ in self.labels}
         self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
         self._details: list[re.Match[str]] | None = None
-
-    # -- ids -----------------------------------------------------------------------
-
-    def slot(self, index: int) -> tuple[object, ...]:
-        """Where mention ``index`` sits: what its line is and how the id is shown."""
-        line = self.mention_line[index]
-        label = next((field or "other" for n, field, _ in self.labels if n == line), "")
-        where: object = label if label else min(line - self.first_line, 4)
-        text = self.lines[line].lstrip(" \t")
-        shape = text[:1] if text[:1] in "#<|>-*" else "text"
-        return where, shape, self.found[index].kind
-
-    def citing(self, index: int) -> bool:
-        """Whether mention ``index`` is in an abstract, a comment or a summary."""
-        line = self.mention_line[index]
-        for number, field, _ in self.labels:
-            if number == line:
-                return field in ("abstract", "comments", "summary")
-        start = self.found[index].start
-        return any(d.start(1) <= start < d.end(1) for d in self.details())
 
     # -- titles --------------------------------------------------------------------
 

@@ -24,11 +24,17 @@ lines around their first mention, as the old link reader read them.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .ids import Mention
+from .labels import labelled
+
+_CITING = ("abstract", "comments", "summary")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_TAG_RE = re.compile(r"<[^<>]*>")
 
 _HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _HTML_HEADING_RE = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)(?:</h\1\s*>|$)", re.I)
@@ -68,7 +74,15 @@ class Lines:
         self.blank = [False] * count
         self.row: list[int] = []
         self.notes: list[int] = []
+        self.in_details = [False] * count  # inside a <details> element
+        details = False
         for number, line in enumerate(lines):
+            if "details" in line:
+                opened = line.rfind("<details") > line.rfind("</details")
+                self.in_details[number] = details or "<details" in line
+                details = opened or (details and "</details" not in line)
+            else:
+                self.in_details[number] = details
             stripped = line.lstrip(" \t")
             if not stripped:
                 self.blank[number] = True
@@ -107,7 +121,8 @@ class Lines:
 def find_units(
     text: str, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
 ) -> list[Unit]:
-    """The page's blocks (see the module docstring), in order."""
+    """The page's blocks (see the module docstring), in order, each with the id it
+    presents (``Unit.arxiv_id``)."""
     builders: list[tuple[str, Callable[[], list[Unit]]]] = [
         ("html", lambda: _containers(text, page)),
         *[(f"h{level}", lambda level=level: _sections(page, level)) for level in range(1, 7)],
@@ -116,33 +131,33 @@ def find_units(
         ("note", lambda: _notes(page)),
         ("para", lambda: _paragraphs(page)),
     ]
+    slots = _Slots(text, page, found, lines_of)
+    levels = set(page.level)
     candidates = []
     for name, build in builders:
-        if name.startswith("h") and name != "html" and int(name[1]) not in set(page.level):
+        if name[0] == "h" and name != "html" and int(name[1]) not in levels:
             continue
-        units = build()
+        units = [unit for unit in build() if slots.holds(unit)]
         if not units:
             continue
-        held = _ids_held(units, found, lines_of)
-        with_ids = [ids for ids in held if ids]
-        if not with_ids:
-            continue
-        single = sum(1 for ids in with_ids if len(ids) == 1)
-        if 2 * single >= len(with_ids):
-            candidates.append((name, units, held, len(set().union(*with_ids))))
+        shown = slots.presented(units)
+        single = sum(1 for ids in shown if len(ids) == 1)
+        if 2 * single >= len(units):
+            covered = len({ids[0] for ids in shown})
+            candidates.append((name, units, shown, covered))
     headings = [c for c in candidates if c[0][0] == "h" and c[0] != "html"]
-    if len(headings) > 1:  # one heading level: the one with most blocks (ties: deepest)
+    if len(headings) > 1:  # one heading level: the one with most papers (ties: deepest)
         best = max(headings, key=lambda c: (c[3], c[0]))
         candidates = [c for c in candidates if c not in headings or c is best]
     chosen: list[Unit] = []
     if candidates:
         most = max(count for *_, count in candidates)
-        name, units, held, _ = next(c for c in candidates if 2 * c[3] >= most)
-        for unit, ids in zip(units, held, strict=True):
-            if len(ids) > 1:
-                chosen.extend(_split(unit, page, found, lines_of) or [unit])
-            elif ids:
-                chosen.append(unit)
+        name, units, shown, _ = next(c for c in candidates if 2 * c[3] >= most)
+        for unit, ids in zip(units, shown, strict=True):
+            parts = _split(unit, page, slots) if len(ids) > 1 else []
+            if not parts:
+                unit.arxiv_id = ids[0]
+            chosen.extend(parts or [unit])
     covered = _covered(chosen)
     loose = [index for index, line in enumerate(lines_of) if not _inside(covered, line)]
     if loose:
@@ -156,6 +171,86 @@ def find_units(
     return chosen
 
 
+class _Slots:
+    """Where each mention sits in a block: its *slot*. A page shows the id of each
+    block's paper in the same slot; the ids in other slots are citations.
+
+    A slot is the label of the mention's line (``arxiv``, ``link``..., or the line's
+    place in the block when it has none: 0-3, 4 for later, ``item``/``row`` for a list
+    item or table row inside the block), the line's first mark (``#``, ``<``, ``|``,
+    ``-``...) and how the id is shown (link, text, attribute).
+    """
+
+    def __init__(
+        self, text: str, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
+    ) -> None:
+        self.text, self.page, self.found, self.lines_of = text, page, found, lines_of
+        self.signature: dict[int, tuple[str, str]] = {}  # line -> (label field, mark)
+        for line in set(lines_of):
+            text = page.lines[line]
+            label = labelled(text) if ":" in text or "：" in text else None
+            stripped = text.lstrip(" \t")
+            mark = stripped[:1] if stripped[:1] in "#<|>-*+[" else "text"
+            if page.in_details[line]:
+                mark = "details"
+            self.signature[line] = (label[0] if label else "", mark)
+
+    def _indices(self, unit: Unit) -> range:
+        return range(bisect_left(self.lines_of, unit.first), bisect_left(self.lines_of, unit.end))
+
+    def holds(self, unit: Unit) -> bool:
+        return bool(self._indices(unit))
+
+    def slot(self, unit: Unit, index: int) -> tuple[object, str, str]:
+        line = self.lines_of[index]
+        label, mark = self.signature[line]
+        place: object = label
+        if not place:
+            if line != unit.first and (self.page.indent[line] >= 0 or mark == "|"):
+                place = "row" if mark == "|" else "item"
+            else:
+                place = min(line - unit.first, 4)
+        return place, mark, self.found[index].kind
+
+    def citing(self, index: int) -> bool:
+        """Whether mention ``index`` is in an abstract, a comment, a <details> or a
+        sentence (three words or more before it on its line, link text aside)."""
+        line = self.lines_of[index]
+        if self.signature[line][0] in _CITING or self.page.in_details[line]:
+            return True
+        start = self.found[index].start
+        before = self.text[self.text.rfind("\n", 0, start) + 1 : start]
+        if before.rfind("<") > before.rfind(">"):
+            return False  # an attribute (data-arxiv-id, href) of a tag
+        opened = before.rfind("](")
+        if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
+            before = before[: before.rfind("[", 0, opened) if "[" in before[:opened] else opened]
+        before = _TAG_RE.sub(" ", before.rpartition("|")[2])  # this table cell's text
+        return len(_WORD_RE.findall(before)) >= 3
+
+    def presented(self, units: list[Unit]) -> list[list[str]]:
+        """For each unit, the ids in the slot most units show an id in, those not cited
+        first (else the first id not cited, else the first id)."""
+        counts: Counter[tuple[object, str, str]] = Counter()
+        citing: dict[int, bool] = {}
+        for unit in units:
+            indices = self._indices(unit)
+            for index in indices:
+                citing[index] = self.citing(index)
+            counted = [i for i in indices if not citing[i]] or indices
+            counts.update(dict.fromkeys((self.slot(unit, index) for index in counted), 1))
+        best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
+        shown = []
+        for unit in units:
+            indices = self._indices(unit)
+            in_best = [i for i in indices if self.slot(unit, i) == best]
+            own = [i for i in in_best if not citing[i]]
+            if not own:
+                own = [next((i for i in indices if not citing[i]), indices[0])]
+            shown.append(list(dict.fromkeys(self.found[i].arxiv_id for i in own)))
+        return shown
+
+
 def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:
     """The line number (from 0) of each offset; the offsets in increasing order."""
     numbers = []
@@ -165,18 +260,6 @@ def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:
         done = offset
         numbers.append(line)
     return numbers
-
-
-def _ids_held(
-    units: list[Unit], found: Sequence[Mention], lines_of: Sequence[int]
-) -> list[set[str]]:
-    held: list[set[str]] = [set() for _ in units]
-    starts = [unit.first for unit in units]
-    for mention, line in zip(found, lines_of, strict=True):
-        place = bisect_right(starts, line) - 1
-        if place >= 0 and line < units[place].end:
-            held[place].add(mention.arxiv_id)
-    return held
 
 
 def _covered(units: list[Unit]) -> list[tuple[int, int]]:
@@ -295,24 +378,22 @@ def _paragraphs(page: Lines) -> list[Unit]:
     return units
 
 
-def _split(
-    unit: Unit, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
-) -> list[Unit]:
-    """A block holding several ids at the starts of its own items or rows, as those."""
-    inner = [Unit(u.first, min(u.end, unit.end), u.kind) for u in _items(page)
-             if unit.first < u.first < unit.end]  # fmt: skip
+def _split(unit: Unit, page: Lines, slots: _Slots) -> list[Unit]:
+    """A block whose ids each start a list item or row of its own, as those blocks."""
+    inner = [
+        Unit(u.first, min(u.end, unit.end), u.kind)
+        for u in _items(page)
+        if unit.first < u.first < unit.end
+    ]
     inner += [
         Unit(number, number + 1, "row") for number in page.row if unit.first < number < unit.end
     ]
-    if len(inner) < 2:
-        return []
-    inner.sort(key=lambda u: u.first)
-    held = _ids_held(inner, found, lines_of)
-    parts = [u for u, ids in zip(inner, held, strict=True) if ids]
+    parts = sorted((u for u in inner if slots.holds(u)), key=lambda u: u.first)
     if len(parts) < 2:
         return []
-    for part in parts:
+    for part, ids in zip(parts, slots.presented(parts), strict=True):
         part.parent = unit.heading
+        part.arxiv_id = ids[0]
     return parts
 
 
