@@ -43,7 +43,14 @@ from .block_fields import Block
 from .blocks import Lines, find_units, line_numbers
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
 from .ids import Mention, mentions
-from .parts import abstract_text, author_names, category_codes, strip_links, title_text
+from .parts import (
+    CATEGORY,
+    abstract_text,
+    author_names,
+    category_codes,
+    strip_links,
+    title_text,
+)
 
 NAME = "arxiv-links"
 DESCRIPTION = "any page that shows arXiv ids (links, arXiv:ID, data-arxiv-id...): the fallback"
@@ -63,7 +70,7 @@ _MONTH_DAY_RE = re.compile(
     re.I,
 )
 _MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
-_SUBJECT_RE = re.compile(r"\((?:[a-z\-]+(?:\.[A-Za-z\-]+)?)\)")  # "(gr-qc)" of a subject
+_SUBJECT_RE = re.compile(rf"\({CATEGORY}\)")  # the "(gr-qc)" that ends a subject's name
 _PREFIX_RE = re.compile(r"^\s*\[(new|replaced|cross(?:-list)?|replace-cross)\b", re.I)
 
 

@@ -168,9 +168,11 @@ class Block:
             if position >= 3:
                 break
         if "|" in self.text or "<td" in self.text:
-            for cell in re.split(r"\||</?td[^>]*>", self.text):
-                cell = strip_tags(cell).strip()
-                if cell and "," in cell and looks_like_names(cell):
+            for raw in re.split(r"\||</?td[^>]*>", self.text):
+                if "<a" in raw or "](" in raw or "<button" in raw:
+                    continue  # the title's cell, or the links'
+                cell = strip_tags(raw).strip()
+                if cell and looks_like_names(cell):
                     found["cell"] = (cell, 0)
                     break
         return found

@@ -138,27 +138,31 @@ def find_units(
         if name[0] == "h" and name != "html" and int(name[1]) not in levels:
             continue
         units = [unit for unit in build() if slots.holds(unit)]
-        if not units:
-            continue
-        shown = slots.presented(units)
-        single = sum(1 for ids in shown if len(ids) == 1)
-        if 2 * single >= len(units):
-            covered = len({ids[0] for ids in shown})
+        shown = slots.presented(units) if units else []
+        presenting = [ids for ids in shown if ids]
+        single = sum(1 for ids in presenting if len(ids) == 1)
+        if presenting and 2 * single >= len(presenting):
+            covered = len({ids[0] for ids in presenting})
             candidates.append((name, units, shown, covered))
     headings = [c for c in candidates if c[0][0] == "h" and c[0] != "html"]
     if len(headings) > 1:  # one heading level: the one with most papers (ties: deepest)
         best = max(headings, key=lambda c: (c[3], c[0]))
         candidates = [c for c in candidates if c not in headings or c is best]
     chosen: list[Unit] = []
+    silent: list[Unit] = []  # blocks of the page's kind that only cite ids
     if candidates:
         most = max(count for *_, count in candidates)
         name, units, shown, _ = next(c for c in candidates if 2 * c[3] >= most)
         for unit, ids in zip(units, shown, strict=True):
             parts = _split(unit, page, slots) if len(ids) > 1 else []
-            if not parts:
+            if parts:
+                chosen.extend(parts)
+            elif ids:
                 unit.arxiv_id = ids[0]
-            chosen.extend(parts or [unit])
-    covered = _covered(chosen)
+                chosen.append(unit)
+            else:
+                silent.append(unit)
+    covered = _covered(chosen + silent)
     loose = [index for index, line in enumerate(lines_of) if not _inside(covered, line)]
     if loose:
         chosen.extend(_mention_units(page, found, lines_of, loose))
@@ -213,24 +217,49 @@ class _Slots:
         return place, mark, self.found[index].kind
 
     def citing(self, index: int) -> bool:
-        """Whether mention ``index`` is in an abstract, a comment, a <details> or a
-        sentence (three words or more before it on its line, link text aside)."""
+        """Whether mention ``index`` cites: it is in an abstract, a comment or a
+        <details>, or in a sentence (twelve words or more around it, or three before
+        it and two after; a link's text and tags do not count)."""
         line = self.lines_of[index]
         if self.signature[line][0] in _CITING or self.page.in_details[line]:
             return True
-        start = self.found[index].start
-        before = self.text[self.text.rfind("\n", 0, start) + 1 : start]
+        mention = self.found[index]
+        before, after = self._paragraph_around(line, mention.start, mention.end)
         if before.rfind("<") > before.rfind(">"):
             return False  # an attribute (data-arxiv-id, href) of a tag
         opened = before.rfind("](")
         if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
             before = before[: before.rfind("[", 0, opened) if "[" in before[:opened] else opened]
-        before = _TAG_RE.sub(" ", before.rpartition("|")[2])  # this table cell's text
-        return len(_WORD_RE.findall(before)) >= 3
+            after = after.partition(")")[2]
+        words_before = len(_WORD_RE.findall(_TAG_RE.sub(" ", before.rpartition("|")[2])))
+        words_after = len(_WORD_RE.findall(_TAG_RE.sub(" ", after.partition("|")[0])))
+        return words_before + words_after >= 12 or (words_before >= 3 and words_after >= 2)
+
+    def _paragraph_around(self, line: int, start: int, end: int) -> tuple[str, str]:
+        """The text before the mention in its paragraph (the lines that wrap into its
+        line, up to a blank line, a heading, a list item or a table row), and the text
+        after it on its line."""
+        page, text = self.page, self.text
+        first = line
+        while first > 0 and self._continues(first):
+            first -= 1
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        before = "\n".join([*page.lines[first:line], text[line_start:start]])
+        return before, text[end : line_end if line_end >= 0 else len(text)]
+
+    def _continues(self, line: int) -> bool:
+        """Whether ``line`` continues the paragraph of the line before it."""
+        page = self.page
+        return not (
+            page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
+            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", "<", ">")
+        )  # fmt: skip
 
     def presented(self, units: list[Unit]) -> list[list[str]]:
-        """For each unit, the ids in the slot most units show an id in, those not cited
-        first (else the first id not cited, else the first id)."""
+        """For each unit, the ids it presents: those not cited in the slot most units
+        show an id in, else its first id not cited; none for a unit that only cites
+        (unless the whole page only cites: then its first id)."""
         counts: Counter[tuple[object, str, str]] = Counter()
         citing: dict[int, bool] = {}
         for unit in units:
@@ -240,13 +269,14 @@ class _Slots:
             counted = [i for i in indices if not citing[i]] or indices
             counts.update(dict.fromkeys((self.slot(unit, index) for index in counted), 1))
         best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
+        cites_only = all(citing.values())  # prose throughout: every id is a paper
         shown = []
         for unit in units:
             indices = self._indices(unit)
-            in_best = [i for i in indices if self.slot(unit, i) == best]
-            own = [i for i in in_best if not citing[i]]
+            own = [i for i in indices if self.slot(unit, i) == best and not citing[i]]
             if not own:
-                own = [next((i for i in indices if not citing[i]), indices[0])]
+                first = next((i for i in indices if not citing[i]), None)
+                own = [indices[0]] if cites_only else [first] if first is not None else []
             shown.append(list(dict.fromkeys(self.found[i].arxiv_id for i in own)))
         return shown
 

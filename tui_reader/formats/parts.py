@@ -49,11 +49,12 @@ _AFFILIATION_RE = re.compile(r"\([^()]*\)")
 # "&" is not a separator: it joins the parts of one name or affiliation ("Physics &
 # Astronomy"); the ";" of "&amp;" is gone once entities are decoded.
 _NAME_SPLIT_RE = re.compile(r"\s*(?:[,;，、；]|\band\b|:(?=\s))\s*(?:and\s+)?")
-_CATEGORY_RE = re.compile(
-    r"(?<![\w.-])((?:cs|math|stat|physics|eess|econ|q-bio|q-fin|astro-ph|cond-mat|nlin)"
+CATEGORY = (
+    r"(?:(?:cs|math|stat|physics|eess|econ|q-bio|q-fin|astro-ph|cond-mat|nlin)"
     r"(?:\.[A-Za-z]{2}(?:-[A-Za-z]{2})?)?|gr-qc|hep-(?:ex|lat|ph|th)|math-ph|nucl-(?:ex|th)"
-    r"|quant-ph)(?![\w-])"
+    r"|quant-ph)"
 )
+_CATEGORY_RE = re.compile(rf"(?<![\w.-])({CATEGORY})(?![\w-])")
 _PARTICLES = frozenset(
     "van von de der den da di del della des du la le bin ibn al el dos das ter ten zu y".split()
 )

@@ -35,7 +35,7 @@ import re
 from pathlib import Path
 
 from ..model import DigestRef, Paper
-from .common import LinePattern, Reading, default_ref, make_paper
+from .common import DigestWarning, LinePattern, Reading, default_ref, make_paper
 from .ids import mentions
 from .parts import CJK_RE, abstract_text, category_codes, title_text
 
@@ -86,8 +86,16 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     papers: dict[str, Paper] = {}
     for key in [*rows, *(key for key in notes if key not in rows)]:
         paper = _paper(rows.get(key), notes.get(key), ref)
-        if paper is not None and paper.arxiv_id not in papers:
+        line = (notes.get(key) or rows.get(key) or (0,))[0]
+        if paper is None:
+            reading.warnings.append(
+                DigestWarning(path, line, f"footnote [^{key}] names no arXiv paper")
+            )
+        elif paper.arxiv_id not in papers:
             papers[paper.arxiv_id] = paper
+            if not paper.abstract and key in notes:
+                message = f"no English abstract found for {paper.arxiv_id}"
+                reading.warnings.append(DigestWarning(path, line, message))
     reading.papers.extend(papers.values())
     return reading
 

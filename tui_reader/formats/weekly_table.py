@@ -32,7 +32,11 @@ _ROW = r"\|[ \t]*\d{1,3}\)[ \t]+\S[^\n]*\|[^\n|]*\[Paper\]"
 _DETECT = LinePattern(_ROW, re.IGNORECASE)
 _NUMBER_RE = re.compile(r"[ \t]*\d{1,3}\)[ \t]*")
 _BOLD_TITLE_RE = re.compile(r"\*\*(.+?)\*\*[ \t]*(?:[-–—:][ \t]*)?(.*)$", re.S)
-_PLAIN_TITLE_RE = re.compile(r"(.{3,200}?)(?:[ \t]+[-–—][ \t]+|[ \t]{2,})(.*)$", re.S)
+# Without bold: the title ends at a double space (the newer rows) or else at " - ".
+_PLAIN_TITLES = (
+    re.compile(r"(.{3,200}?)[ \t]{2,}(.*)$", re.S),
+    re.compile(r"(.{3,200}?)[ \t]+[-–—][ \t]+(.*)$", re.S),
+)
 _BULLET_RE = re.compile(r"[ \t]*<br\s*/?>[ \t]*")
 
 
@@ -82,7 +86,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
 def _title_and_summary(cell: str) -> tuple[str, str]:
     cell = cell.strip()
     found = _BOLD_TITLE_RE.match(cell) if cell.startswith("**") else None
-    found = found or _PLAIN_TITLE_RE.match(cell)
+    found = found or _PLAIN_TITLES[0].match(cell) or _PLAIN_TITLES[1].match(cell)
     if not found:
         return title_text(cell), ""
     summary = _BULLET_RE.sub("\n", found.group(2))
