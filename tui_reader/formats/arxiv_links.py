@@ -34,12 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from ..model import DigestRef, Paper
-from .block_fields import Block
+from .block_fields import TITLE_KINDS, Block
 from .blocks import Lines, find_units, line_numbers
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
 from .ids import Mention, mentions
@@ -55,7 +57,8 @@ from .parts import (
 NAME = "arxiv-links"
 DESCRIPTION = "any page that shows arXiv ids (links, arXiv:ID, data-arxiv-id...): the fallback"
 
-_TITLE_KINDS = ("heading", "label", "link", "bold", "anchor", "line")
+_TITLE_KINDS = TITLE_KINDS
+_SAMPLE = 32  # blocks that teach the page's ways
 _AUTHOR_KINDS = ("label", "italic", "plain:0", "plain:1", "plain:2", "cell")
 _ABSTRACT_KINDS = ("details", "label", "inline", "longest")
 _FRONT_DATE_RE = re.compile(r"^date:[ \t]*[\"']?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
@@ -119,7 +122,12 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
         return Reading([], [], date)
     page = Lines(text)
     lines_of = line_numbers(text, [m.start for m in found])
-    blocks = [Block(unit, page.lines) for unit in find_units(text, page, found, lines_of)]
+    blocks = []
+    for unit in find_units(text, page, found, lines_of):
+        base = page.offset(unit.first)
+        own = found[bisect_left(lines_of, unit.first) : bisect_left(lines_of, unit.end)]
+        moved = [Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind) for m in own]
+        blocks.append(Block(unit, page.lines, moved))
     shown = _presented([block for block in blocks if block.found])
     reading = Reading([], [], date)
     _Papers(shown, path, ref, reading).build()
@@ -137,6 +145,15 @@ def _presented(blocks: list[Block]) -> list[tuple[Block, Mention]]:
     return shown
 
 
+def _asked(candidates: Callable[..., dict], kind: str, argument: object) -> dict:
+    """A block's candidates of the learned ``kind`` alone, or all when it has none."""
+    if kind:
+        found = candidates(argument, only=kind)
+        if kind in found:
+            return found
+    return candidates(argument)
+
+
 def _learned(candidates: list[dict], kinds: tuple[str, ...], least: float) -> str:
     """The kind most blocks offer (ties: the first in ``kinds``), if at least ``least``
     of them do; else ""."""
@@ -151,21 +168,36 @@ class _Papers:
     def __init__(self, shown: list[tuple[Block, Mention]], path: Path, ref: DigestRef,
                  reading: Reading) -> None:  # fmt: skip
         self.shown, self.path, self.ref, self.reading = shown, path, ref, reading
-        self.titles = [block.titles(mention) for block, mention in shown]
-        self.title_kind = _learned(self.titles, _TITLE_KINDS, 0.5)
-        title_lines = [self._title(index)[1] for index in range(len(shown))]
+        # Learned from a sample of the blocks, spread over the page; then each block is
+        # asked for the learned way alone (and for every way only when that fails).
+        step = max(1, len(shown) // _SAMPLE)
+        sample = shown[::step]
+        least = 0.3 if len(sample) > 2 else 0
+        self.title_kind = _learned([b.titles(m) for b, m in sample], _TITLE_KINDS, 0.5)
+        self.titles = [_asked(block.titles, self.title_kind, m) for block, m in shown]
+        lines = [max(self._title(index)[1], 0) for index in range(len(shown))]
+        found = [b.authors(line) for (b, _), line in zip(sample, lines[::step], strict=False)]
+        self.author_kind = _learned(found, _AUTHOR_KINDS, least)
         self.authors = [
-            block.authors(max(line, 0)) for (block, _), line in zip(shown, title_lines, strict=True)
+            _asked(block.authors, self.author_kind, line)
+            for (block, _), line in zip(shown, lines, strict=True)
         ]
-        self.author_kind = _learned(self.authors, _AUTHOR_KINDS, 0.3 if len(shown) > 2 else 0)
-        self.abstracts = []
-        for index, (block, _) in enumerate(shown):
-            author = self.authors[index].get(self.author_kind) or self.authors[index].get("label")
-            exclude = (self._title(index)[0], author[0] if author else "")
-            self.abstracts.append(block.abstracts(exclude))
-        self.abstract_kind = _learned(self.abstracts, _ABSTRACT_KINDS, 0.3 if len(shown) > 2 else 0)
+        excluded = []
+        for index in range(len(shown)):
+            author = self._author(index)
+            excluded.append((self._title(index)[0], author[0] if author else ""))
+        found = [b.abstracts(ex) for (b, _), ex in zip(sample, excluded[::step], strict=False)]
+        self.abstract_kind = _learned(found, _ABSTRACT_KINDS, least)
+        self.abstracts = [
+            _asked(block.abstracts, self.abstract_kind, exclude)
+            for (block, _), exclude in zip(shown, excluded, strict=True)
+        ]
         parents = {block.unit.parent for block, _ in shown if block.unit.parent}
         self.topical = len(parents) >= 2
+
+    def _author(self, index: int) -> tuple[str, int] | None:
+        found = self.authors[index]
+        return found.get(self.author_kind) or found.get("label")
 
     def _title(self, index: int) -> tuple[str, int]:
         found = self.titles[index]
@@ -194,7 +226,7 @@ class _Papers:
         title = title_text(raw_title) if raw_title else ""
         if not title and self.title_kind:
             self._warn(line, f"no title found for {arxiv_id}; shown as arXiv:{arxiv_id}")
-        author = self.authors[index].get(self.author_kind) or self.authors[index].get("label")
+        author = self._author(index)
         names, cut_short = author_names(author[0]) if author else ((), False)
         if not names and self.author_kind:
             self._warn(line, f"no authors found for {arxiv_id} ({title or 'no title'})")

@@ -1,6 +1,6 @@
 """What one block of a page offers for each field, in every way the pages write it.
 
-``Block(unit, lines)`` is one block (``blocks.Unit``) with its own id mentions and
+``Block(unit, lines, found)`` is one block (``blocks.Unit``) with its own id mentions and
 labelled lines. Its methods give the *candidates* for a field, keyed by the way they
 were found, so that the reader can learn which way the page uses and read every block
 the same way:
@@ -30,7 +30,6 @@ from .labels import labelled
 from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
 
 _INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")
-_DETAILS_RE = re.compile(r"<details\b[^>]*>(.*?)(?:</details\s*>|\Z)", re.I | re.S)
 _SUMMARY_TAG_RE = re.compile(r"<summary\b[^>]*>.*?</summary\s*>", re.I | re.S)
 _MD_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?\s*\)")
 _HTML_LINK_RE = re.compile(r"<a\b[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
@@ -46,6 +45,11 @@ _PLACEHOLDER_RE = re.compile(
 )
 _CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co/datasets",
                "huggingface.co/spaces", "img.shields.io", "colab.research")  # fmt: skip
+_MD_HEADING_RE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t#]*$")
+_HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", re.I)
+_LINE_TITLE_END_RE = re.compile(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+")
+_CELL_RE = re.compile(r"\||</?td[^>]*>")
+TITLE_KINDS = ("heading", "label", "link", "bold", "anchor", "line")
 _BARE_LINE_RE = re.compile(r"^[\s\[\]()|·•,;:!>*_\-]*$")
 _CELL_BREAK_RE = re.compile(r"</?(?:td|th|p|li|div)\b[^>]*>|<br\s*/?>", re.I)
 _PARAGRAPH_RE = re.compile(r"\n[ \t>]*\n")
@@ -54,76 +58,97 @@ _PARAGRAPH_RE = re.compile(r"\n[ \t>]*\n")
 class Block:
     """One block's lines, its id mentions and its labelled lines (see the module)."""
 
-    def __init__(self, unit: Unit, lines: list[str]) -> None:
+    def __init__(self, unit: Unit, lines: list[str], found: list[Mention]) -> None:
+        """``found``: the block's mentions, their offsets counted from its first line."""
         self.unit = unit
         self.lines = lines[unit.first : unit.end]
         self.text = text = "\n".join(self.lines)
-        self.found: list[Mention] = mentions(text)
-        self.mention_line = line_numbers(text, [m.start for m in self.found])
+        self.found = found
+        self.mention_line = line_numbers(text, [m.start for m in found])
         self.labels: list[tuple[int, str, str]] = []  # (line, field or "other", value)
         for number, line in enumerate(self.lines):
-            if (":" in line or "：" in line) and (label := labelled(line)):
+            # A label's colon comes early in its line (a name, and markup around it).
+            colon = line.find(":", 0, 64)
+            if (colon >= 0 or "：" in line[:64]) and (label := labelled(line)):
                 self.labels.append((number, *label))
         self.label_lines = {number for number, _, _ in self.labels}
         self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
-        self._details: list[re.Match[str]] | None = None
+        self._details: list[tuple[int, int, int, int]] | None = None
 
     # -- titles --------------------------------------------------------------------
 
-    def titles(self, shown: Mention) -> dict[str, tuple[str, int]]:
-        """Title candidates: kind -> (raw text, line)."""
+    def titles(self, shown: Mention, only: str = "") -> dict[str, tuple[str, int]]:
+        """Title candidates: kind -> (raw text, line); with ``only``, that kind alone."""
         found: dict[str, tuple[str, int]] = {}
+        for kind in (only,) if only else TITLE_KINDS:
+            candidate = getattr(self, f"_title_{kind}")(shown)
+            if candidate is not None:
+                found[kind] = candidate
+        return found
+
+    def _title_heading(self, shown: Mention) -> tuple[str, int] | None:
+        if self.unit.heading:
+            return self.unit.heading, 0
         for number, line in enumerate(self.lines):
             stripped = line.lstrip(" \t")
-            if number == 0 and self.unit.heading:
-                found["heading"] = (self.unit.heading, 0)
-                break
-            if stripped.startswith("#") or stripped[:2].lower() in ("<h",):
-                heading = re.match(r"#{1,6}[ \t]+(.*?)[ \t#]*$", stripped) or re.match(
-                    r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", stripped, re.I
-                )
+            if stripped[:1] == "#" or stripped[:2].lower() == "<h":
+                heading = _MD_HEADING_RE.match(stripped) or _HTML_HEADING_RE.match(stripped)
                 if heading:
-                    found["heading"] = (heading.group(1), number)
-                    break
-        for number, field, value in self.labels:
-            if field == "title" and value:
-                found["label"] = (value, number)
-                break
-        link = self._link_showing(shown)
-        if link:
-            found["link"] = link
+                    return heading.group(1), number
+        return None
+
+    def _title_label(self, shown: Mention) -> tuple[str, int] | None:
+        return self.field("title")
+
+    def _title_link(self, shown: Mention) -> tuple[str, int] | None:
+        return self._link_showing(shown)
+
+    def _title_bold(self, shown: Mention) -> tuple[str, int] | None:
         first = self.first_line
         line = self.lines[first] if self.lines else ""
-        if "*" in line or "_" in line or "<" in line:
-            for bold in _BOLD_RE.finditer(line):
-                inner = bold.group(1) or bold.group(2) or bold.group(4) or ""
-                after = line[bold.end() : bold.end() + 2].lstrip()
-                if after.startswith((":", "：")) or inner.rstrip().endswith((":", "：")):
-                    continue
-                target = _MD_LINK_RE.search(inner)
-                if target and any(host in target.group(2) for host in _CODE_HOSTS):
-                    continue
-                found["bold"] = (inner, first)
-                break
+        if "*" not in line and "_" not in line and "<" not in line:
+            return None
+        for bold in _BOLD_RE.finditer(line):
+            inner = bold.group(1) or bold.group(2) or bold.group(4) or ""
+            after = line[bold.end() : bold.end() + 2].lstrip()
+            if after.startswith((":", "：")) or inner.rstrip().endswith((":", "：")):
+                continue
+            target = _MD_LINK_RE.search(inner) if "](" in inner else None
+            if target and any(host in target.group(2) for host in _CODE_HOSTS):
+                continue
+            return inner, first
+        return None
+
+    def _title_anchor(self, shown: Mention) -> tuple[str, int] | None:
+        first = self.first_line
         for number in range(first, min(first + 3, len(self.lines))):
             anchor = self._anchor(self.lines[number])
             if anchor:
-                found["anchor"] = (anchor, number)
-                break
+                return anchor, number
+        return None
+
+    def _title_line(self, shown: Mention) -> tuple[str, int] | None:
+        first = self.first_line
+        line = self.lines[first] if self.lines else ""
         plain = _ITEM_MARK_RE.sub("", strip_tags(line)).strip()
         if plain and not plain.startswith(("[", "!", "<")) and first not in self.label_lines:
-            cut = re.split(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+", plain, maxsplit=1)[0]
+            cut = _LINE_TITLE_END_RE.split(plain, maxsplit=1)[0]
             if "](" not in cut and not mentions(cut):
-                found["line"] = (cut, first)
-        return found
+                return cut, first
+        return None
 
     def _link_showing(self, shown: Mention) -> tuple[str, int] | None:
+        """The text of the link (on the id's line) whose target shows the id."""
+        text = self.text
+        start = text.rfind("\n", 0, shown.start) + 1
+        end = text.find("\n", shown.end)
+        end = end if end >= 0 else len(text)
         for pattern, text_group, url_group in ((_MD_LINK_RE, 1, 2), (_HTML_LINK_RE, 2, 1)):
-            for link in pattern.finditer(self.text):
+            for link in pattern.finditer(text, start, end):
                 if link.start(url_group) <= shown.start < link.end(url_group) + 1:
-                    text = link.group(text_group)
-                    if not _placeholder(text):
-                        return text, self.text.count("\n", 0, link.start())
+                    shown_text = link.group(text_group)
+                    if not _placeholder(shown_text):
+                        return shown_text, text.count("\n", 0, link.start())
                     return None
         return None
 
@@ -140,13 +165,18 @@ class Block:
 
     # -- authors -------------------------------------------------------------------
 
-    def authors(self, title_line: int) -> dict[str, tuple[str, int]]:
-        """Author candidates: kind -> (raw text, line)."""
+    def authors(self, title_line: int, only: str = "") -> dict[str, tuple[str, int]]:
+        """Author candidates: kind -> (raw text, line); with ``only``, that kind (and a
+        label, which always says it) alone."""
         found: dict[str, tuple[str, int]] = {}
-        for number, field, value in self.labels:
-            if field == "authors" and value:
-                found["label"] = (value, number)
-                break
+        labelled = self.field("authors")
+        if labelled is not None:
+            found["label"] = labelled
+            return found  # a label says it: no need to guess
+        if only == "cell":
+            return self._author_cell(found)
+        if only == "label":
+            return found
         position = 0
         inside = self._inside_details()
         for number in range(title_line + 1, len(self.lines)):
@@ -161,14 +191,18 @@ class Block:
                 if looks_like_names(inner):
                     found.setdefault("italic", (inner, number))
                     break
-            if position < 3 and looks_like_names(strip_tags(text)):
-                found.setdefault(f"plain:{position}", (text, number))
+            plain = strip_tags(text)
+            if position < 3 and looks_like_names(plain):
+                found.setdefault(f"plain:{position}", (plain, number))
                 break
             position += 1
             if position >= 3:
                 break
+        return found if only else self._author_cell(found)
+
+    def _author_cell(self, found: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
         if "|" in self.text or "<td" in self.text:
-            for raw in re.split(r"\||</?td[^>]*>", self.text):
+            for raw in _CELL_RE.split(self.text):
                 if "<a" in raw or "](" in raw or "<button" in raw:
                     continue  # the title's cell, or the links'
                 cell = strip_tags(raw).strip()
@@ -179,24 +213,38 @@ class Block:
 
     # -- abstracts -----------------------------------------------------------------
 
-    def details(self) -> list[re.Match[str]]:
+    def details(self) -> list[tuple[int, int, int, int]]:
+        """Each ``<details>`` element: (start, body start, body end, end) offsets."""
         if self._details is None:
-            self._details = list(_DETAILS_RE.finditer(self.text)) if "<details" in self.text else []
+            self._details = []
+            text = self.text
+            lowered = text.lower() if "<details" not in text else text
+            at = lowered.find("<details")
+            while at >= 0:
+                body = lowered.find(">", at) + 1
+                close = lowered.find("</details", body)
+                body_end = close if close >= 0 else len(text)
+                end = lowered.find(">", close) + 1 if close >= 0 else len(text)
+                self._details.append((at, body, body_end, end or len(text)))
+                at = lowered.find("<details", end or len(text))
         return self._details
 
     def _inside_details(self) -> set[int]:
         lines: set[int] = set()
-        for found in self.details():
-            first = self.text.count("\n", 0, found.start())
-            lines.update(range(first, first + found.group(0).count("\n") + 1))
+        for start, _, _, end in self.details():
+            first = self.text.count("\n", 0, start)
+            lines.update(range(first, first + self.text.count("\n", start, end) + 1))
         return lines
 
-    def abstracts(self, exclude: tuple[str, ...]) -> dict[str, str]:
-        """Abstract candidates: kind -> raw text. ``exclude``: the title's and the
-        authors' raw text, which no abstract paragraph holds."""
+    def abstracts(self, exclude: tuple[str, ...], only: str = "") -> dict[str, str]:
+        """Abstract candidates: kind -> raw text; with ``only``, that kind alone.
+        ``exclude``: the title's and the authors' raw text, which no abstract
+        paragraph holds."""
         found: dict[str, str] = {}
-        for details in self.details():
-            body = _SUMMARY_TAG_RE.sub("", details.group(1)).strip()
+        if only == "longest":
+            return self._abstract_longest(found, exclude)
+        for _, body_start, body_end, _ in self.details():
+            body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
             if body:
                 found["details"] = body
                 break
@@ -211,6 +259,9 @@ class Block:
                 ):
                     found["inline"] = inline.group(1)
                     break
+        return found if only else self._abstract_longest(found, exclude)
+
+    def _abstract_longest(self, found: dict[str, str], exclude: tuple[str, ...]) -> dict[str, str]:
         longest = self._longest_paragraph(exclude)
         plain = strip_tags(strip_links(longest))
         if (

@@ -28,6 +28,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from .ids import Mention
 from .labels import labelled
@@ -105,17 +106,13 @@ class Lines:
             elif first in "-*+0123456789" and (item := _ITEM_RE.match(line)):
                 self.indent[number] = len(item.group(1).expandtabs(4))
         self.headings = [number for number in range(count) if self.level[number]]
+        self._offsets: list[int] | None = None
 
-    def parent_heading(self, line: int, below_level: int, blocks: list[tuple[int, int]]) -> str:
-        """The text of the nearest heading above ``line`` shallower than ``below_level``
-        and outside the ``blocks`` (``(first, end)`` spans, sorted)."""
-        place = bisect_right(self.headings, line) - 1
-        while place >= 0:
-            number = self.headings[place]
-            if self.level[number] < below_level and number < line and not _inside(blocks, number):
-                return self.heading_text[number]
-            place -= 1
-        return ""
+    def offset(self, line: int) -> int:
+        """The offset in the text of line ``line``'s first character."""
+        if self._offsets is None:
+            self._offsets = [0, *accumulate(len(line) + 1 for line in self.lines)]
+        return self._offsets[line]
 
 
 def find_units(
@@ -133,10 +130,18 @@ def find_units(
     ]
     slots = _Slots(text, page, found, lines_of)
     levels = set(page.level)
+    # No kind can present more papers than the ids shown somewhere other than in a
+    # citation: once one does, the kinds after it (finer ones) need not be tried.
+    own = {m.arxiv_id for index, m in enumerate(found) if not slots.citing(index)}
+    bound = len(own) if own else len({m.arxiv_id for m in found})
     candidates = []
     for name, build in builders:
         if name[0] == "h" and name != "html" and int(name[1]) not in levels:
             continue
+        if any(c[3] >= bound for c in candidates) and not (
+            name[0] == "h" and name != "html" and candidates[-1][0][0] == "h"
+        ):
+            break  # (the heading levels are all tried: the deepest of the best wins)
         units = [unit for unit in build() if slots.holds(unit)]
         shown = slots.presented(units) if units else []
         presenting = [ids for ids in shown if ids]
@@ -167,12 +172,28 @@ def find_units(
     if loose:
         chosen.extend(_mention_units(page, found, lines_of, loose))
         chosen.sort(key=lambda unit: unit.first)
-    covered = _covered(chosen)
-    for unit in chosen:
-        if not unit.parent:
-            level = page.level[unit.first] or 7
-            unit.parent = page.parent_heading(unit.first, level, covered)
+    _set_parents(chosen, page, _covered(chosen))
     return chosen
+
+
+def _set_parents(units: list[Unit], page: Lines, covered: list[tuple[int, int]]) -> None:
+    """Each unit's parent: the nearest heading above it, outside every block, of a level
+    shallower than its own heading's (one pass over headings and units together)."""
+    outside = [n for n in page.headings if not _inside(covered, n)]
+    stack: list[int] = []  # headings above, each shallower than the one after it
+    place = 0
+    for unit in units:
+        while place < len(outside) and outside[place] < unit.first:
+            number = outside[place]
+            while stack and page.level[stack[-1]] >= page.level[number]:
+                stack.pop()
+            stack.append(number)
+            place += 1
+        if unit.parent:
+            continue
+        level = page.level[unit.first] or 7
+        parents = [n for n in stack if page.level[n] < level]
+        unit.parent = page.heading_text[parents[-1]] if parents else ""
 
 
 class _Slots:
@@ -190,6 +211,7 @@ class _Slots:
     ) -> None:
         self.text, self.page, self.found, self.lines_of = text, page, found, lines_of
         self.signature: dict[int, tuple[str, str]] = {}  # line -> (label field, mark)
+        self._citing: dict[int, bool] = {}
         for line in set(lines_of):
             text = page.lines[line]
             label = labelled(text) if ":" in text or "：" in text else None
@@ -217,6 +239,12 @@ class _Slots:
         return place, mark, self.found[index].kind
 
     def citing(self, index: int) -> bool:
+        known = self._citing.get(index)
+        if known is None:
+            known = self._citing[index] = self._cites(index)
+        return known
+
+    def _cites(self, index: int) -> bool:
         """Whether mention ``index`` cites: it is in an abstract, a comment or a
         <details>, or in a sentence (twelve words or more around it, or three before
         it and two after; a link's text and tags do not count)."""

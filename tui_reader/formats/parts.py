@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from .common import NO_SPANS, join_wrapped, markdown_emphasis, squash
 
@@ -40,15 +41,20 @@ _LIST_NUMBER_RE = re.compile(
     re.I,
 )
 _ESCAPED_RE = re.compile(r"\\([$*_`#|])")
+# The end of a list cut short. Tried on the last characters only (a slice): anchored
+# at the end, a pattern is otherwise tried from every character of the line.
 _ET_AL_RE = re.compile(
-    r"(?:[,;，]?\s*(?:\bet\.?\s*al(?:ii|\.)?|and\s+others|\bothers|等人?|…|\.\.\.)\s*"
-    r"|\s*\(?\s*(?:\d+\s+)?(?:additional|more)\s+authors?(?:\s+not\s+shown)?\s*\)?\s*)$",
+    r"(?:(?:^|[,;，]|\s)\s*(?:et\.?\s*al(?:ii|\.)?|and\s+others|others"
+    r"|\(?(?:\d+\s+)?(?:additional|more)\s+authors?(?:\s+not\s+shown)?\)?)"
+    r"|[,;，]?\s*(?:等人?|…|\.\.\.))\s*$",
     re.I,
 )
+_ET_AL_HINTS = ("al", "other", "author", "…", "...", "等")
 _AFFILIATION_RE = re.compile(r"\([^()]*\)")
 # "&" is not a separator: it joins the parts of one name or affiliation ("Physics &
 # Astronomy"); the ";" of "&amp;" is gone once entities are decoded.
-_NAME_SPLIT_RE = re.compile(r"\s*(?:[,;，、；]|\band\b|:(?=\s))\s*(?:and\s+)?")
+_SEPARATOR_RE = re.compile(r"[,;，、；]|: ")
+_AND_RE = re.compile(r"(?:^|\s)and\s+|\s+and$")
 CATEGORY = (
     r"(?:(?:cs|math|stat|physics|eess|econ|q-bio|q-fin|astro-ph|cond-mat|nlin)"
     r"(?:\.[A-Za-z]{2}(?:-[A-Za-z]{2})?)?|gr-qc|hep-(?:ex|lat|ph|th)|math-ph|nucl-(?:ex|th)"
@@ -97,19 +103,29 @@ def title_text(raw: str) -> str:
     return text.strip(" -–—:|")
 
 
+@lru_cache(maxsize=4096)  # the generic reader asks twice: does it read as names, which
 def author_names(raw: str) -> tuple[tuple[str, ...], bool]:
     """``(names, cut_short)`` of an author line (see the module docstring)."""
-    text = strip_tags(strip_links(decode_html(raw)))
+    text = decode_html(raw)
+    if "<" in text or "](" in text:
+        text = strip_tags(strip_links(text))
     if "*" in text or "_" in text:
         text = text.replace("**", "").replace("__", "").strip("*_ \t")
     cut_short = False
-    while text and (found := _ET_AL_RE.search(text)):
-        text = text[: found.start()].rstrip(" ,;")
+    while text:
+        tail = text[-64:]
+        lowered = tail.lower()
+        if not any(word in lowered for word in _ET_AL_HINTS):
+            break
+        found = _ET_AL_RE.search(tail)
+        if found is None:
+            break
+        text = text[: len(text) - len(tail) + found.start()].rstrip(" ,;")
         cut_short = True
     while "(" in text and _AFFILIATION_RE.search(text):
         text = _AFFILIATION_RE.sub(" ", text)
     names = []
-    for part in _NAME_SPLIT_RE.split(text):
+    for part in _name_parts(text):
         name = squash(part.strip(" .") if part.endswith(" .") else part).strip(" ,;:")
         if not name or not any(char.isalnum() for char in name):
             continue
@@ -119,6 +135,15 @@ def author_names(raw: str) -> tuple[tuple[str, ...], bool]:
             continue
         names.append(name)
     return tuple(names), cut_short
+
+
+def _name_parts(text: str) -> list[str]:
+    """``text`` split at ``,`` ``;`` ``，`` ``、`` ``: `` and the word ``and``."""
+    parts = _SEPARATOR_RE.split(text) if ("," in text or ";" in text or ":" in text
+                                           or not text.isascii()) else [text]  # fmt: skip
+    if "and" not in text:
+        return parts
+    return [piece for part in parts for piece in _AND_RE.split(part)]
 
 
 def abstract_text(raw: str) -> tuple[str, Spans]:
