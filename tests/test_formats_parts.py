@@ -97,3 +97,18 @@ def test_names_and_categories():
     assert category_codes("cs.CL; cs.IR, astro-ph.HE gr-qc `eess.AS` math.GT") == (
         "cs.CL", "cs.IR", "astro-ph.HE", "gr-qc", "eess.AS", "math.GT",
     )  # fmt: skip
+
+
+def test_the_generators_own_layout_reads_emphasis_the_same_way():
+    from pathlib import Path
+
+    from tui_reader.digest import parse_digest_text
+
+    text = (
+        "# 2025-09-05\n\n## The *Sparse* **KV** Cache\n\n>Authors: Ana Lima\n\n>2025-09-01\n\n"
+        "> http://arxiv.org/abs/2509.00001v1\n\nWe cut the ***KV** footprint* in half.\n"
+    )
+    paper = parse_digest_text(text, Path("d.md")).papers[0]
+    assert paper.title == "The Sparse KV Cache"
+    assert paper.abstract == r"We cut the \emph{KV footprint} in half."
+    assert paper.keywords == ("KV",)

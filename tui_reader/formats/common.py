@@ -295,8 +295,10 @@ def _emphasis(text: str, italic: str | None) -> tuple[str, list[tuple[int, int]]
 
 
 def plain_title(title: str) -> str:
-    """A title as text: Markdown bold (``**``) is emphasis, not part of it."""
-    return squash(title.replace("**", "") if "*" in title else title)
+    """A title as text: Markdown emphasis (``**bold**``, ``*italic*``) is not part of it."""
+    if "*" not in title:
+        return squash(title)
+    return squash(markdown_emphasis(title, italic=None)[0].replace("**", ""))
 
 
 def squash(text: str) -> str:
