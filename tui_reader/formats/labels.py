@@ -19,8 +19,9 @@ _NAMES = {
     "authors": "authors|author|作者|著者|저자|autores|auteurs|autoren|authors list|by",
     "abstract": "abstract|摘要|要旨|초록|résumé|zusammenfassung|аннотация|paper abstract"
     "|原文摘要|英文摘要",
-    "summary": "summary|tl;dr|tldr|简介|概要|요약|要約|一句话总结|一句话要点|one-line summary"
-    "|ai summary|总结",
+    # (Not TL;DR: the AI-summary page has its own reader, and a forced generic reading
+    # of it is told apart by giving none.)
+    "summary": "summary|简介|概要|요약|要約|一句话总结|一句话要点|one-line summary|ai summary|总结",
     "comments": "comments|comment|备注|注释|note|notes|remarks",
     "categories": "categories|category|subjects|subject|分类|类别|primary category"
     "|main category|primary|arxiv category",
