@@ -42,9 +42,10 @@ from pathlib import Path
 
 from ..model import DigestRef, Paper
 from .block_fields import TITLE_KINDS, Block
-from .blocks import Lines, find_units, line_numbers
+from .blocks import find_units
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
 from .ids import Mention, mentions
+from .lines import Lines, line_numbers
 from .parts import (
     CATEGORY,
     abstract_text,

@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import re
 
-from .blocks import Unit, line_numbers
 from .ids import Mention, mentions
 from .labels import labelled
+from .lines import Unit, line_numbers
 from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
 
 _INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")

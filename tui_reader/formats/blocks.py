@@ -1,7 +1,8 @@
 """A page's repeating blocks: the part of the text that presents each paper.
 
-``find_units(text, found) -> list[Unit]`` takes the text and its id mentions
-(``ids.mentions``) and returns the blocks, in order, each a run of lines. A page
+``find_units(text, page, found, lines_of) -> list[Unit]`` takes the text, its lines
+(``lines.Lines``) and its id mentions (``ids.mentions``, with their line numbers) and
+returns the blocks, in order, each a run of lines. A page
 repeats one kind of block around its ids; the kinds are tried from the coarsest:
 
 1. HTML containers: ``<article>`` or ``<tr>`` elements;
@@ -12,107 +13,31 @@ repeats one kind of block around its ids; the kinds are tried from the coarsest:
 5. footnote definitions (``[^3]: ...`` and their indented lines);
 6. paragraphs.
 
-A kind is the page's when at least half of its blocks that hold an id hold exactly
-one, and its blocks hold at least half as many distinct ids as those of the kind
-that holds most (so a lone one-paper section does not hide a list of fifty). A block
-that holds several ids, each at the start of its own list item or row, is split into
-those. Mentions left
-outside every block (free text) each make a block of their own (``mention``): the
-lines around their first mention, as the old link reader read them.
+A kind is the page's when at least half of its blocks that present an id present
+exactly one (``slots.Slots``: cited ids do not count), and its blocks present at least
+half as many papers as the kind that presents most (so a lone one-paper section does
+not hide a list of fifty); kinds finer than one that presents every id are not tried.
+A block whose ids each start a list item or row of its own is split into those. A
+block that only cites presents nothing. Mentions outside every block (free text) each
+make a block of their own (``mention``): the lines around their first mention, as the
+old link reader read them. ``Unit.arxiv_id`` is the id each block presents.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections import Counter
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from itertools import accumulate
 
 from .ids import Mention
-from .labels import labelled
+from .lines import Lines, Unit
+from .slots import Slots
 
-_CITING = ("abstract", "comments", "summary")
-_WORD_RE = re.compile(r"[^\W\d_]{2,}")
-_TAG_RE = re.compile(r"<[^<>]*>")
-
-_HEADING_RE = re.compile(r"[ \t]{0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_HTML_HEADING_RE = re.compile(r"\s*<h([1-6])\b[^>]*>(.*?)(?:</h\1\s*>|$)", re.I)
-_ITEM_RE = re.compile(r"([ \t]*)(?:[-*+]|\d{1,3}[.)])[ \t]+\S")
-_RULE_RE = re.compile(r"[ \t]*(?:\|?[ \t]*:?-{3,}:?[ \t]*)+\|?[ \t]*$")
-_NOTE_RE = re.compile(r"\[\^[^\]\s]+\]:")
 _CONTAINER_OPEN = {"article": re.compile(r"<article\b", re.I), "tr": re.compile(r"<tr\b", re.I)}
 _CONTAINER_CLOSE = {
     "article": re.compile(r"</article\s*>", re.I),
     "tr": re.compile(r"</tr\s*>", re.I),
 }
-
-
-@dataclass(slots=True)
-class Unit:
-    """Lines ``[first, end)`` of the page (from 0); ``kind`` says what made it a block,
-    ``heading`` is its heading's text for a section, ``parent`` the nearest heading
-    above the block that is not its own (a topic, for the topic pages)."""
-
-    first: int
-    end: int
-    kind: str
-    heading: str = ""
-    parent: str = ""
-    arxiv_id: str = ""  # set for a ``mention`` block: the id it was made for
-
-
-class Lines:
-    """The page's lines, classified once: headings, list items, rows, blanks."""
-
-    def __init__(self, text: str) -> None:
-        self.lines = lines = text.split("\n")
-        count = len(lines)
-        self.level = [0] * count  # heading level, 0 for other lines
-        self.heading_text: dict[int, str] = {}
-        self.indent = [-1] * count  # a list item's indent, -1 for other lines
-        self.blank = [False] * count
-        self.row: list[int] = []
-        self.notes: list[int] = []
-        self.in_details = [False] * count  # inside a <details> element
-        details = False
-        for number, line in enumerate(lines):
-            if "details" in line:
-                opened = line.rfind("<details") > line.rfind("</details")
-                self.in_details[number] = details or "<details" in line
-                details = opened or (details and "</details" not in line)
-            else:
-                self.in_details[number] = details
-            stripped = line.lstrip(" \t")
-            if not stripped:
-                self.blank[number] = True
-                continue
-            first = stripped[0]
-            if first == "#":
-                if heading := _HEADING_RE.match(line):
-                    self.level[number] = len(heading.group(1))
-                    self.heading_text[number] = heading.group(2)
-            elif first == "<":
-                if stripped[1:2] in "hH" and (heading := _HTML_HEADING_RE.match(line)):
-                    self.level[number] = int(heading.group(1))
-                    self.heading_text[number] = heading.group(2)
-            elif first == "|":
-                if not _RULE_RE.match(line):
-                    self.row.append(number)
-            elif first == "[":
-                if stripped.startswith("[^") and _NOTE_RE.match(stripped):
-                    self.notes.append(number)
-            elif first in "-*+0123456789" and (item := _ITEM_RE.match(line)):
-                self.indent[number] = len(item.group(1).expandtabs(4))
-        self.headings = [number for number in range(count) if self.level[number]]
-        self._offsets: list[int] | None = None
-
-    def offset(self, line: int) -> int:
-        """The offset in the text of line ``line``'s first character."""
-        if self._offsets is None:
-            self._offsets = [0, *accumulate(len(line) + 1 for line in self.lines)]
-        return self._offsets[line]
 
 
 def find_units(
@@ -128,7 +53,7 @@ def find_units(
         ("note", lambda: _notes(page)),
         ("para", lambda: _paragraphs(page)),
     ]
-    slots = _Slots(text, page, found, lines_of)
+    slots = Slots(text, page, found, lines_of)
     levels = set(page.level)
     # No kind can present more papers than the ids shown somewhere other than in a
     # citation: once one does, the kinds after it (finer ones) need not be tried.
@@ -194,130 +119,6 @@ def _set_parents(units: list[Unit], page: Lines, covered: list[tuple[int, int]])
         level = page.level[unit.first] or 7
         parents = [n for n in stack if page.level[n] < level]
         unit.parent = page.heading_text[parents[-1]] if parents else ""
-
-
-class _Slots:
-    """Where each mention sits in a block: its *slot*. A page shows the id of each
-    block's paper in the same slot; the ids in other slots are citations.
-
-    A slot is the label of the mention's line (``arxiv``, ``link``..., or the line's
-    place in the block when it has none: 0-3, 4 for later, ``item``/``row`` for a list
-    item or table row inside the block), the line's first mark (``#``, ``<``, ``|``,
-    ``-``...) and how the id is shown (link, text, attribute).
-    """
-
-    def __init__(
-        self, text: str, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
-    ) -> None:
-        self.text, self.page, self.found, self.lines_of = text, page, found, lines_of
-        self.signature: dict[int, tuple[str, str]] = {}  # line -> (label field, mark)
-        self._citing: dict[int, bool] = {}
-        for line in set(lines_of):
-            text = page.lines[line]
-            label = labelled(text) if ":" in text or "：" in text else None
-            stripped = text.lstrip(" \t")
-            mark = stripped[:1] if stripped[:1] in "#<|>-*+[" else "text"
-            if page.in_details[line]:
-                mark = "details"
-            self.signature[line] = (label[0] if label else "", mark)
-
-    def _indices(self, unit: Unit) -> range:
-        return range(bisect_left(self.lines_of, unit.first), bisect_left(self.lines_of, unit.end))
-
-    def holds(self, unit: Unit) -> bool:
-        return bool(self._indices(unit))
-
-    def slot(self, unit: Unit, index: int) -> tuple[object, str, str]:
-        line = self.lines_of[index]
-        label, mark = self.signature[line]
-        place: object = label
-        if not place:
-            if line != unit.first and (self.page.indent[line] >= 0 or mark == "|"):
-                place = "row" if mark == "|" else "item"
-            else:
-                place = min(line - unit.first, 4)
-        return place, mark, self.found[index].kind
-
-    def citing(self, index: int) -> bool:
-        known = self._citing.get(index)
-        if known is None:
-            known = self._citing[index] = self._cites(index)
-        return known
-
-    def _cites(self, index: int) -> bool:
-        """Whether mention ``index`` cites: it is in an abstract, a comment or a
-        <details>, or in a sentence (twelve words or more around it, or three before
-        it and two after; a link's text and tags do not count)."""
-        line = self.lines_of[index]
-        if self.signature[line][0] in _CITING or self.page.in_details[line]:
-            return True
-        mention = self.found[index]
-        before, after = self._paragraph_around(line, mention.start, mention.end)
-        if before.rfind("<") > before.rfind(">"):
-            return False  # an attribute (data-arxiv-id, href) of a tag
-        opened = before.rfind("](")
-        if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
-            before = before[: before.rfind("[", 0, opened) if "[" in before[:opened] else opened]
-            after = after.partition(")")[2]
-        words_before = len(_WORD_RE.findall(_TAG_RE.sub(" ", before.rpartition("|")[2])))
-        words_after = len(_WORD_RE.findall(_TAG_RE.sub(" ", after.partition("|")[0])))
-        return words_before + words_after >= 12 or (words_before >= 3 and words_after >= 2)
-
-    def _paragraph_around(self, line: int, start: int, end: int) -> tuple[str, str]:
-        """The text before the mention in its paragraph (the lines that wrap into its
-        line, up to a blank line, a heading, a list item or a table row), and the text
-        after it on its line."""
-        page, text = self.page, self.text
-        first = line
-        while first > 0 and self._continues(first):
-            first -= 1
-        line_start = text.rfind("\n", 0, start) + 1
-        line_end = text.find("\n", end)
-        before = "\n".join([*page.lines[first:line], text[line_start:start]])
-        return before, text[end : line_end if line_end >= 0 else len(text)]
-
-    def _continues(self, line: int) -> bool:
-        """Whether ``line`` continues the paragraph of the line before it."""
-        page = self.page
-        return not (
-            page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
-            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", "<", ">")
-        )  # fmt: skip
-
-    def presented(self, units: list[Unit]) -> list[list[str]]:
-        """For each unit, the ids it presents: those not cited in the slot most units
-        show an id in, else its first id not cited; none for a unit that only cites
-        (unless the whole page only cites: then its first id)."""
-        counts: Counter[tuple[object, str, str]] = Counter()
-        citing: dict[int, bool] = {}
-        for unit in units:
-            indices = self._indices(unit)
-            for index in indices:
-                citing[index] = self.citing(index)
-            counted = [i for i in indices if not citing[i]] or indices
-            counts.update(dict.fromkeys((self.slot(unit, index) for index in counted), 1))
-        best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
-        cites_only = all(citing.values())  # prose throughout: every id is a paper
-        shown = []
-        for unit in units:
-            indices = self._indices(unit)
-            own = [i for i in indices if self.slot(unit, i) == best and not citing[i]]
-            if not own:
-                first = next((i for i in indices if not citing[i]), None)
-                own = [indices[0]] if cites_only else [first] if first is not None else []
-            shown.append(list(dict.fromkeys(self.found[i].arxiv_id for i in own)))
-        return shown
-
-
-def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:
-    """The line number (from 0) of each offset; the offsets in increasing order."""
-    numbers = []
-    line = done = 0
-    for offset in offsets:
-        line += text.count("\n", done, offset)
-        done = offset
-        numbers.append(line)
-    return numbers
 
 
 def _covered(units: list[Unit]) -> list[tuple[int, int]]:
@@ -436,7 +237,7 @@ def _paragraphs(page: Lines) -> list[Unit]:
     return units
 
 
-def _split(unit: Unit, page: Lines, slots: _Slots) -> list[Unit]:
+def _split(unit: Unit, page: Lines, slots: Slots) -> list[Unit]:
     """A block whose ids each start a list item or row of its own, as those blocks."""
     inner = [
         Unit(u.first, min(u.end, unit.end), u.kind)
