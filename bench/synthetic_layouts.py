@@ -136,6 +136,127 @@ def links_digest(papers: list[dict], date: dt.date) -> str:
     )
 
 
+def _cited(p: dict, number: int) -> str:
+    """The abstract, citing another paper's id in one paper of three (a trap for the
+    readers: a cited id is no paper)."""
+    abstract = p["abstract"].replace("**", "")
+    return f"{abstract} We build on arXiv:2301.{number:05d}." if number % 3 == 0 else abstract
+
+
+def _et_al(p: dict) -> str:
+    names = p["authors"]
+    return ", ".join(names[:3]) + (", et al." if len(names) > 3 else "")
+
+
+def topic_details_digest(papers: list[dict], date: dt.date) -> str:
+    out = [f"# Daily arXiv Digest ({date})\n"]
+    for number, p in enumerate(papers):
+        if number % 25 == 0:
+            out.append(f"\n## Topic {number // 25 + 1}\n")
+        code = f"[[code](https://github.com/x/{p['id']})]\n" if number % 2 else ""
+        out.append(
+            f"\n### [{p['title']}](https://arxiv.org/abs/{p['id']}v{p['version']})\n{code}"
+            f"{_et_al(p)}\n\n<details><summary>Abstract</summary>\n{_cited(p, number)}\n"
+            f"</details>\n\n**comments**: 9 pages; extended version of arXiv:2209.{number:05d}\n"
+        )
+    return "".join(out)
+
+
+def topic_bullets_digest(papers: list[dict], date: dt.date) -> str:
+    out = [f"## Updated on {date:%Y.%m.%d}\n\n## SLAM\n\n"]
+    for p in papers:
+        url = f"http://arxiv.org/abs/{p['id']}v{p['version']}"
+        code = "https://github.com/x/y"
+        out.append(f"- {p['date']}, **{p['title']}**, {p['authors'][0]} et.al., "
+                   f"Paper: [{url}]({url}), Code: **[{code}]({code})**\n")  # fmt: skip
+    return "".join(out)
+
+
+def newsletter_digest(papers: list[dict], date: dt.date) -> str:
+    return f"# Daily Papers — {date}\n\n" + "".join(
+        f"## {number}. {p['title']}\n\n[📄 Paper](https://huggingface.co/papers/{p['id']}) · ⬆️ 12"
+        f"\n\n{_cited(p, number)}\n\n"
+        for number, p in enumerate(papers, 1)
+    )
+
+
+def static_site_digest(papers: list[dict], date: dt.date) -> str:
+    return f"---\ntitle: Digest\ndate: {date}\n---\n\n" + "".join(
+        f'<article class="paper-card">\n<span class="paper-id">arXiv {p["id"]}</span>\n\n'
+        f"#### [{p['title']}](papers/{p['id']}.md)\n\n*{_et_al(p)}*\n\n{_cited(p, number)}\n\n"
+        "</article>\n\n"
+        for number, p in enumerate(papers)
+    )
+
+
+def html_table_digest(papers: list[dict], date: dt.date) -> str:
+    rows = "".join(
+        f'<tr data-arxiv-id="{p["id"]}v{p["version"]}">\n  <td><a href="./papers/{p["id"]}.html">'
+        f"{p['title']}</a></td>\n  <td>{_et_al(p)}</td>\n  <td>{_cited(p, number)}</td>\n</tr>\n"
+        for number, p in enumerate(papers)
+    )
+    return f"<h1>Daily papers — {date}</h1>\n<h2>Robotics</h2>\n<table>\n{rows}</table>\n"
+
+
+def weekly_table_digest(papers: list[dict], date: dt.date) -> str:
+    out = [f"## Top ML Papers of the Week ({date})\n\n| **Paper** | **Links** |\n| --- | --- |\n"]
+    for number, p in enumerate(papers, 1):
+        summary = " ".join(p["abstract"].split(". ")[0].replace("**", "").replace("|", "/").split())
+        link = f"[Paper](https://arxiv.org/abs/{p['id']})"
+        if number % 5 == 0:
+            link = f"[Paper]([{p['id']}](https://arxiv.org/abs/{p['id']}))"
+        out.append(
+            f"| {number}) **{p['title']}** - {summary}. | {link}, [Tweet](https://x.com/{number})"
+            " |\n"
+        )
+    return "".join(out)
+
+
+def awesome_digest(papers: list[dict], date: dt.date) -> str:
+    out = [f"# Papers · {date}\n\n[![Total](https://img.shields.io/badge/Papers-{len(papers)}-2688EB)]()\n\n"
+           "## Paper List\n\n"]  # fmt: skip
+    for number, p in enumerate(papers):
+        out.append(
+            f"- **[{p['title']}](https://arxiv.org/abs/{p['id']})**  `arXiv:{p['id']}`  `cs.LG`  \n"
+            f"  _{_et_al(p)}_\n  <details open><summary>Abstract</summary>\n"
+            f"  {_cited(p, number)}\n  </details>\n\n"
+        )
+    return "".join(out)
+
+
+def rss_digest(papers: list[dict], date: dt.date) -> str:
+    rows = "".join(f"| [^{n}] | [{p['title']}](https://arxiv.org/abs/{p['id']}) | 总结 |\n"
+                   for n, p in enumerate(papers, 1))  # fmt: skip
+    notes = "".join(
+        f"[^{n}]: 标题\n\n    {p['title']}\n\n    [https://arxiv.org/abs/{p['id']}](https://arxiv.org/"
+        f"abs/{p['id']})\n\n    总结\n\n    \n\n    摘要\n\n    arXiv:{p['id']}v{p['version']} "
+        f"Announce Type: new  Abstract: {_cited(p, n)}\n    \n"
+        for n, p in enumerate(papers, 1)
+    )
+    return f"# 摘要\n\n| Ref | Title | Summary |\n| --- | --- | --- |\n{rows}\n# 详细\n\n{notes}"
+
+
+def field_list_digest(papers: list[dict], date: dt.date) -> str:
+    return f"# Daily Digest - {date}\n\n" + "".join(
+        f"## {n}. {p['title']}\n\n**arXiv**: [{p['id']}](https://arxiv.org/abs/{p['id']})  \n"
+        f"**Authors**: {', '.join(p['authors'])}  \n**Date**: {p['date']:%d %b %Y}  \n"
+        f"**Categories**: cs.LG, stat.ML  \n**Type**: new submission  \n\n"
+        f"**Abstract**: {_cited(p, n)}  \n\n---\n\n"
+        for n, p in enumerate(papers, 1)
+    )
+
+
+def tagged_daily_digest(papers: list[dict], date: dt.date) -> str:
+    return "# 机器学习 cs.LG\n\n## 最新发布\n\n" + "".join(
+        f"#### [new {n:03d}] {p['title']}\n- **分类: cs.LG; cs.AI**\n\n"
+        "- **简介: 该论文提出一种方法。**\n\n"
+        f"- **链接: [https://arxiv.org/pdf/{p['id']}v{p['version']}](https://arxiv.org/pdf/"
+        f"{p['id']}v{p['version']})**\n\n> **作者:** {'; '.join(p['authors'])}\n>\n"
+        f"> **摘要:** {_cited(p, n)}\n>\n---\n"
+        for n, p in enumerate(papers, 1)
+    )
+
+
 LAYOUTS = {
     "generator": None,  # bench.synthetic.generate_digest
     "badges": badge_digest,
@@ -144,6 +265,17 @@ LAYOUTS = {
     "ai-summary": ai_summary_digest,
     "topic-table": topic_table_digest,
     "arxiv-links": links_digest,
+    # The families of issue 19 (the last ones the generic reader's).
+    "topic-bullets": topic_bullets_digest,
+    "weekly-table": weekly_table_digest,
+    "rss-footnotes": rss_digest,
+    "topic-details": topic_details_digest,
+    "newsletter": newsletter_digest,
+    "static-site": static_site_digest,
+    "html-table": html_table_digest,
+    "awesome": awesome_digest,
+    "field-list": field_list_digest,
+    "tagged-daily": tagged_daily_digest,
 }
 SUFFIX = {"arxiv-email": ".txt"}
 

@@ -57,3 +57,29 @@ def test_the_dotless_i_is_what_biber_breaks(tmp_path):
         encoding="utf-8",
     )
     assert tex.run_biber(tmp_path) == (1, 0, 0, 1)
+
+
+def test_every_digest_layout_exports_with_no_bibtex_or_biber_error(tmp_path):
+    """The papers of every layout sample (issue 19's families too: lists cut short
+    with 'and others', math and emphasis in titles, TeX accents, HTML entities)."""
+    from pathlib import Path
+
+    from tui_reader.bibtex import assign_citation_keys
+    from tui_reader.digest import load_library, parse_digest
+    from tui_reader.exporters import Entry
+
+    samples = Path(__file__).parent / "data" / "formats"
+    papers = list(load_library([samples]).papers)
+    papers += [p for path in samples.glob("wild/*.html") for p in parse_digest(path).papers]
+    keys = assign_citation_keys(papers, {})
+    warnings: list[str] = []
+    text = format_entries([Entry(p, keys[p.arxiv_id], "") for p in papers], warnings=warnings)
+    assert "and others}" in text and "\\$" not in text
+    figures = tex.build(text, tmp_path)
+    for style in tex.STYLES:
+        assert figures[style] == (0, 0), style
+    assert figures["biber"] == (len(papers), 0, 0, 0)
+    warned = "\n".join(warnings)
+    for line in figures["latex"]:
+        match = _UNICODE_ERROR_RE.match(line)
+        assert match and f"(U+{match.group(2)})" in warned, line

@@ -45,7 +45,9 @@ The entry (arXiv's own export, with Better BibTeX's conventions)::
 
 Rules worth knowing:
 
-* Authors are joined with `` and `` in the given order, never inverted. A name that
+* Authors are joined with `` and `` in the given order, never inverted; a list the
+  digest cut short (``Paper.authors_cut_short``: ``et al.``) ends with ``and others``,
+  BibTeX's own way of saying so. A name that
   BibTeX would split or misread (it contains a comma, the word "and", or is exactly
   "others") is wrapped in braces as a whole, and so is a group author (``{Gemma
   Team}``, ``{DeepSeek-AI}``: ``exporters/names.py``). Junk names (``:``, empty) are
@@ -334,7 +336,9 @@ def format_entry(
 
     fields: list[tuple[str, str]] = []
     if authors:
-        fields.append(("author", " and ".join(_format_author(a, utf8) for a in authors)))
+        names = " and ".join(_format_author(a, utf8) for a in authors)
+        # BibTeX's own "et al.": the styles print it, biber reads it as more names.
+        fields.append(("author", f"{names} and others" if paper.authors_cut_short else names))
     elif title:
         # Styles sort and label an entry without author by its key field.
         fields.append(("key", _format_plain(_plain_title(paper.title), utf8)))

@@ -18,7 +18,13 @@ from .formats.common import DigestError
 
 HEAD_SIZE = 1 << 16
 BLOCK_SIZE = 1 << 22
-_ARXIV_REF_BYTES = re.compile(rb"arxiv\.org/(?:abs|pdf)/|arxiv:[ \t]?[a-z\d]", re.IGNORECASE)
+# Any way a digest shows an arXiv id (``formats.ids``), found cheaply in raw bytes.
+_ARXIV_REF_BYTES = re.compile(
+    rb"arxiv\.org/(?:abs|pdf|html|format)/|arxiv:[ \t]?[a-z\d]|huggingface\.co/papers/\d"
+    rb"|alphaxiv\.org/|data-arxiv-id"
+    rb"|arxiv(?:[ \t]*id)?(?:\*\*)?[ \t]*:?(?:\*\*)?[ \t]*\d{4}\.\d{4}",
+    re.IGNORECASE,
+)
 
 
 def read_error(path: Path, error: OSError) -> DigestError:
@@ -123,7 +129,8 @@ def read_pieces(path: Path) -> Iterator[str]:
 def check_digest_file(path: Path) -> None:
     """Cheap checks before a digest is read in the background: DigestError if it is
     missing, unreadable, empty, binary, not UTF-8 at its start, or names no arXiv paper
-    (no ``arxiv.org/abs|pdf/`` link, no ``arXiv:`` id) anywhere.
+    (no arXiv, Hugging Face papers or alphaXiv link, no ``arXiv:`` or ``arXiv ID`` id,
+    no ``data-arxiv-id``) anywhere.
 
     Problems deeper in a large file are found when it is read.
     """

@@ -93,6 +93,8 @@ class Paper:
     ``journal_ref``, an AI-written ``summary`` (TL;DR), a ``code_url``, the digest's
     ``topics`` (topic-table headings), ``cross_list`` (listed from another archive) and
     ``replacement`` (a listing of a revised version, without an abstract).
+    ``authors_cut_short`` says the digest listed only the first authors (``et al.``,
+    ``et.al.``, ``N additional authors not shown``): ``authors`` never holds such words.
     """
 
     arxiv_id: str
@@ -115,6 +117,7 @@ class Paper:
     topics: tuple[str, ...] = ()
     cross_list: bool = False
     replacement: bool = False
+    authors_cut_short: bool = False
 
     @property
     def versioned_id(self) -> str:

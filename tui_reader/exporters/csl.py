@@ -6,6 +6,7 @@ One object per paper, in a JSON array::
      "type": "article",                     CSL's type for a preprint (Zotero's mapping)
      "title": "Sparse chaos ...",           ``**word**`` -> ``<i>word</i>`` (CSL markup)
      "author": [{"family": "Engelken", "given": "Rainer"}, {"literal": "Gemma Team"}],
+                                            (a list cut short ends with {"literal": "others"})
      "issued": {"date-parts": [[2024, 12, 30]]},
      "publisher": "arXiv", "number": "arXiv:2412.21188",
      "DOI": "10.48550/arXiv.2412.21188", "URL": "https://arxiv.org/abs/2412.21188",
@@ -57,6 +58,9 @@ def csl_item(entry: Entry) -> dict[str, object]:
         "title": _title(paper.title),
     }
     names = [person(name) for name in authors(paper)]
+    if names and paper.authors_cut_short:
+        # pandoc's reading of BibTeX's "and others"; citeproc prints it as "et al."
+        names.append({"literal": "others"})
     if names:
         item["author"] = names
     if paper.date is not None:

@@ -55,7 +55,9 @@ def format_markdown(entries: Sequence[Entry], title: str = "Reading list") -> st
         details = []
         names = authors(paper)
         if names:
-            details.append(escape(", ".join(names)))
+            details.append(
+                escape(", ".join(names) + (", et al." if paper.authors_cut_short else ""))
+            )
         if paper.date is not None:
             details.append(paper.date.isoformat())
         details.append(f"[arXiv:{paper.arxiv_id}]({paper.abs_url})")

@@ -15,6 +15,7 @@ One record per paper, tags as Zotero's RIS translator maps them on import::
     AB  - abstract, on one line
     KW  - each tag                (Zotero: tags)
     N1  - the note, on one line   (Zotero: a child note)
+    N1  - Only the first authors are listed (et al.).   (when the digest cut the list short)
     ER  -
 
 A paper published at a conference (``Entry.published``) is ``TY  - CONF`` with the
@@ -37,7 +38,11 @@ from .names import is_group_name
 if TYPE_CHECKING:
     from . import Entry
 
-__all__ = ["format_ris", "ris_record"]
+__all__ = ["CUT_SHORT_NOTE", "format_ris", "ris_record"]
+
+# RIS has no way to mark an author list as incomplete ("et al." would be read as a
+# name), so an export says it in words, as a note.
+CUT_SHORT_NOTE = "Only the first authors are listed (et al.)."
 
 
 def _ris_name(name: str) -> str:
@@ -83,8 +88,11 @@ def ris_record(entry: Entry) -> dict[str, object]:
     tags = [plain(tag) for tag in entry.tags if plain(tag)]
     if tags:
         record["keywords"] = tags
-    if entry.note.strip():
-        record["notes"] = [plain(entry.note)]
+    notes = [plain(entry.note)] if entry.note.strip() else []
+    if names and paper.authors_cut_short:  # RIS has no "et al." of its own: said in a note
+        notes.append(CUT_SHORT_NOTE)
+    if notes:
+        record["notes"] = notes
     return record
 
 

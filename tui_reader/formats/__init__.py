@@ -21,7 +21,17 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from . import ai_summary, arxiv_email, arxiv_links, generator, generator_2024, topic_table
+from . import (
+    ai_summary,
+    arxiv_email,
+    arxiv_links,
+    generator,
+    generator_2024,
+    rss_footnotes,
+    topic_bullets,
+    topic_table,
+    weekly_table,
+)
 from .common import DigestError, DigestWarning, Reading
 
 __all__ = ["FORMATS", "DigestError", "DigestWarning", "Reading", "detect_format", "format_named"]
@@ -29,6 +39,9 @@ __all__ = ["FORMATS", "DigestError", "DigestWarning", "Reading", "detect_format"
 FORMATS: tuple[ModuleType, ...] = (
     arxiv_email,
     topic_table,
+    topic_bullets,
+    weekly_table,
+    rss_footnotes,
     ai_summary,
     generator,
     generator_2024,

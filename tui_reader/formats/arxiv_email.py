@@ -18,9 +18,12 @@
     ------------------------------------------------------------------------------
     %%--%%--%%--%%   (the replacements follow: no abstract)
 
-Entries sit between lines of dashes. Fields may wrap onto indented lines. Authors are
-joined by ``, `` and `` and ``; parenthesised affiliations are dropped and TeX accents
-decoded (``Gonz\\'alez`` -> ``González``, via pylatexenc). The mailing's ``Date:``
+Entries sit between lines of dashes; an entry's ``arXiv:`` line follows a ``\\\\``
+line (a cited ``arXiv:ID`` at the start of an abstract's line is not an entry).
+Fields may wrap onto indented lines. Authors are joined by ``, `` and `` and ``;
+parenthesised affiliations (nested ones too) are dropped, TeX accents decoded
+(``Gonz\\'alez`` -> ``González``, via pylatexenc), and ``et al. (N additional
+authors not shown)`` marks the list as cut short. The mailing's ``Date:``
 header (else the ``mailing YYYYMMDD`` subject) is the digest's date. An ``.eml`` that
 is MIME (quoted-printable, base64, multipart) is unpacked with the stdlib ``email``
 package; line numbers then count in the decoded text part. The e-mail gives no version.
@@ -46,8 +49,8 @@ from .common import (
     default_ref,
     join_wrapped,
     make_paper,
-    squash,
 )
+from .parts import author_names
 
 NAME = "arxiv-email"
 DESCRIPTION = "arXiv's daily listing e-mail (.txt or .eml)"
@@ -71,8 +74,6 @@ _USUAL_DATE_RE = re.compile(
 )
 _MONTHS = {name: number for number, name in enumerate(
     "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}  # fmt: skip
-_AUTHOR_SPLIT_RE = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
-_AFFILIATION_RE = re.compile(r"\([^()]*\)")
 # A line between two entries: ``%%--%%...`` (the replacements follow) or a line of
 # dashes. The match ends at that line's end.
 _SEPARATOR = LinePattern(r"(%%--%%)[^\n]*|-----[- \t]*(?=\n|\Z)")
@@ -167,11 +168,18 @@ def _separators(body: str) -> Iterator[tuple[int, re.Match[str]]]:
 
 
 def _arxiv_line(body: str, start: int, end: int) -> int:
-    """The offset of the first line in ``body[start:end]`` that starts with ``arXiv:``."""
-    if body.startswith("arXiv:", start, end):
-        return start
-    found = body.find("\narXiv:", start, end)
-    return found + 1 if found >= 0 else -1
+    """The offset of the entry's ``arXiv:`` line in ``body[start:end]``: the first one
+    right after a ``\\\\`` line (an abstract may start a line with a cited
+    ``arXiv:ID``), else the chunk's first line when it is one; -1 for none."""
+    if body.startswith("\\\\\narXiv:", start, end):
+        return start + 3
+    found = body.find("\n\\\\\narXiv:", start, end)
+    if found >= 0:
+        return found + 4
+    first = start
+    while first < end and body[first] == "\n":
+        first += 1
+    return first if body.startswith("arXiv:", first, end) else -1
 
 
 def _entry(
@@ -228,12 +236,13 @@ def _paper(
         reading.warnings.append(
             DigestWarning(ref.path, line or None, f"{arxiv_id} has no abstract")
         )
+    names, cut_short = author_list(fields.get("authors", ""))
     return make_paper(
         ref,
         arxiv_id,
         None,
         title or arxiv_id,
-        authors(fields.get("authors", "")),
+        names,
         _mail_date(fields.get("date", "")),
         abstract,
         line=line,
@@ -242,16 +251,22 @@ def _paper(
         journal_ref=fields.get("journal-ref", ""),
         cross_list="cross-list" in rest.lower(),
         replacement=replacement,
+        authors_cut_short=cut_short,
     )
 
 
 def authors(text: str) -> tuple[str, ...]:
     """``A, B and C`` (TeX accents, ``(Affiliation)``) -> ``("A", "B", "C")``."""
-    if "(" in text:
-        text = _AFFILIATION_RE.sub(" ", text)
+    return author_list(text)[0]
+
+
+def author_list(text: str) -> tuple[tuple[str, ...], bool]:
+    """``(names, cut_short)``: TeX decoded, then read as ``parts.author_names`` reads
+    a line of names (nested affiliations dropped, ``et al. (N additional authors not
+    shown)`` is no name but a list cut short)."""
     if "\\" in text or "{" in text:
         text = decode_tex(text)
-    return tuple(filter(None, map(squash, _AUTHOR_SPLIT_RE.split(text))))
+    return author_names(text)
 
 
 _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
@@ -259,8 +274,10 @@ _COMBINING = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "
               "c": "\u0327", "k": "\u0328", "r": "\u030a"}  # fmt: skip
 _LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ",
             "l": "ł", "L": "Ł", "aa": "å", "AA": "Å", "i": "ı", "j": "ȷ"}  # fmt: skip
+# The accent, its letter, and a closing brace only when there was an opening one's
+# place: the space after "Jos\\'e" is the space before "and", not the accent's.
 _ACCENT_RE = re.compile(
-    r"""\\(['`^"~=.]|[uvHckr](?![A-Za-z]))\s*(?:\{\s*)?(\\[ij]\b|[A-Za-z])\s*\}?"""
+    r"""\\(['`^"~=.]|[uvHckr](?![A-Za-z]))\s*(?:\{\s*)?(\\[ij]\b|[A-Za-z])(?:\s*\})?"""
 )
 _LETTER_RE = re.compile(r"\\(ss|ae|AE|oe|OE|aa|AA|[oOlLij])(?![A-Za-z])\s*(?:\{\})?")
 

@@ -1,255 +1,348 @@
-"""The fallback for any other Markdown or text: one paper per arXiv id it names.
+"""The generic reader: any page that shows arXiv ids, read by its own repetition.
 
-An arXiv id counts where the text links to ``arxiv.org/abs/`` or ``/pdf/`` or writes
-``arXiv:ID``. Each id's paper is built from its first mention and the text around it
-(its *chunk*: the section under a heading when the section names no other new id,
-else the lines from the start of the mention's paragraph to the next id's mention):
+A page repeats one block per paper (``blocks.find_units``: sections, list items,
+table rows, HTML rows or articles, footnotes...). A block *presents* one id; the
+other ids it mentions (in its abstract, its comments, "extended version of
+arXiv:...") are citations, not papers, and lend it nothing. Which mention presents
+the block's paper is learned: the place (line, label, markup, link or text) where
+most blocks show an id.
 
-* title: a linked title on the mention's line (``[Title](link)``), else a bold one
-  there, else a ``Title:``/``标题`` line, else the heading of a one-paper section,
-  else the first bold line of the chunk, else ``arXiv:ID``;
-* authors: an ``Authors:``/``**Authors**:``/``作者：`` line, split at ``,`` ``;`` ``and``;
-* abstract: an ``Abstract:``/``> **Abstract:**``/``摘要：`` line and the lines after
-  it up to a blank line, a heading or the next label.
+Each field is then read the same way in every block, the way most blocks offer it
+(``block_fields.Block``):
 
-A file with arXiv links therefore never gives 0 papers. ``detect`` is always true: this
-reader is tried last.
+* title: the block's heading, a ``Title:`` label, the text of the link that shows
+  the id, the first bold span, the first other link near the top, or the first line
+  (only when most blocks' first lines are titles); list numbers (``3.``, ``1)``,
+  ``[new 001]``) are not part of it. No title at all: ``arXiv:ID``;
+* authors: an ``Authors:``/``作者`` label, an italic line of names, or the line of
+  names at the same place after the title in most blocks; ``et al.`` is never a
+  name (``Paper.authors_cut_short``);
+* abstract: a ``<details>`` body, an ``Abstract:``/``摘要`` label (even mid-line), or
+  the block's longest paragraph; an abstract that repeats the title and authors
+  first (some pages paste arXiv's whole listing) starts after them;
+* labelled comments, categories (also `` `cs.CV` ``), date, type (cross-list,
+  replacement), summary, code link; the heading above the blocks as a topic when
+  the page has several.
 
-Speed: the text is looked at once (``_Page``). Headings, labelled lines and mentions
-are found by searching its bytes for ``#``, ``:`` and ``arxiv`` rather than by testing
-every line, and an abstract's lines are taken as one piece of text; each paper then
-only looks up what lies in its chunk.
+An id presented by several blocks (a paper under two topics) is one paper with all
+its topics. Where most blocks have a field and one has not, a warning names the
+paper and its line. ``head_date`` is the date of the YAML front matter or of the
+page's first heading. ``detect`` is always true: this reader is tried last.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import TypeVar
 
 from ..model import DigestRef, Paper
-from .common import ARXIV_REF_RE, Reading, default_ref, make_paper, plain_title
+from .block_fields import TITLE_KINDS, Block
+from .blocks import find_units
+from .common import DigestWarning, Reading, default_ref, make_paper, squash
+from .ids import Mention, mentions
+from .lines import Lines, line_numbers
+from .parts import (
+    CATEGORY,
+    abstract_text,
+    author_names,
+    category_codes,
+    strip_links,
+    title_text,
+)
 
 NAME = "arxiv-links"
-DESCRIPTION = "any Markdown or text with arXiv links or arXiv:IDs (the fallback)"
+DESCRIPTION = "any page that shows arXiv ids (links, arXiv:ID, data-arxiv-id...): the fallback"
 
-_HEADING_RE = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+(.*?)[ \t#]*$")
-_LINKED_TITLE_RE = re.compile(r"\[([^\]]{8,})\]\(([^)\s]+)\)")
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-_BOLD_RE = re.compile(r"\*\*([^*]{8,}?)\*\*")
-_LABEL = (
-    r"^[ \t>*\-+]*(?:\*\*|__)?[ \t]*({})[ \t]*(?:\*\*|__)?[ \t]*[:：][ \t]*(?:\*\*|__)?[ \t]*(.*)$"
+_TITLE_KINDS = TITLE_KINDS
+_SAMPLE = 32  # blocks that teach the page's ways
+_AUTHOR_KINDS = ("label", "italic", "plain:0", "plain:1", "plain:2", "cell")
+_ABSTRACT_KINDS = ("details", "label", "inline", "longest")
+_FRONT_DATE_RE = re.compile(r"^date:[ \t]*[\"']?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
+_HEAD_LINE_RE = re.compile(r"^(?:#{1,3}[ \t]|<h[1-3]|<title>)|\bupdated\b", re.I)
+_ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})[-./](\d{2})[-./](\d{2})(?!\d)")
+_DAY_MONTH_RE = re.compile(
+    r"(\d{1,2})[ \t]+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?[ \t]+(\d{4})",
+    re.I,
 )
-# The labels this reader uses, in one pattern: group 2, 3 or 4 says which, 5 is the
-# value. A label starts with a letter, where the markup before it cannot, so a line
-# is at most one of them.
-_NAMED_LABEL_RE = re.compile(
-    _LABEL.format(r"(Authors?|作者)|(Abstract|Summary|摘要)|(Title|标题|题目)"), re.IGNORECASE
+_MONTH_DAY_RE = re.compile(
+    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+(\d{1,2}),?[ \t]+(\d{4})",
+    re.I,
 )
-_ANY_LABEL_RE = re.compile(_LABEL.format(r"[^\W\d_][\w -]{0,20}"))
-_AUTHOR_SPLIT_RE = re.compile(r"\s*[,;，、]\s*(?:and\s+)?|\s+and\s+")
-_DOUBLE_UNDERSCORE_RE = re.compile("__")  # quicker than "__" in text on long text
-_Found = TypeVar("_Found", bound=tuple)
-_PLACEHOLDER_RE = re.compile(
-    r"(?:arxiv|pdf|abs|paper|link|html|code|\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE
-)
-# Where an abstract's lines stop: a line that is blank (or only ``>``) or a heading.
-_BLOCK_END_RE = re.compile(r"\n[^\S\n]*>*[^\S\n]*(?:[#\n]|\Z)")
+_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
+_SUBJECT_RE = re.compile(rf"\({CATEGORY}\)")  # the "(gr-qc)" that ends a subject's name
+_PREFIX_RE = re.compile(r"^\s*\[(new|replaced|cross(?:-list)?|replace-cross)\b", re.I)
 
 
 def detect(head: str) -> bool:
     return True
 
 
-def head_date(head: str) -> None:
+def head_date(head: str) -> dt.date | None:
+    """The date in YAML front matter, else in one of the page's first headings or its
+    "Updated" line."""
+    if head.startswith("---"):
+        end = head.find("\n---", 3)
+        front = _FRONT_DATE_RE.search(head, 0, end if end > 0 else 2000)
+        if front:
+            return loose_date(front.group(1))
+    for line in head[:4000].split("\n")[:40]:
+        if _HEAD_LINE_RE.search(line.lstrip("> ")):
+            date = loose_date(line)
+            if date:
+                return date
+    return None
+
+
+def loose_date(text: str) -> dt.date | None:
+    """The first date in ``text``: ISO (also with ``.`` or ``/``), ``12 Sep 2025`` or
+    ``Sep 12, 2025``."""
+    try:
+        if found := _ISO_DATE_RE.search(text):
+            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+        if found := _DAY_MONTH_RE.search(text):
+            month = _MONTHS[found.group(2).lower()[:3]]
+            return dt.date(int(found.group(3)), month, int(found.group(1)))
+        if found := _MONTH_DAY_RE.search(text):
+            month = _MONTHS[found.group(1).lower()[:3]]
+            return dt.date(int(found.group(3)), month, int(found.group(2)))
+    except ValueError:
+        return None
     return None
 
 
 def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
-    ref = ref or default_ref(path, None)
-    page = _Page(text)
-    return Reading([page.paper(index, ref) for index in range(len(page.mentions))], [], None)
+    date = head_date(text[:65536])
+    ref = ref or default_ref(path, date)
+    found = mentions(text)
+    if not found:
+        return Reading([], [], date)
+    page = Lines(text)
+    lines_of = line_numbers(text, [m.start for m in found])
+    blocks = []
+    for unit in find_units(text, page, found, lines_of):
+        base = page.offset(unit.first)
+        own = found[bisect_left(lines_of, unit.first) : bisect_left(lines_of, unit.end)]
+        moved = [Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind) for m in own]
+        blocks.append(Block(unit, page.lines, moved))
+    shown = _presented([block for block in blocks if block.found])
+    reading = Reading([], [], date)
+    _Papers(shown, path, ref, reading).build()
+    return reading
 
 
-class _Page:
-    """One text's lines and, found once, its headings, labelled lines and first mentions.
+def _presented(blocks: list[Block]) -> list[tuple[Block, Mention]]:
+    """Each block with a mention of the id it presents (``Unit.arxiv_id``): a link to
+    it where there is one (its text may be the title)."""
+    shown = []
+    for block in blocks:
+        own = [m for m in block.found if m.arxiv_id == block.unit.arxiv_id]
+        if own:
+            shown.append((block, next((m for m in own if m.kind == "link"), own[0])))
+    return shown
 
-    Line numbers count from 0. The searches run on the text's UTF-8 bytes, lower-cased
-    (ASCII only, as ``"arxiv" in line.lower()`` needs), where a line break is one byte.
-    """
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.lines = lines = text.split("\n")
-        data = text.encode("utf-8", "surrogatepass").lower()
-        wide = ("\uff1a".encode(),) if "\uff1a" in text else ()  # the colon of Chinese labels
-        hashes, arxiv, colons, *wide_colons = _lines_holding(data, b"#", b"arxiv", b":", *wide)
-        self.headings: list[int] = []  # the lines that are headings, and their text
-        self.heading_text: dict[int, str] = {}
-        for number in hashes:
-            line = lines[number]
-            if line.lstrip(" \t")[:1] == "#" and (heading := _HEADING_RE.match(line)):
-                self.headings.append(number)
-                self.heading_text[number] = heading.group(1)
-        self.mentions = self._mentions(arxiv)
-        self.labels: list[int] = []  # lines that start with a label of any name
-        self.titles: list[tuple[int, str]] = []
-        self.authors: list[tuple[int, tuple[str, ...]]] = []
-        self.abstracts: list[tuple[int, str]] = []
-        if wide_colons:
-            colons = sorted({*colons, *wide_colons[0]})
-        for number in colons:
-            self._label(number)
+def _asked(candidates: Callable[..., dict], kind: str, argument: object) -> dict:
+    """A block's candidates of the learned ``kind`` alone, or all when it has none."""
+    if kind:
+        found = candidates(argument, only=kind)
+        if kind in found:
+            return found
+    return candidates(argument)
 
-    def _mentions(self, numbers: list[int]) -> list[tuple[int, re.Match[str]]]:
-        """``(line, match)`` of each id's first mention, in order."""
-        mentions: list[tuple[int, re.Match[str]]] = []
-        seen: set[str] = set()
-        for number in numbers:
-            for match in ARXIV_REF_RE.finditer(self.lines[number]):
-                if match.group(1) not in seen:
-                    seen.add(match.group(1))
-                    mentions.append((number, match))
-        return mentions
 
-    def _label(self, number: int) -> None:
-        line = self.lines[number]
-        start = line.lstrip(" \t>*-+_")[:1]  # where a label's name would start
-        if not start.isalnum() or start.isdecimal():  # [^\W\d_]: no label, nothing to match
-            return
-        found = _NAMED_LABEL_RE.match(line)
-        if found is None:
-            if _ANY_LABEL_RE.match(line):
-                self.labels.append(number)
-            return
-        self.labels.append(number)  # a named label is also a label of any name
-        if found.group(2):
-            self.authors.append((number, _names(_strip_markup(found.group(5)))))
-        elif found.group(3):
-            self.abstracts.append((number, found.group(5)))
-        else:
-            self.titles.append((number, _strip_markup(found.group(5))))
+def _learned(candidates: list[dict], kinds: tuple[str, ...], least: float) -> str:
+    """The kind most blocks offer (ties: the first in ``kinds``), if at least ``least``
+    of them do; else ""."""
+    counts = Counter(kind for found in candidates for kind in found)
+    best = max(kinds, key=lambda kind: (counts[kind], -kinds.index(kind)))
+    return best if counts[best] and counts[best] >= least * len(candidates) else ""
 
-    def _chunk(self, index: int) -> tuple[int, int, str]:
-        """``(first, end, heading)``: the lines that describe mention ``index``."""
-        lines, headings, mentions = self.lines, self.headings, self.mentions
-        line = mentions[index][0]
-        previous = mentions[index - 1][0] if index else -1
-        following = mentions[index + 1][0] if index + 1 < len(mentions) else len(lines)
-        place = bisect_right(headings, line)  # headings[:place] are at or above the mention
-        section_start = headings[place - 1] if place else 0
-        section_end = headings[place] if place < len(headings) else len(lines)
-        if previous < section_start and following >= section_end:
-            return section_start, section_end, self.heading_text[section_start] if place else ""
-        first = line
-        while first > previous + 1 and first > section_start and lines[first - 1].strip():
-            first -= 1
-        return first, min(following, section_end), ""
 
-    def paper(self, index: int, ref: DigestRef) -> Paper:
-        line, match = self.mentions[index]
-        first, end, heading = self._chunk(index)
-        arxiv_id = match.group(1)
-        title = self._title(line, first, end, heading)
-        authors: tuple[str, ...] = ()
-        for _, names in _within(self.authors, first, end):
-            if names:
-                authors = names
-                break
-        abstract = ""
-        for number, value in _within(self.abstracts, first, end):
-            if abstract := self._block(number, value, end):
-                break
-        version = match.group(2)
+class _Papers:
+    """The papers of the presented blocks, each field read the way the page writes it."""
+
+    def __init__(self, shown: list[tuple[Block, Mention]], path: Path, ref: DigestRef,
+                 reading: Reading) -> None:  # fmt: skip
+        self.shown, self.path, self.ref, self.reading = shown, path, ref, reading
+        # Learned from a sample of the blocks, spread over the page; then each block is
+        # asked for the learned way alone (and for every way only when that fails).
+        step = max(1, len(shown) // _SAMPLE)
+        sample = shown[::step]
+        least = 0.3 if len(sample) > 2 else 0
+        self.title_kind = _learned([b.titles(m) for b, m in sample], _TITLE_KINDS, 0.5)
+        self.titles = [_asked(block.titles, self.title_kind, m) for block, m in shown]
+        lines = [max(self._title(index)[1], 0) for index in range(len(shown))]
+        found = [b.authors(line) for (b, _), line in zip(sample, lines[::step], strict=False)]
+        self.author_kind = _learned(found, _AUTHOR_KINDS, least)
+        self.authors = [
+            _asked(block.authors, self.author_kind, line)
+            for (block, _), line in zip(shown, lines, strict=True)
+        ]
+        excluded = []
+        for index in range(len(shown)):
+            author = self._author(index)
+            excluded.append((self._title(index)[0], author[0] if author else ""))
+        found = [b.abstracts(ex) for (b, _), ex in zip(sample, excluded[::step], strict=False)]
+        self.abstract_kind = _learned(found, _ABSTRACT_KINDS, least)
+        self.abstracts = [
+            _asked(block.abstracts, self.abstract_kind, exclude)
+            for (block, _), exclude in zip(shown, excluded, strict=True)
+        ]
+        parents = {block.unit.parent for block, _ in shown if block.unit.parent}
+        self.topical = len(parents) >= 2
+
+    def _author(self, index: int) -> tuple[str, int] | None:
+        found = self.authors[index]
+        return found.get(self.author_kind) or found.get("label")
+
+    def _title(self, index: int) -> tuple[str, int]:
+        found = self.titles[index]
+        if self.title_kind and self.title_kind in found:
+            return found[self.title_kind]
+        for kind in _TITLE_KINDS[:-1]:
+            if kind in found:
+                return found[kind]
+        return "", -1
+
+    def build(self) -> None:
+        papers: dict[str, Paper] = {}
+        for index, (block, mention) in enumerate(self.shown):
+            paper = self._paper(index, block, mention)
+            known = papers.get(paper.arxiv_id)
+            if known is None:
+                papers[paper.arxiv_id] = paper
+            else:
+                papers[paper.arxiv_id] = _merged(known, paper)
+        self.reading.papers.extend(papers.values())
+
+    def _paper(self, index: int, block: Block, mention: Mention) -> Paper:
+        arxiv_id = mention.arxiv_id
+        line = block.unit.first + 1
+        raw_title, _ = self._title(index)
+        title = title_text(raw_title) if raw_title else ""
+        if not title and self.title_kind:
+            self._warn(line, f"no title found for {arxiv_id}; shown as arXiv:{arxiv_id}")
+        author = self._author(index)
+        names, cut_short = author_names(author[0]) if author else ((), False)
+        if not names and self.author_kind:
+            self._warn(line, f"no authors found for {arxiv_id} ({title or 'no title'})")
+        found = self.abstracts[index]
+        raw = found.get(self.abstract_kind) or next(
+            (found[kind] for kind in _ABSTRACT_KINDS[:3] if kind in found), ""
+        )
+        abstract, bold = abstract_text(raw) if raw else ("", ())
+        if abstract and title:
+            abstract, bold = _without_preamble(abstract, bold, title, names)
+        if not abstract and self.abstract_kind:
+            self._warn(line, f"no abstract found for {arxiv_id} ({title or 'no title'})")
+        version = mention.version or max(
+            (m.version or 0 for m in block.found if m.arxiv_id == arxiv_id), default=0
+        )
+        kind = (block.field("type") or ("", 0))[0].lower()
+        prefix = _PREFIX_RE.match(raw_title)
+        if prefix:
+            kind += " " + prefix.group(1).lower()
         return make_paper(
-            ref,
+            self.ref,
             arxiv_id,
-            int(version) if version else None,
+            version or None,
             title or f"arXiv:{arxiv_id}",
-            authors,
-            None,
+            names,
+            _date(block),
             abstract,
-            line=line + 1,
+            bold,
+            line=line,
+            categories=_categories(block, mention),
+            comments=_text(block.field("comments")),
+            summary=_summary(block),
+            code_url=_code(block),
+            # A page listed by announcement ([new 001], [replaced 003]) has no topics.
+            topics=(title_text(block.unit.parent),)
+            if self.topical and block.unit.parent and not prefix
+            else (),
+            cross_list="cross" in kind,
+            replacement="replace" in kind,
+            authors_cut_short=cut_short,
         )
 
-    def _title(self, line: int, first: int, end: int, heading: str) -> str:
-        mention_line = self.lines[line]
-        for found in _LINKED_TITLE_RE.finditer(mention_line):
-            text = _strip_markup(found.group(1))
-            if not _PLACEHOLDER_RE.fullmatch(text) and "arxiv.org" not in text.lower():
-                return text
-        bold = _BOLD_RE.search(mention_line) if "*" in mention_line else None
-        if bold and not _ANY_LABEL_RE.match(mention_line[bold.start() :]):
-            return _strip_markup(bold.group(1))
-        for _, title in _within(self.titles, first, end) if self.titles else ():
-            return title
-        if heading:
-            cleaned = _strip_markup(heading)
-            if cleaned and not ARXIV_REF_RE.fullmatch(cleaned):
-                return cleaned
-        for text in self.lines[first:end]:
-            bold = _BOLD_RE.search(text)
-            if bold and not _ANY_LABEL_RE.match(text):
-                return _strip_markup(bold.group(1))
+    def _warn(self, line: int, message: str) -> None:
+        self.reading.warnings.append(DigestWarning(self.path, line, message))
+
+
+def _merged(known: Paper, again: Paper) -> Paper:
+    """A paper presented twice: the first reading, its gaps filled by the second."""
+    topics = tuple(dict.fromkeys(known.topics + again.topics))
+    changes: dict[str, object] = {"topics": topics}
+    if not known.abstract and again.abstract:
+        changes.update(
+            abstract=again.abstract, bold_spans=again.bold_spans, keywords=again.keywords
+        )
+    if not known.authors and again.authors:
+        changes.update(authors=again.authors, authors_cut_short=again.authors_cut_short)
+    if (again.version or 0) > (known.version or 0):
+        changes.update(version=again.version, url=again.url)
+    return replace(known, **changes)  # type: ignore[arg-type]
+
+
+def _without_preamble(abstract: str, bold: tuple, title: str, names: tuple[str, ...]) -> tuple:
+    """An abstract that starts with the title and the authors (and the comments and
+    subjects, as arXiv's listing page has them) from where the abstract itself starts."""
+    joined = ", ".join(names)
+    if not names or not abstract.startswith(title):
+        return abstract, bold
+    rest = abstract[len(title) :].lstrip()
+    if not rest.startswith(joined):
+        return abstract, bold
+    cut = len(abstract) - len(rest) + len(joined)
+    subjects = [m.end() for m in _SUBJECT_RE.finditer(abstract, cut, cut + 800)]
+    if subjects:
+        cut = subjects[-1]
+    rest = abstract[cut:].lstrip(" .;:")
+    if not rest:
+        return abstract, bold
+    shift = len(abstract) - len(rest)
+    return rest, tuple((s - shift, e - shift) for s, e in bold if s >= shift)
+
+
+def _text(found: tuple[str, int] | None) -> str:
+    return squash(strip_links(found[0])) if found else ""
+
+
+def _date(block: Block) -> dt.date | None:
+    found = block.field("date")
+    return loose_date(found[0]) if found else None
+
+
+def _categories(block: Block, shown: Mention) -> tuple[str, ...]:
+    """A ``Categories:`` label's codes, else the `` `cs.CV` `` codes near the top, else
+    the codes on the line that shows the id (``arXiv: 2507.11111 · cs.DS``)."""
+    found = block.field("categories")
+    codes = category_codes(found[0]) if found else ()
+    if not codes:
+        codes = category_codes(" ".join(block.codes()))
+    if not codes:
+        start = block.text.rfind("\n", 0, shown.start) + 1
+        end = block.text.find("\n", shown.end)
+        codes = category_codes(strip_links(block.text[start : end if end >= 0 else None]))
+    return codes
+
+
+def _summary(block: Block) -> str:
+    found = block.field("summary")
+    if not found:
         return ""
-
-    def _block(self, number: int, value: str, end: int) -> str:
-        """The text of the label on line ``number`` (``value``) and of the lines after
-        it, up to line ``end``, a blank line, a heading or the next label."""
-        following = bisect_right(self.labels, number)
-        if following < len(self.labels):
-            end = min(end, self.labels[following])
-        lines = self.lines
-        if end <= number + 1:
-            return _strip_markup(value)
-        block = "\n".join(lines[number:end])  # from the label line's own break
-        found = _BLOCK_END_RE.search(block, len(lines[number]))
-        block = block[len(lines[number]) + 1 : found.start() if found else len(block)]
-        if ">" in block:
-            block = " ".join(line.strip().lstrip(">").strip() for line in block.split("\n"))
-        return _strip_markup(f"{value} {block}")
+    return abstract_text(block.labelled_block(found[1], found[0]))[0].replace("**", "")
 
 
-def _lines_holding(data: bytes, *needles: bytes) -> list[list[int]]:
-    """For each needle, the numbers of the lines of ``data`` that hold it, in order, each
-    once. One pass over ``data`` counts the lines for all of them."""
-    places: list[tuple[int, int]] = []  # (offset of a line's first hit, needle)
-    for index, needle in enumerate(needles):
-        at = data.find(needle)
-        while at >= 0:
-            places.append((at, index))
-            line_end = data.find(b"\n", at)
-            if line_end < 0:
-                break
-            at = data.find(needle, line_end + 1)
-    places.sort()
-    found: list[list[int]] = [[] for _ in needles]
-    line = done = 0
-    for at, index in places:
-        line += data.count(b"\n", done, at)
-        done = at
-        found[index].append(line)
-    return found
-
-
-def _within(found: list[_Found], first: int, end: int) -> list[_Found]:
-    """The entries of ``found`` (sorted by line) whose line is in ``[first, end)``."""
-    return found[bisect_left(found, (first,)) : bisect_left(found, (end,))]
-
-
-def _names(text: str) -> tuple[str, ...]:
-    """Authors from ``text`` as ``_strip_markup`` leaves it (single spaces, none at the ends)."""
-    if ";" in text or "，" in text or "、" in text or " and" in text or ",and" in text:
-        return tuple(filter(None, _AUTHOR_SPLIT_RE.split(text)))
-    return tuple(filter(None, [name.strip(" ") for name in text.split(",")]))  # the usual case
-
-
-def _strip_markup(text: str) -> str:
-    """Link syntax to its text, emphasis markers dropped: the text a reader sees."""
-    # A one-character search first: memchr-fast, where "](" in text is not.
-    if "]" in text and "](" in text:
-        text = _LINK_RE.sub(r"\1", text)
-    if "_" in text and _DOUBLE_UNDERSCORE_RE.search(text):
-        text = text.replace("__", "")
-    return plain_title(text).strip(" *_`>")
+def _code(block: Block) -> str:
+    found = block.field("code")
+    if found:
+        url = re.search(r"https://\S+?(?=[)\]\s]|$)", found[0])
+        if url:
+            return url.group(0)
+    return block.code_url()

@@ -20,7 +20,8 @@ from pathlib import Path
 
 from ..model import ARXIV_ID_RE, DigestRef, Paper
 
-NO_SPANS: tuple[tuple[int, int], ...] = ()
+Spans = tuple[tuple[int, int], ...]
+NO_SPANS: Spans = ()
 FILENAME_DATE_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
 # An arXiv paper named in text: a link to its abstract or PDF, or an ``arXiv:`` id.
 ARXIV_REF_RE = re.compile(
@@ -204,9 +205,100 @@ def strip_bold(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     return "".join(pieces), tuple(spans)
 
 
+_STAR_RUN_RE = re.compile(r"\*+")
+
+
+def markdown_emphasis(text: str, italic: str | None = "emph") -> tuple[str, Spans]:
+    """Markdown ``*`` emphasis removed: ``**bold**`` spans remembered (as ``strip_bold``),
+    ``*italic*`` written ``\\emph{...}`` (``italic=None``: just removed).
+
+    Delimiter runs pair as CommonMark pairs them, nearest first, so ``***KV** cache*``
+    is an italic ``KV cache`` holding a bold ``KV``. A single ``*`` opens only after a
+    space or punctuation and closes only before one (``A* search``, ``2*3*4`` stay as
+    written); a run that pairs with nothing stays as written. Pairs never cross a
+    paragraph break.
+    """
+    if "*" not in text:
+        return text, NO_SPANS
+    if "***" not in text and text.count("*") == 2 * text.count("**"):
+        return strip_bold(text)  # only bold: the quick way
+    pieces: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    for number, paragraph in enumerate(text.split("\n\n")):
+        if number:
+            pieces.append("\n\n")
+            length += 2
+        out, found = _emphasis(paragraph, italic)
+        pieces.append(out)
+        spans.extend((start + length, end + length) for start, end in found)
+        length += len(out)
+    return "".join(pieces), tuple(spans)
+
+
+def _emphasis(text: str, italic: str | None) -> tuple[str, list[tuple[int, int]]]:
+    """One paragraph of ``markdown_emphasis``."""
+    edits: dict[int, str] = {}  # offset of a delimiter character -> its replacement
+    bold: list[tuple[int, int]] = []  # (first content offset, closer offset) in ``text``
+    openers: list[list[int]] = []  # [end of the unused part of the run, unused count]
+    size = len(text)
+    for run in _STAR_RUN_RE.finditer(text):
+        start, end = run.span()
+        before = text[start - 1] if start else " "
+        after = text[end] if end < size else " "
+        count = end - start
+        can_close = not before.isspace() and (count > 1 or not after.isalnum())
+        can_open = not after.isspace() and (count > 1 or not before.isalnum())
+        at = start  # the closer uses its run from the left
+        while can_close and count and openers:
+            opener = openers[-1]
+            use = 2 if count >= 2 and opener[1] >= 2 else 1
+            content = opener[0]
+            for offset in range(content - use, content):
+                edits[offset] = "" if use == 2 or italic is None else "\\emph{"
+            for offset in range(at, at + use):
+                edits[offset] = "" if use == 2 or italic is None else "}"
+            if use == 2:
+                bold.append((content, at))
+            opener[0] -= use
+            opener[1] -= use
+            at += use
+            count -= use
+            if not opener[1]:
+                openers.pop()
+        if count and can_open:
+            openers.append([end, count])
+    if not edits:
+        return text, []
+    ends = {}
+    pieces = []
+    length = last = 0
+    for offset in sorted(edits):
+        pieces.append(text[last:offset])
+        length += offset - last
+        ends[offset] = length
+        pieces.append(edits[offset])
+        length += len(edits[offset])
+        last = offset + 1
+    pieces.append(text[last:])
+
+    def position(offset: int) -> int:  # where text[offset] lands in the result
+        before = [edited for edited in ends if edited < offset]
+        if not before:
+            return offset
+        nearest = max(before)
+        return ends[nearest] + len(edits[nearest]) + (offset - nearest - 1)
+
+    return "".join(pieces), sorted(
+        (position(start), ends[closer]) for start, closer in bold if closer > start
+    )
+
+
 def plain_title(title: str) -> str:
-    """A title as text: Markdown bold (``**``) is emphasis, not part of it."""
-    return squash(title.replace("**", "") if "*" in title else title)
+    """A title as text: Markdown emphasis (``**bold**``, ``*italic*``) is not part of it."""
+    if "*" not in title:
+        return squash(title)
+    return squash(markdown_emphasis(title, italic=None)[0].replace("**", ""))
 
 
 def squash(text: str) -> str:

@@ -20,7 +20,8 @@ A digest of this layout (see ``data/sample-2025-01-03.md``)::
 
 A badge becomes its keyword in the abstract, bold like ``**kw**``: the keyword is the
 badge path before its last ``-``, with shields' escapes decoded (``--`` is ``-``,
-``__`` is ``_``, a lone ``_`` a space). ``**`` in a title is emphasis and dropped.
+``__`` is ``_``, a lone ``_`` a space). ``**`` and ``*`` in a title are emphasis and
+dropped; in an abstract ``*italic*`` becomes ``\\emph{italic}`` (``common.markdown_emphasis``).
 
 The parser is a line scanner, not a Markdown parser: running markdown-it-py over a year
 of digests takes seconds. Sections are the truth; the table of contents is only
@@ -46,10 +47,10 @@ from .common import (
     Reading,
     default_ref,
     make_paper,
+    markdown_emphasis,
     parse_date,
     plain_title,
     split_authors,
-    strip_bold,
 )
 
 NAME = "generator"
@@ -315,7 +316,7 @@ def abstract_text(block: str) -> tuple[str, tuple[tuple[int, int], ...]]:
         text = "".join(parts)
     if "*" not in text:
         return text, NO_SPANS
-    return strip_bold(text)
+    return markdown_emphasis(text)  # ***KV** cache*: italic "KV cache", bold "KV"
 
 
 def badge_keyword(path: str) -> str:

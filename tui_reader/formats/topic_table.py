@@ -10,7 +10,8 @@
 
 Columns are found by their header names, so their order may vary. The ``## `` heading
 above a table is its topic; a paper listed under several topics is one paper with all
-of them (as ``topics`` and as ``keywords``). ``et.al.`` becomes an ``et al.`` author.
+of them (as ``topics`` and as ``keywords``). ``et.al.`` is not an author: the list is
+cut short (``Paper.authors_cut_short``).
 ``Updated on`` is the digest's date.
 """
 
@@ -31,6 +32,7 @@ from .common import (
     parse_date,
     plain_title,
 )
+from .parts import author_names
 
 NAME = "topic-table"
 DESCRIPTION = "topic tables: |Publish Date|Title|Authors|PDF|Code| under ## topic headings"
@@ -39,7 +41,6 @@ _HEADER_RE = re.compile(r"\|[ \t]*Publish Date[ \t]*\|(?:.*\|)?[ \t]*Title[ \t]*
 _DETECT = LinePattern(_HEADER_RE.pattern, re.I)
 _UPDATED_RE = re.compile(r"^#+[ \t]+Updated on[ \t]+(\d{4})[.\-/](\d{2})[.\-/](\d{2})", re.I | re.M)
 _LINK_TARGET_RE = re.compile(r"\]\(\s*(\S+?)\s*\)")
-_ET_AL_RE = re.compile(r"\s*\bet\.?\s*al\.?\s*$", re.IGNORECASE)
 
 
 def detect(head: str) -> bool:
@@ -91,6 +92,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
                 keywords=topics,
                 topics=topics,
                 code_url=row["code"],
+                authors_cut_short=row["cut_short"],
             )
         )
     return reading
@@ -122,19 +124,14 @@ def _row(
         if topic and topic not in row["topics"]:
             row["topics"].append(topic)
         return
-    names = _cell(cells, columns, "authors")
-    et_al = _ET_AL_RE.search(names)
-    if et_al:
-        names = names[: et_al.start()]
-    authors = [name.strip() for name in names.split(",") if name.strip()]
-    if et_al:
-        authors.append("et al.")
+    authors, cut_short = author_names(_cell(cells, columns, "authors"))
     code = _LINK_TARGET_RE.search(_cell(cells, columns, "code"))
     rows[arxiv_id] = {
         "id": arxiv_id,
         "version": int(found.group(2)) if found.group(2) else None,
         "title": plain_title(_cell(cells, columns, "title")) or arxiv_id,
-        "authors": tuple(authors),
+        "authors": authors,
+        "cut_short": cut_short,
         "date": parse_date(_cell(cells, columns, "publish date").strip("* ")),
         "code": code.group(1) if code else "",
         "topics": [topic] if topic else [],

@@ -1,9 +1,11 @@
 """A paper's details as the store keeps them: a JSON object per paper, and back.
 
 The details (``details_of``) are the ``Paper`` fields, dates as ISO text and digests as
-``{"date", "path"}`` objects; ``snapshot_of`` is the same repaired so that it can always
-be written, ``paper_from_snapshot`` reads it back (tolerating what older programs or a
-hand wrote; ``paper_or_none`` gives None for what it cannot read). ``plain_details``
+``{"date", "path"}`` objects (``authors_cut_short`` only when true, so that older
+details and older programs read the same); ``snapshot_of`` is the same repaired so
+that it can always be written, ``paper_from_snapshot`` reads it back (tolerating what
+older programs or a hand wrote; ``paper_or_none`` gives None for what it cannot read).
+``plain_details``
 (with ``DETAILS_KEYS``, the fields in the order ``details_of`` gives them) says whether
 stored details are exactly as written, so that a listing can use the dict
 as it is instead of the ``Paper`` (``digest_labels`` gives their digests' labels).
@@ -47,7 +49,7 @@ _refs: dict[tuple[str | None, str], DigestRef] = {}
 
 def details_of(paper: Paper) -> dict[str, Any]:
     """A paper's details as stored (the shape ``paper_from_snapshot`` reads)."""
-    return {
+    details = {
         "version": paper.version,
         "title": paper.title,
         "authors": list(paper.authors),
@@ -68,6 +70,9 @@ def details_of(paper: Paper) -> dict[str, Any]:
         "cross_list": paper.cross_list,
         "replacement": paper.replacement,
     }
+    if paper.authors_cut_short:  # only when set: the details of other papers are unchanged
+        details["authors_cut_short"] = True
+    return details
 
 
 def snapshot_of(paper: Paper) -> dict[str, Any]:
@@ -82,6 +87,8 @@ _TYPES = {
     "code_url": str, "topics": list, "cross_list": bool, "replacement": bool,
 }  # fmt: skip
 DETAILS_KEYS = _KEYS = tuple(_TYPES)  # in the order details_of writes them
+# A paper whose author list the digest cut short has one more key, last, and true.
+_CUT_SHORT_KEYS = (*_KEYS, "authors_cut_short")
 # The types of the values in that order: a version or a date may be null.
 _SIGNATURES = {
     tuple(type(None) if nulled(key) else kind for key, kind in _TYPES.items())
@@ -102,9 +109,10 @@ def plain_details(snap: Mapping[str, Any]) -> bool:
     checked when read: ``digest_labels``), so the dict can stand for the ``Paper``.
     False for what a hand or an older program wrote otherwise. C loops: it is asked
     for every paper of a listing."""
-    if tuple(snap) != _KEYS:
+    keys = tuple(snap)
+    if keys != _KEYS and (keys != _CUT_SHORT_KEYS or snap["authors_cut_short"] is not True):
         return False
-    signature = tuple(map(type, snap.values()))
+    signature = tuple(map(type, snap.values()))[: len(_KEYS)]
     if signature != _SIGNATURE and signature not in _SIGNATURES:  # (hashing costs more)
         return False
     date, spans = snap["date"], snap["bold_spans"]
@@ -176,6 +184,7 @@ def paper_from_snapshot(arxiv_id: str, snap: Mapping[str, Any]) -> Paper:
         topics=tuple(map(str, snap.get("topics", ()))),
         cross_list=bool(snap.get("cross_list", False)),
         replacement=bool(snap.get("replacement", False)),
+        authors_cut_short=snap.get("authors_cut_short") is True,
     )
 
 

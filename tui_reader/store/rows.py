@@ -44,6 +44,7 @@ CHECK = b', "check": ['
 _STORED = ("bold_spans", "source", "digests", "line")
 _AS_IS = ("version", "title", "authors", "date", "url", "keywords", "categories",
           "topics", "cross_list", "replacement")  # fmt: skip
+_CUT_SHORT = '"authors_cut_short": true, '  # only in the rows of such papers
 
 
 def row_json(arxiv_id: str, details: Mapping, digests: list[str], state: PaperState) -> str:
@@ -63,6 +64,7 @@ def paper_part(arxiv_id: str, details: Mapping, digests: list[str]) -> str:
         f'{{"id": {_str(arxiv_id)}, '
         f'"version": {version if type(version) is int else _encode(version)}, '
         f'"title": {_str(d["title"])}, "authors": {_strs(d["authors"])}, '
+        f"{_CUT_SHORT if d.get('authors_cut_short') is True else ''}"
         f'"date": {_str(d["date"])}, "url": {_str(d["url"])}, '
         f'"abstract": {_str(d["abstract"] or None)}, "keywords": {_strs(d["keywords"])}, '
         f'"categories": {_strs(d["categories"])}, "comments": {_str(d["comments"] or None)}, '
@@ -158,4 +160,6 @@ def details_of_value(value: dict) -> dict:
             row_name = "code" if name == "code_url" else name
             if row_name in value:
                 details[name] = "" if value[row_name] is None else value[row_name]
+    if value.get("authors_cut_short") is True:
+        details["authors_cut_short"] = True
     return details

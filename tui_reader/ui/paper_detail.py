@@ -277,6 +277,8 @@ class PaperDetail(ScrollView, can_focus=False):
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
         authors = ", ".join(paper.authors) if paper.authors else "(none given)"
+        if paper.authors and paper.authors_cut_short:
+            authors += ", et al."
         submitted = paper.date.isoformat() if paper.date else "(unknown)"
         digests = ", ".join(ref.label for ref in paper.digests)
         link = paper.abs_url

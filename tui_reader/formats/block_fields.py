@@ -1,0 +1,336 @@
+"""What one block of a page offers for each field, in every way the pages write it.
+
+``Block(unit, lines, found)`` is one block (``blocks.Unit``) with its own id mentions and
+labelled lines. Its methods give the *candidates* for a field, keyed by the way they
+were found, so that the reader can learn which way the page uses and read every block
+the same way:
+
+* ``titles(mention)``: ``heading``, ``label`` (``Title:``), ``link`` (the text of the
+  link that shows the id), ``bold`` (the first bold span of the first line),
+  ``anchor`` (the first other link near the top), ``line`` (the first line itself);
+* ``authors(title_line)``: ``label`` (``Authors:``, ``作者``, ...), ``italic`` (a line
+  that is all ``_..._``), ``plain:N`` (the N-th line of text after the title that
+  reads as names), ``cell`` (a table cell of names);
+* ``abstracts()``: ``details`` (a ``<details>`` body), ``label`` (``Abstract:`` at a
+  line's start or, ``inline``, in its middle), ``longest`` (the longest paragraph);
+* ``field(name)``: a labelled value (``comments``, ``categories``, ``date``, ``type``,
+  ``summary``, ``code``) and ``codes()``: the categories written as `` `cs.CV` ``.
+
+Labels are recognised in any of the usual markups (``**Authors**:``, ``**Authors:**``,
+``- **分类: cs.CL**``, ``> **作者:**``, ``<b>Authors:</b>``) and several languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .ids import Mention, mentions
+from .labels import labelled
+from .lines import Unit, line_numbers
+from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
+
+_INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")
+_SUMMARY_TAG_RE = re.compile(r"<summary\b[^>]*>.*?</summary\s*>", re.I | re.S)
+_MD_LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*<?([^)\s>]*)>?\s*\)")
+_HTML_LINK_RE = re.compile(r"<a\b[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*>", re.I | re.S)
+_BOLD_RE = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__|<(b|strong)>(.+?)</\3>")
+_BACKTICK_RE = re.compile(r"`([^`\n]{1,40})`")
+_ITEM_MARK_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
+_PLACEHOLDER_RE = re.compile(
+    r"(?:arxiv|pdf|abs|paper|papers|link|links|html|code|tweet|x|website|project|project page"
+    r"|github|here|download|read|read more|read note|abstract|hf|huggingface|hugging face"
+    r"|alphaxiv|demo|video|blog|dataset|model|models|page|slides|poster|openreview|view"
+    r"|arxiv ?(?:id)?:? ?\S+|https?://\S+|[\d.v/ -]+|)",
+    re.IGNORECASE,
+)
+_CODE_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "huggingface.co/datasets",
+               "huggingface.co/spaces", "img.shields.io", "colab.research")  # fmt: skip
+_MD_HEADING_RE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t#]*$")
+_HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", re.I)
+_LINE_TITLE_END_RE = re.compile(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+")
+_CELL_RE = re.compile(r"\||</?td[^>]*>")
+TITLE_KINDS = ("heading", "label", "link", "bold", "anchor", "line")
+_BARE_LINE_RE = re.compile(r"^[\s\[\]()|·•,;:!>*_\-]*$")
+_CELL_BREAK_RE = re.compile(r"</?(?:td|th|p|li|div)\b[^>]*>|<br\s*/?>", re.I)
+_PARAGRAPH_RE = re.compile(r"\n[ \t>]*\n")
+
+
+class Block:
+    """One block's lines, its id mentions and its labelled lines (see the module)."""
+
+    def __init__(self, unit: Unit, lines: list[str], found: list[Mention]) -> None:
+        """``found``: the block's mentions, their offsets counted from its first line."""
+        self.unit = unit
+        self.lines = lines[unit.first : unit.end]
+        self.text = text = "\n".join(self.lines)
+        self.found = found
+        self.mention_line = line_numbers(text, [m.start for m in found])
+        self.labels: list[tuple[int, str, str]] = []  # (line, field or "other", value)
+        for number, line in enumerate(self.lines):
+            # A label's colon comes early in its line (a name, and markup around it).
+            colon = line.find(":", 0, 64)
+            if (colon >= 0 or "：" in line[:64]) and (label := labelled(line)):
+                self.labels.append((number, *label))
+        self.label_lines = {number for number, _, _ in self.labels}
+        self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
+        self._details: list[tuple[int, int, int, int]] | None = None
+
+    # -- titles --------------------------------------------------------------------
+
+    def titles(self, shown: Mention, only: str = "") -> dict[str, tuple[str, int]]:
+        """Title candidates: kind -> (raw text, line); with ``only``, that kind alone."""
+        found: dict[str, tuple[str, int]] = {}
+        for kind in (only,) if only else TITLE_KINDS:
+            candidate = getattr(self, f"_title_{kind}")(shown)
+            if candidate is not None:
+                found[kind] = candidate
+        return found
+
+    def _title_heading(self, shown: Mention) -> tuple[str, int] | None:
+        if self.unit.heading:
+            return self.unit.heading, 0
+        for number, line in enumerate(self.lines):
+            stripped = line.lstrip(" \t")
+            if stripped[:1] == "#" or stripped[:2].lower() == "<h":
+                heading = _MD_HEADING_RE.match(stripped) or _HTML_HEADING_RE.match(stripped)
+                if heading:
+                    return heading.group(1), number
+        return None
+
+    def _title_label(self, shown: Mention) -> tuple[str, int] | None:
+        return self.field("title")
+
+    def _title_link(self, shown: Mention) -> tuple[str, int] | None:
+        return self._link_showing(shown)
+
+    def _title_bold(self, shown: Mention) -> tuple[str, int] | None:
+        first = self.first_line
+        line = self.lines[first] if self.lines else ""
+        if "*" not in line and "_" not in line and "<" not in line:
+            return None
+        for bold in _BOLD_RE.finditer(line):
+            inner = bold.group(1) or bold.group(2) or bold.group(4) or ""
+            after = line[bold.end() : bold.end() + 2].lstrip()
+            if after.startswith((":", "：")) or inner.rstrip().endswith((":", "：")):
+                continue
+            target = _MD_LINK_RE.search(inner) if "](" in inner else None
+            if target and any(host in target.group(2) for host in _CODE_HOSTS):
+                continue
+            return inner, first
+        return None
+
+    def _title_anchor(self, shown: Mention) -> tuple[str, int] | None:
+        first = self.first_line
+        for number in range(first, min(first + 3, len(self.lines))):
+            anchor = self._anchor(self.lines[number])
+            if anchor:
+                return anchor, number
+        return None
+
+    def _title_line(self, shown: Mention) -> tuple[str, int] | None:
+        first = self.first_line
+        line = self.lines[first] if self.lines else ""
+        plain = _ITEM_MARK_RE.sub("", strip_tags(line)).strip()
+        if plain and not plain.startswith(("[", "!", "<")) and first not in self.label_lines:
+            cut = _LINE_TITLE_END_RE.split(plain, maxsplit=1)[0]
+            if "](" not in cut and not mentions(cut):
+                return cut, first
+        return None
+
+    def _link_showing(self, shown: Mention) -> tuple[str, int] | None:
+        """The text of the link (on the id's line) whose target shows the id."""
+        text = self.text
+        start = text.rfind("\n", 0, shown.start) + 1
+        end = text.find("\n", shown.end)
+        end = end if end >= 0 else len(text)
+        for pattern, text_group, url_group in ((_MD_LINK_RE, 1, 2), (_HTML_LINK_RE, 2, 1)):
+            for link in pattern.finditer(text, start, end):
+                if link.start(url_group) <= shown.start < link.end(url_group) + 1:
+                    shown_text = link.group(text_group)
+                    if not _placeholder(shown_text):
+                        return shown_text, text.count("\n", 0, link.start())
+                    return None
+        return None
+
+    def _anchor(self, line: str) -> str:
+        for pattern, text_group, url_group in ((_MD_LINK_RE, 1, 2), (_HTML_LINK_RE, 2, 1)):
+            for link in pattern.finditer(line):
+                url, text = link.group(url_group), link.group(text_group)
+                if link.group(0).startswith("!") or any(host in url for host in _CODE_HOSTS):
+                    continue
+                if url.startswith("#") or _placeholder(text) or len(strip_tags(text)) < 8:
+                    continue
+                return text
+        return ""
+
+    # -- authors -------------------------------------------------------------------
+
+    def authors(self, title_line: int, only: str = "") -> dict[str, tuple[str, int]]:
+        """Author candidates: kind -> (raw text, line); with ``only``, that kind (and a
+        label, which always says it) alone."""
+        found: dict[str, tuple[str, int]] = {}
+        labelled = self.field("authors")
+        if labelled is not None:
+            found["label"] = labelled
+            return found  # a label says it: no need to guess
+        if only == "cell":
+            return self._author_cell(found)
+        if only == "label":
+            return found
+        position = 0
+        inside = self._inside_details()
+        for number in range(title_line + 1, len(self.lines)):
+            if number in inside or number in self.label_lines:
+                continue
+            raw = self.lines[number]
+            text = _ITEM_MARK_RE.sub("", raw).strip()
+            if not text or text.startswith(("<", "!")) or _BARE_LINE_RE.match(_no_links(text)):
+                continue  # blank, HTML, a badge, or only links: [[code](...)] | [PDF](...)
+            if text[0] in "_*" and text[-1] == text[0] and len(text) > 2 and text[1] != text[0]:
+                inner = text.strip("_*").strip()
+                if looks_like_names(inner):
+                    found.setdefault("italic", (inner, number))
+                    break
+            plain = strip_tags(text)
+            if position < 3 and looks_like_names(plain):
+                found.setdefault(f"plain:{position}", (plain, number))
+                break
+            position += 1
+            if position >= 3:
+                break
+        return found if only else self._author_cell(found)
+
+    def _author_cell(self, found: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
+        if "|" in self.text or "<td" in self.text:
+            for raw in _CELL_RE.split(self.text):
+                if "<a" in raw or "](" in raw or "<button" in raw:
+                    continue  # the title's cell, or the links'
+                cell = strip_tags(raw).strip()
+                if cell and looks_like_names(cell):
+                    found["cell"] = (cell, 0)
+                    break
+        return found
+
+    # -- abstracts -----------------------------------------------------------------
+
+    def details(self) -> list[tuple[int, int, int, int]]:
+        """Each ``<details>`` element: (start, body start, body end, end) offsets."""
+        if self._details is None:
+            self._details = []
+            text = self.text
+            lowered = text.lower() if "<details" not in text else text
+            at = lowered.find("<details")
+            while at >= 0:
+                body = lowered.find(">", at) + 1
+                close = lowered.find("</details", body)
+                body_end = close if close >= 0 else len(text)
+                end = lowered.find(">", close) + 1 if close >= 0 else len(text)
+                self._details.append((at, body, body_end, end or len(text)))
+                at = lowered.find("<details", end or len(text))
+        return self._details
+
+    def _inside_details(self) -> set[int]:
+        lines: set[int] = set()
+        for start, _, _, end in self.details():
+            first = self.text.count("\n", 0, start)
+            lines.update(range(first, first + self.text.count("\n", start, end) + 1))
+        return lines
+
+    def abstracts(self, exclude: tuple[str, ...], only: str = "") -> dict[str, str]:
+        """Abstract candidates: kind -> raw text; with ``only``, that kind alone.
+        ``exclude``: the title's and the authors' raw text, which no abstract
+        paragraph holds."""
+        found: dict[str, str] = {}
+        if only == "longest":
+            return self._abstract_longest(found, exclude)
+        for _, body_start, body_end, _ in self.details():
+            body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
+            if body:
+                found["details"] = body
+                break
+        for number, field, value in self.labels:
+            if field == "abstract":
+                found["label"] = self.labelled_block(number, value)
+                break
+        else:
+            for line in self.lines:
+                if ("Abstract" in line or "摘要" in line) and (
+                    inline := _INLINE_ABSTRACT_RE.search(line)
+                ):
+                    found["inline"] = inline.group(1)
+                    break
+        return found if only else self._abstract_longest(found, exclude)
+
+    def _abstract_longest(self, found: dict[str, str], exclude: tuple[str, ...]) -> dict[str, str]:
+        longest = self._longest_paragraph(exclude)
+        plain = strip_tags(strip_links(longest))
+        if (
+            len(plain) >= 200
+            or (len(plain) >= 80 and len(plain.split()) >= 12)
+            or (len(plain) >= 40 and CJK_RE.search(plain))
+        ):
+            found["longest"] = longest
+        return found
+
+    def _longest_paragraph(self, exclude: tuple[str, ...]) -> str:
+        """The longest paragraph or table cell outside details, labels and headings."""
+        lines = list(self.lines)
+        for number in self._inside_details() | self.label_lines:
+            lines[number] = ""
+        for number, line in enumerate(lines):
+            if line.lstrip(" \t>").startswith("#"):
+                lines[number] = ""
+        text = "\n".join(lines)
+        if "<" in text:
+            text = _CELL_BREAK_RE.sub("\n\n", text)
+        longest = ""
+        for chunk in _PARAGRAPH_RE.split(text):
+            if len(chunk) <= len(longest) or any(part and part in chunk for part in exclude):
+                continue
+            chunk = " ".join(_ITEM_MARK_RE.sub("", line.strip()) for line in chunk.split("\n"))
+            if len(chunk) > len(longest):
+                longest = chunk.strip()
+        return longest
+
+    def labelled_block(self, number: int, value: str) -> str:
+        """A label's value and the lines after it, up to a blank line or another label."""
+        parts = [value]
+        for following in range(number + 1, len(self.lines)):
+            line = self.lines[following].strip()
+            text = line.lstrip(">").strip()
+            if not text or following in self.label_lines or line.startswith(("#", "</", "---")):
+                break
+            parts.append(text)
+        return "\n".join(parts)
+
+    # -- the other fields ------------------------------------------------------------
+
+    def field(self, name: str) -> tuple[str, int] | None:
+        for number, field, value in self.labels:
+            if field == name and value:
+                return value, number
+        return None
+
+    def codes(self) -> list[str]:
+        """The texts in backticks on the block's first lines (categories, often)."""
+        head = "\n".join(self.lines[self.first_line : self.first_line + 3])
+        return _BACKTICK_RE.findall(head) if "`" in head else []
+
+    def code_url(self) -> str:
+        for link in _MD_LINK_RE.finditer(self.text):
+            url = link.group(2)
+            if url.startswith("https://") and any(host in url for host in _CODE_HOSTS[:3]):
+                return url
+        return ""
+
+
+def _no_links(text: str) -> str:
+    """``text`` without its links (text and target)."""
+    if "](" in text:
+        text = _MD_LINK_RE.sub("", text)
+    return _HTML_LINK_RE.sub("", text) if "<a" in text else text
+
+
+def _placeholder(text: str) -> bool:
+    plain = strip_tags(text).strip().strip("[]()*_`'\"📄🔗📝⬇️↗ ·:").strip()
+    return bool(_PLACEHOLDER_RE.fullmatch(plain)) or "arxiv.org" in plain.lower()

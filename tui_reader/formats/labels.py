@@ -1,0 +1,52 @@
+"""Labelled lines: ``Authors: ...`` in the markups and languages digests use.
+
+``labelled(line) -> (field, value) | None``: the field a label names (``title``,
+``authors``, ``abstract``, ``summary``, ``comments``, ``categories``, ``date``,
+``type``, ``code``; ``other`` for any other label) and the value after it. Labels are
+recognised as ``Authors: ...``, ``**Authors**: ...``, ``**Authors:** ...``,
+``- **分类: cs.CL**``, ``> **作者：** ...``, ``<b>Authors:</b> ...``; a label is a
+short name (at most four words) that starts the line, so ``https:`` and the
+``arXiv:`` of a sentence are not labels.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Label names -> the field they hold. Names are compared lower-cased, spaces squashed.
+_NAMES = {
+    "title": "title|标题|题目|titre|titel|タイトル|제목",
+    "authors": "authors|author|作者|著者|저자|autores|auteurs|autoren|authors list|by",
+    "abstract": "abstract|摘要|要旨|초록|résumé|zusammenfassung|аннотация|paper abstract"
+    "|原文摘要|英文摘要",
+    # (Not TL;DR: the AI-summary page has its own reader, and a forced generic reading
+    # of it is told apart by giving none.)
+    "summary": "summary|简介|概要|요약|要約|一句话总结|一句话要点|one-line summary|ai summary|总结",
+    "comments": "comments|comment|备注|注释|note|notes|remarks",
+    "categories": "categories|category|subjects|subject|分类|类别|primary category"
+    "|main category|primary|arxiv category",
+    "date": "date|published|submitted|publish date|发布日期|日期|发表日期|published date"
+    "|submission date",
+    "type": "type|announce type|类型|announcement",
+    "code": "code|代码|github|repo|repository",
+}
+FIELD_OF_LABEL = {name: field for field, names in _NAMES.items() for name in names.split("|")}
+_MARK = r"(?:\*\*|__|\*|_|<(?:b|strong)>|</(?:b|strong)>)"
+LABEL_RE = re.compile(
+    rf"[ \t>*+\-]*(?:{_MARK}[ \t]*)?([^\W\d_](?:[^\W_]|[ ;'-]){{0,30}}?)[ \t]*"
+    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*(.*?)[ \t]*$"
+)
+
+
+def labelled(line: str) -> tuple[str, str] | None:
+    """``(field, value)`` when ``line`` starts with a label, else None."""
+    label = LABEL_RE.match(line)
+    if label is None:
+        return None
+    name = " ".join(label.group(1).lower().split())
+    if name in ("http", "https") or name.count(" ") > 3:
+        return None
+    value = label.group(2)
+    if value.endswith(("**", "__")):
+        value = value[:-2].rstrip()
+    return FIELD_OF_LABEL.get(name, "other"), value

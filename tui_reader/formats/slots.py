@@ -1,0 +1,139 @@
+"""Which id each block presents: the page's *slot* for ids, and citations.
+
+``Slots(text, page, found, lines_of)`` knows, for each id mention of a page (``ids``),
+its slot: the label of its line (``arxiv``, ``link``...), else its place in the block
+(0-3, 4 for later, ``item``/``row`` for a list item or table row inside the block),
+the line's first mark (``#``, ``<``, ``|``, ``-``, ``[``...) and how the id is shown
+(link, text, attribute). ``citing(index)`` tells a citation: a mention in an
+abstract, a comment, a summary, a ``<details>`` body or a sentence.
+``presented(units)`` gives, for blocks of one kind, the ids each presents: those
+that are not citations in the slot most blocks show an id in.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+
+from .ids import Mention
+from .labels import labelled
+from .lines import Lines, Unit
+
+_CITING = ("abstract", "comments", "summary")
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_TAG_RE = re.compile(r"<[^<>]*>")
+
+
+class Slots:
+    """Where each mention sits in a block: its *slot*. A page shows the id of each
+    block's paper in the same slot; the ids in other slots are citations.
+
+    A slot is the label of the mention's line (``arxiv``, ``link``..., or the line's
+    place in the block when it has none: 0-3, 4 for later, ``item``/``row`` for a list
+    item or table row inside the block), the line's first mark (``#``, ``<``, ``|``,
+    ``-``...) and how the id is shown (link, text, attribute).
+    """
+
+    def __init__(
+        self, text: str, page: Lines, found: Sequence[Mention], lines_of: Sequence[int]
+    ) -> None:
+        self.text, self.page, self.found, self.lines_of = text, page, found, lines_of
+        self.signature: dict[int, tuple[str, str]] = {}  # line -> (label field, mark)
+        self._citing: dict[int, bool] = {}
+        for line in set(lines_of):
+            text = page.lines[line]
+            label = labelled(text) if ":" in text or "：" in text else None
+            stripped = text.lstrip(" \t")
+            mark = stripped[:1] if stripped[:1] in "#<|>-*+[" else "text"
+            if page.in_details[line]:
+                mark = "details"
+            self.signature[line] = (label[0] if label else "", mark)
+
+    def _indices(self, unit: Unit) -> range:
+        return range(bisect_left(self.lines_of, unit.first), bisect_left(self.lines_of, unit.end))
+
+    def holds(self, unit: Unit) -> bool:
+        return bool(self._indices(unit))
+
+    def slot(self, unit: Unit, index: int) -> tuple[object, str, str]:
+        line = self.lines_of[index]
+        label, mark = self.signature[line]
+        place: object = label
+        if not place:
+            if line != unit.first and (self.page.indent[line] >= 0 or mark == "|"):
+                place = "row" if mark == "|" else "item"
+            else:
+                place = min(line - unit.first, 4)
+        return place, mark, self.found[index].kind
+
+    def citing(self, index: int) -> bool:
+        known = self._citing.get(index)
+        if known is None:
+            known = self._citing[index] = self._cites(index)
+        return known
+
+    def _cites(self, index: int) -> bool:
+        """Whether mention ``index`` cites: it is in an abstract, a comment or a
+        <details>, or in a sentence (twelve words or more around it, or three before
+        it and two after; a link's text and tags do not count)."""
+        line = self.lines_of[index]
+        if self.signature[line][0] in _CITING or self.page.in_details[line]:
+            return True
+        mention = self.found[index]
+        before, after = self._paragraph_around(line, mention.start, mention.end)
+        if before.rfind("<") > before.rfind(">"):
+            return False  # an attribute (data-arxiv-id, href) of a tag
+        opened = before.rfind("](")
+        if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
+            before = before[: before.rfind("[", 0, opened) if "[" in before[:opened] else opened]
+            after = after.partition(")")[2]
+        words_before = len(_WORD_RE.findall(_TAG_RE.sub(" ", before.rpartition("|")[2])))
+        words_after = len(_WORD_RE.findall(_TAG_RE.sub(" ", after.partition("|")[0])))
+        return words_before + words_after >= 12 or (words_before >= 3 and words_after >= 2)
+
+    def _paragraph_around(self, line: int, start: int, end: int) -> tuple[str, str]:
+        """The text before the mention in its paragraph (the lines that wrap into its
+        line, up to a blank line, a heading, a list item or a table row), and the text
+        after it on its line."""
+        page, text = self.page, self.text
+        first = line
+        while first > 0 and self._continues(first):
+            first -= 1
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        before = "\n".join([*page.lines[first:line], text[line_start:start]])
+        return before, text[end : line_end if line_end >= 0 else len(text)]
+
+    def _continues(self, line: int) -> bool:
+        """Whether ``line`` continues the paragraph of the line before it."""
+        page = self.page
+        return not (
+            page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
+            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", "<", ">")
+        )  # fmt: skip
+
+    def presented(self, units: list[Unit]) -> list[list[str]]:
+        """For each unit, the ids it presents: those not cited in the slot most units
+        show an id in, else its first id not cited; none for a unit that only cites
+        (unless the whole page only cites: then its first id)."""
+        counts: Counter[tuple[object, str, str]] = Counter()
+        citing: dict[int, bool] = {}
+        for unit in units:
+            indices = self._indices(unit)
+            for index in indices:
+                citing[index] = self.citing(index)
+            counted = [i for i in indices if not citing[i]] or indices
+            counts.update(dict.fromkeys((self.slot(unit, index) for index in counted), 1))
+        best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
+        cites_only = all(citing.values())  # prose throughout: every id is a paper
+        shown = []
+        for unit in units:
+            indices = self._indices(unit)
+            own = [i for i in indices if self.slot(unit, i) == best and not citing[i]]
+            if not own:
+                first = next((i for i in indices if not citing[i]), None)
+                own = [indices[0]] if cites_only else [first] if first is not None else []
+            shown.append(list(dict.fromkeys(self.found[i].arxiv_id for i in own)))
+        return shown
