@@ -200,6 +200,7 @@ async def test_a_draft_that_was_saved_after_all_is_not_offered(tmp_path):
     app = app_with_draft_left(tmp_path, "the same text", "the same text\n", "")
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        assert app.store.flush()  # the background thread's work (this store has none)
         await press_to(pilot, "n", NoteScreen)
         assert drafts_on_disk(tmp_path) == []
 

@@ -15,7 +15,8 @@
   drafts waiting.
 
 Drafts live beside the state file (``note_drafts.drafts_folder``); a draft equal to
-the saved note is removed without asking, there is nothing in it to lose.
+the saved note is removed without asking once the store has everything on disk: there
+is nothing in it to lose.
 """
 
 from __future__ import annotations
@@ -54,10 +55,10 @@ class NoteActions:
         text = base = saved
         offered = []
         for draft in drafts.offered(arxiv_id):
-            if same_note(draft.text, saved):
-                drafts.remove(draft)  # already saved: nothing to offer
-            else:
+            if not same_note(draft.text, saved):
                 offered.append(draft)
+            elif not store.unsaved:
+                drafts.remove(draft)  # saved, and on disk: nothing in it to lose
         if offered:
             draft = offered[0]
             choice = await self.app.push_screen_wait(
