@@ -89,7 +89,7 @@ async def test_saving_over_a_note_changed_elsewhere_asks_and_keeps_the_chosen(tm
         await loaded(pilot)
         for key, arxiv_id, expected in (
             ("m", FIRST, "base 1 mine"),
-            ("t", SECOND, "theirs 2"),
+            ("t", SECOND, "theirs 2, again"),
             ("b", THIRD, f"base 3 mine\n\n{BOTH_SEPARATOR}\ntheirs 3"),
         ):
             screen = app.screen
@@ -97,17 +97,21 @@ async def test_saving_over_a_note_changed_elsewhere_asks_and_keeps_the_chosen(tm
             screen.paper_list.move_to(screen.triage.position_of(arxiv_id))
             await pilot.press("n", *" mine")
             write_elsewhere(tmp_path, app, arxiv_id, theirs[arxiv_id])
-            await pilot.press("ctrl+s")
-            await wait_for(pilot, lambda: isinstance(app.screen, NoteConflictScreen))
+            await press_to(pilot, "ctrl+s", NoteConflictScreen)
             dialog = app.screen
             assert "base" in str(dialog.query_one("#note-mine Static").render())
             assert "theirs" in str(dialog.query_one("#note-theirs Static").render())
             if key == "m":  # escape first: back to the editor, nothing lost
-                await pilot.press("escape")
-                await wait_for(pilot, lambda: isinstance(app.screen, NoteScreen))
+                await press_to(pilot, "escape", NoteScreen)
                 assert editor_text(app) == "base 1 mine"
-                await pilot.press("ctrl+s")
-                await wait_for(pilot, lambda: isinstance(app.screen, NoteConflictScreen))
+                await press_to(pilot, "ctrl+s", NoteConflictScreen)
+            if key == "t":  # changed again while the reader chooses: asked again
+                write_elsewhere(tmp_path, app, arxiv_id, "theirs 2, again")
+                await pilot.press("t")
+                await wait_for(pilot, lambda shown=dialog: app.screen is not shown)
+                again = app.screen
+                assert isinstance(again, NoteConflictScreen)
+                assert "again" in str(again.query_one("#note-theirs Static").render())
             await pilot.press(key)
             await wait_for(pilot, lambda: isinstance(app.screen, TriageScreen))
             await pilot.pause()

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from textual import work
 
-from ..note_drafts import DraftError, NoteDrafts, drafts_folder
+from ..note_drafts import DraftError, NoteDraft, NoteDrafts, drafts_folder
 from ..note_versions import same_note
 from .rendering import display_title
 from .screens.note import NoteScreen
@@ -84,7 +84,7 @@ class NoteActions:
             self.notify("Note saved." if note.strip() else "Note deleted.", timeout=1.5)
         self._forget_draft_once_saved(arxiv_id)
 
-    def _adopt(self, draft) -> None:
+    def _adopt(self, draft: NoteDraft) -> None:
         """The restored draft becomes this app's own (so a kill now keeps it too)."""
         drafts = self.note_drafts
         if draft.writer == drafts.writer:

@@ -163,14 +163,15 @@ class NoteScreen(ModalScreen[str | None]):
     @work(exclusive=True, group="note-save")
     async def action_save(self) -> None:
         mine = self.query_one(TextArea).text
-        saved = self.saved_note()
-        if needs_choice(self.base, saved, mine):
+        while needs_choice(self.base, saved := self.saved_note(), mine):
             choice = await self.app.push_screen_wait(
                 NoteConflictScreen(self.paper_title, mine, saved)
             )
             if choice is None:
                 return  # back to editing
-            mine = resolve(choice, mine, saved)
+            if same_note(self.saved_note(), saved):  # not changed again while choosing
+                mine = resolve(choice, mine, saved)
+                break
         self._close(mine)
 
     @work
