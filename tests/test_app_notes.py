@@ -14,7 +14,7 @@ from tests.app_helpers import loaded, new_app
 from tests.test_app import FIRST, SECOND, SIZE, THIRD, state
 from tests.test_app_unsaved import wait_for
 from tests.test_note_drafts import dead_pid
-from tui_reader.note_drafts import NoteDrafts, drafts_folder
+from tui_reader.note_drafts import NoteDraft, NoteDrafts, drafts_folder
 from tui_reader.note_versions import BOTH_SEPARATOR
 from tui_reader.store import StateStore
 from tui_reader.ui.app import TriageScreen
@@ -233,3 +233,9 @@ def test_the_conflict_dialog_at_80x24(snap_compare, tmp_path):
         await press_to(pilot, "ctrl+s", NoteConflictScreen)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_a_draft_stamped_by_a_broken_clock_is_still_offered():
+    for stamp in (1e300, -1e300, 1.7e12):
+        draft = NoteDraft(FIRST, "T", "typed", "", stamp, "here", 1, "abc")
+        assert DraftOfferScreen("T", draft, "").about() == "Typed at an unknown time."

@@ -118,7 +118,10 @@ class DraftOfferScreen(ChoiceScreen[DraftChoice | None]):
             yield Label("escape: not now (the draft stays)", classes="dialog-hint")
 
     def about(self) -> str:
-        when = dt.datetime.fromtimestamp(self.draft.saved_at).strftime("%Y-%m-%d %H:%M")
+        try:
+            when = dt.datetime.fromtimestamp(self.draft.saved_at).strftime("%Y-%m-%d %H:%M")
+        except (OverflowError, OSError, ValueError):  # a stamp from a broken clock
+            when = "at an unknown time"
         parts = [f"Typed {when}"]
         if self.device and self.draft.device != self.device:
             parts[0] += f" on {self.draft.device}"
