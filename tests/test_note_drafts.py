@@ -14,6 +14,7 @@ from tests.store_helpers import REPO_ROOT
 from tui_reader.note_drafts import (
     DRAFT_KIND,
     DraftError,
+    DraftKeeper,
     NoteDrafts,
     drafts_folder,
     file_name,
@@ -189,6 +190,29 @@ def test_only_stale_temp_files_are_cleaned_up(tmp_path):
     now[0] += 120
     drafts.pending()
     assert not temp.exists()
+
+
+def test_a_keeper_never_lets_an_older_text_land_after_a_newer_one(tmp_path):
+    drafts = drafts_of(tmp_path / "drafts")
+    keeper = DraftKeeper(drafts, "2412.21188", "T", "saved")
+    older, newer = keeper.ticket(), keeper.ticket()
+    assert keeper.write("newer text", newer) == ""
+    assert keeper.write("older text", older) == ""  # late: skipped
+    assert [draft.text for draft in drafts.offered("2412.21188")] == ["newer text"]
+    in_flight = keeper.ticket()
+    keeper.write(None, keeper.ticket())  # the reader discarded it
+    keeper.write("typed before the discard", in_flight)
+    assert drafts.offered("2412.21188") == []
+    keeper.write("typed", keeper.ticket())
+    keeper.write("saved", keeper.ticket())  # back to the saved note: no draft
+    assert drafts.offered("2412.21188") == []
+
+
+def test_a_keeper_says_in_one_line_why_a_draft_was_not_kept(tmp_path):
+    (tmp_path / "a file").write_text("")
+    keeper = DraftKeeper(drafts_of(tmp_path / "a file" / "d"), "2412.21188", "T", "")
+    problem = keeper.write("typed", keeper.ticket())
+    assert problem.startswith("could not keep the draft") and "\n" not in problem
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,11 @@ API
     back, newest first; ``pending() -> list[NoteDraft]`` every such draft, newest
     first; ``unreadable`` names the draft files the last scan could not read.
     ``keep`` raises ``DraftError`` (a one-line message) when the draft cannot be written.
+``DraftKeeper(drafts, arxiv_id, title, base)``
+    One editor's draft, written from any thread with the newest text always last:
+    ``ticket()`` numbers a write when its text is taken (any thread); ``write(text,
+    ticket) -> str`` keeps ``text`` (None, or ``base``: removes the draft) unless a
+    later ticket was written already, and returns "" or the problem in one line.
 ``DraftError``
     An ``OSError`` whose ``str`` is one line for the reader.
 
@@ -48,6 +53,7 @@ Rules
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import math
 import os
@@ -55,6 +61,7 @@ import secrets
 import socket
 import stat
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -246,6 +253,34 @@ class NoteDrafts:
             info = os.lstat(self.folder / name)
             if stat.S_ISREG(info.st_mode) and self.clock() - info.st_mtime > STALE_TEMP_AGE:
                 os.unlink(self.folder / name)
+
+
+class DraftKeeper:
+    def __init__(self, drafts: NoteDrafts, arxiv_id: str, title: str, base: str) -> None:
+        self.drafts = drafts
+        self.arxiv_id = arxiv_id
+        self.title = title
+        self.base = base
+        self._tickets = itertools.count()
+        self._lock = threading.Lock()
+        self._written = -1  # the latest ticket written
+
+    def ticket(self) -> int:
+        return next(self._tickets)
+
+    def write(self, text: str | None, ticket: int) -> str:
+        with self._lock:
+            if ticket <= self._written:
+                return ""  # a newer text (or the removal) is on disk already
+            self._written = ticket
+            try:
+                if text is None or text == self.base:
+                    self.drafts.forget(self.arxiv_id)
+                else:
+                    self.drafts.keep(self.arxiv_id, self.title, text, self.base)
+            except DraftError as error:
+                return str(error)
+        return ""
 
 
 def parse_draft(raw: bytes) -> NoteDraft | None:

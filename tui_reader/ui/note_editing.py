@@ -82,7 +82,7 @@ class NoteActions:
             self.triage.set_note(paper, note)
             self.refresh_all()
             self.notify("Note saved." if note.strip() else "Note deleted.", timeout=1.5)
-        self._forget_draft_once_saved(arxiv_id)
+        self._forget_draft_once_saved(editor)
 
     def _adopt(self, draft: NoteDraft) -> None:
         """The restored draft becomes this app's own (so a kill now keeps it too)."""
@@ -96,12 +96,12 @@ class NoteActions:
         drafts.remove(draft)
 
     @work(thread=True, group="note-drafts")
-    def _forget_draft_once_saved(self, arxiv_id: str) -> None:
+    def _forget_draft_once_saved(self, closed: NoteScreen) -> None:
         if not self.triage.store.flush():
             return  # not on disk: the draft stays
         editor = self._note_editor
-        if editor is None or editor.arxiv_id != arxiv_id:  # not while a new edit runs
-            self.note_drafts.forget(arxiv_id)
+        if editor is None or editor.arxiv_id != closed.arxiv_id:  # not while a new edit runs
+            closed.drop_draft()
 
     def notes_changed_elsewhere(self, ids: set[str]) -> None:
         editor = self._note_editor

@@ -11,11 +11,14 @@ Rules:
   keep mine, theirs or both); ``saved_note_changed()`` (the app calls it when the
   store reports an outside change to this paper) says so in the editor at once.
 * Escape asks before dropping text that differs from ``base``; a discarded text's
-  draft is removed. After a save the draft stays until the caller has the note on disk.
+  draft is removed. After a save the draft stays until the caller has the note on disk
+  and calls ``drop_draft()`` (any thread).
 * The text is kept as a draft ``DRAFT_QUIET`` seconds after typing stops (and at least
-  every ``DRAFT_MAX_WAIT`` seconds of steady typing), when the editor goes away
-  without being closed (the app is leaving), and by ``keep_draft_now()``, which any
-  thread may call (the signal path). A text equal to ``base`` is not a draft.
+  every ``DRAFT_MAX_WAIT`` seconds of steady typing), written in a worker thread; when
+  the editor goes away without being closed (the app is leaving); and by
+  ``keep_draft_now()``, which any thread may call (the signal path). A
+  ``note_drafts.DraftKeeper`` orders the writes, so an older text never lands after a
+  newer one or after the draft was dropped. A text equal to ``base`` is not a draft.
 """
 
 from __future__ import annotations
@@ -27,10 +30,11 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
-from ...note_drafts import DraftError, NoteDrafts
+from ...note_drafts import DraftKeeper, NoteDrafts
 from ...note_versions import needs_choice, resolve, same_note
 from ..quiet_timer import QuietTimer
 from .confirm import ConfirmScreen
@@ -68,7 +72,11 @@ class NoteScreen(ModalScreen[str | None]):
         self.base = text if base is None else base
         self.arxiv_id = arxiv_id
         self.saved_note = saved_note or (lambda: self.base)
-        self.drafts = drafts
+        self._keeper = (
+            DraftKeeper(drafts, arxiv_id, title, self.base)
+            if drafts is not None and arxiv_id
+            else None
+        )
         self.clock = clock
         self._editor: TextArea | None = None
         self._done = False
@@ -110,6 +118,11 @@ class NoteScreen(ModalScreen[str | None]):
 
     # -- drafts -------------------------------------------------------------------------
 
+    class DraftWritten(Message):
+        def __init__(self, problem: str) -> None:
+            super().__init__()
+            self.problem = problem  # "" when the draft is on disk
+
     def on_text_area_changed(self) -> None:
         now = self.clock()
         if self._typing_since is None:
@@ -120,34 +133,33 @@ class NoteScreen(ModalScreen[str | None]):
             self._draft_timer.restart()
 
     def keep_draft(self) -> None:
-        """Write the text as a draft now, and say so in the editor if that fails."""
+        """Write the text as a draft, off the UI thread (an fsync may take a while)."""
         self._draft_timer.stop()
         self._typing_since = None
-        if self._editor is None or self._done:
-            return
-        problem = self._write_draft(self._editor.text)
+        if self._editor is not None and self._keeper is not None and not self._done:
+            self._write_in_background(self._editor.text, self._keeper.ticket())
+
+    @work(thread=True, group="note-draft")
+    def _write_in_background(self, text: str, ticket: int) -> None:
+        if self._keeper is not None:
+            self.post_message(self.DraftWritten(self._keeper.write(text, ticket)))
+
+    def on_note_screen_draft_written(self, message: DraftWritten) -> None:
+        problem = message.problem and f"Your text is not kept as a draft yet: {message.problem}."
         if problem != self._draft_problem:
             self._draft_problem = problem
             self._show_notice()
 
     def keep_draft_now(self) -> None:
-        """From any thread (the app is leaving): write the text as a draft."""
-        editor = self._editor
-        if editor is not None and not self._done:
-            self._write_draft(editor.text)
+        """From any thread (the app is leaving): write the text as a draft, now."""
+        editor, keeper = self._editor, self._keeper
+        if editor is not None and keeper is not None and not self._done:
+            keeper.write(editor.text, keeper.ticket())
 
-    def _write_draft(self, text: str) -> str:
-        """Keep ``text`` as this paper's draft; returns a problem to show, or ""."""
-        if self.drafts is None or not self.arxiv_id:
-            return ""
-        try:
-            if text == self.base:
-                self.drafts.forget(self.arxiv_id)
-            else:
-                self.drafts.keep(self.arxiv_id, self.paper_title, text, self.base)
-        except DraftError as error:
-            return f"Your text is not kept as a draft yet: {error}."
-        return ""
+    def drop_draft(self) -> None:
+        """From any thread: remove this editor's draft (a write under way is not redone)."""
+        if self._keeper is not None:
+            self._keeper.write(None, self._keeper.ticket())
 
     def on_unmount(self) -> None:
         self._draft_timer.stop()
@@ -182,6 +194,5 @@ class NoteScreen(ModalScreen[str | None]):
             )
             if not discard:
                 return
-        if self.drafts is not None and self.arxiv_id:
-            self.drafts.forget(self.arxiv_id)
+        self.drop_draft()
         self._close(None)
