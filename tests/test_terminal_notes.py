@@ -1,4 +1,5 @@
-"""The text typed in the note editor survives every way the app can end (real terminal).
+"""Notes in a real terminal (tmux): typed text survives every way the app can end, and
+a note written by the CLI while the editor is open is never silently overwritten.
 
 Six copies of the app share one state file in tmux, each typing a note on its own
 paper; each ends its own way: SIGTERM, SIGHUP, SIGQUIT, SIGINT (``kill -INT``), a closed
@@ -27,9 +28,11 @@ from tests.store_helpers import on_disk
 from tests.test_terminal_close import PROGRAM, env_for, wait_ended
 from tui_reader.digest import parse_digest
 from tui_reader.note_drafts import drafts_folder, parse_draft
+from tui_reader.note_versions import BOTH_SEPARATOR
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
+FIRST = "2412.21188"  # the first paper of the seed digest
 WAYS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT", "kill-session", "SIGKILL")
 SIZE = (120, 36)
 START_WITHIN = 90.0  # seconds: six apps starting at once on a busy machine
@@ -172,4 +175,36 @@ def test_the_typed_note_survives_every_way_the_app_can_end(tmp_path):
     print(
         f"drafts kept by the leaving path itself: {', '.join(left_to_the_signal) or 'none'}; "
         f"{time.monotonic() - started:.1f} s"
+    )
+
+
+def test_a_note_written_by_the_cli_while_the_editor_is_open_is_not_overwritten(tmp_path):
+    """The app hears of the change by itself (its background check), says so in the
+    editor at once, and saving asks: keep both."""
+    db, codes = tmp_path / "state.json", tmp_path / "codes"
+    codes.mkdir()
+    panes = Panes(db, codes)
+    try:
+        panes.start("app", "--no-auto-read", str(SEED_DIGEST))
+        panes.wait_for("app", "30 unread", timeout=START_WITHIN)
+        panes.keys("app", "n")
+        panes.wait_for("app", "Note on:")
+        panes.type("app", "my words in the app")
+        panes.wait_for("app", "my words in the app")
+        mark = subprocess.run(
+            [*PROGRAM[:-1], "mark", FIRST, "--note", "written by the CLI", "--digest",
+             str(SEED_DIGEST)], env=env_for(db), capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert mark.returncode == 0, mark.stderr
+        panes.wait_for("app", "This note was changed elsewhere since you opened it")
+        panes.keys("app", "C-s")
+        panes.wait_for("app", "Keep both (b)", "written by the CLI", "my words in the app")
+        panes.keys("app", "b")
+        panes.wait_for("app", "1 noted", "the note saved elsewhere")
+        panes.keys("app", "q")
+        assert panes.exit_code("app") == "0"
+    finally:
+        panes.close()
+    assert on_disk(db)[FIRST]["note"] == (
+        f"my words in the app\n\n{BOTH_SEPARATOR}\nwritten by the CLI"
     )
