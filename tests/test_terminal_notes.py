@@ -78,6 +78,13 @@ class Panes:
                 raise AssertionError(f"{name}: {texts!r} never showed; the screen:\n{screen}")
             time.sleep(0.05)
 
+    def wait_gone(self, name: str, text: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while text in (screen := self.screen(name)):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{name}: {text!r} never went; the screen:\n{screen}")
+            time.sleep(0.05)
+
     def keys(self, name: str, *keys: str) -> None:
         self.tmux("send-keys", "-t", name, *keys)
 
@@ -154,12 +161,15 @@ def test_the_typed_note_survives_every_way_the_app_can_end(tmp_path):
         assert "Unsaved note drafts kept for" in screen
         for n, way in enumerate(WAYS):
             first, second = typed[way]
-            panes.keys("again", "g", *["j"] * n, "n")
+            panes.keys("again", "g", *["j"] * n)
+            panes.wait_for("again", f"arXiv     {papers[n]}v")  # its detail pane
+            panes.keys("again", "n")
             panes.wait_for("again", "An unsaved draft of this note was kept", second)
             panes.keys("again", "r")
             panes.wait_for("again", "ctrl+s save", first, second)
             panes.keys("again", "C-s")
             panes.wait_for("again", f"{n + 1} noted")
+            panes.wait_gone("again", "ctrl+s save")  # keys now go to the list, not the editor
         deadline = time.monotonic() + 30
         while draft_on_disk(db, papers[-1]) is not None:  # saved: the drafts go
             assert time.monotonic() < deadline, "a saved note's draft was never removed"
