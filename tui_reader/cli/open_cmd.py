@@ -1,8 +1,9 @@
 """``digest-reader open`` (the default command): run the app over the digests.
 
 API: ``run_open(args) -> int``; ``connect_store(app, store)`` routes the store's news to
-the app's thread; ``exit_cleanly_on_signals(app, store)`` (a context manager) saves and
-leaves on SIGTERM, SIGHUP, SIGQUIT or a terminal that went away.
+the app's thread; ``exit_cleanly_on_signals(app, store, keep=...)`` (a context manager)
+saves and leaves on SIGTERM, SIGHUP, SIGQUIT, SIGINT or a terminal that went away,
+calling ``keep()`` first (the app keeps an open note editor's text as a draft).
 
 Rules: the UI (Textual) is imported only here, inside ``run_open``, when the app runs;
 the state file is read behind the screen; the command never exits 0 with changes that
@@ -19,7 +20,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,7 +62,7 @@ def run_open(args: argparse.Namespace) -> int:
                        read_after=config.read_after, restore=not args.fresh,
                        layout=args.layout, online=app_online(args, config))  # fmt: skip
         connect_store(app, store)
-        with exit_cleanly_on_signals(app, store):
+        with exit_cleanly_on_signals(app, store, keep=app.keep_note_drafts):
             app.run()
     finally:
         store.close()
@@ -117,19 +118,24 @@ def connect_store(app, store: StateStore) -> None:
 # How long the app may take to leave after a signal or a lost terminal; past it the
 # process ends itself (after the save), whatever the UI's threads are stuck in.
 LEAVE_WITHIN = 1.5
-LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT")
+# SIGINT too: in the app ctrl+c is a key (copy in the note editor), so a SIGINT comes
+# from `kill -INT`, and Python's KeyboardInterrupt would skip the drafts and the save.
+LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT")
 
 
 @contextmanager
 def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITHIN,
-                            terminal_fd: int | None = None) -> Iterator[None]:  # fmt: skip
-    """SIGTERM, SIGHUP, SIGQUIT or a terminal that went away: save, then leave.
+                            terminal_fd: int | None = None,
+                            keep: Callable[[], object] | None = None,
+                            ) -> Iterator[None]:  # fmt: skip
+    """SIGTERM, SIGHUP, SIGQUIT, SIGINT or a terminal that went away: save, then leave.
 
-    The store is flushed from a thread (the interrupted main thread may be inside it) and
-    the app asked to exit with code 128 + the signal's number. A watchdog then ends the
-    process with ``os._exit`` once the save is done if it is still running ``grace``
-    seconds later: with the terminal gone, Textual's output thread dies on EIO and its
-    bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
+    ``keep()`` (what the app holds only in its widgets: an open note's text) and then
+    the store's flush run in a thread (the interrupted main thread may be inside the
+    store) and the app is asked to exit with code 128 + the signal's number. A watchdog
+    then ends the process with ``os._exit`` once the save is done if it is still running
+    ``grace`` seconds later: with the terminal gone, Textual's output thread dies on EIO
+    and its bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
     thread polls the terminal (``terminal_fd``, default stdin) and treats a hang-up that
     came without SIGHUP the same way.
     """
@@ -143,6 +149,9 @@ def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITH
 
         def save() -> None:
             try:
+                if keep is not None:
+                    with contextlib.suppress(Exception):  # the state is saved regardless
+                        keep()
                 store.flush()
             finally:
                 saved.set()

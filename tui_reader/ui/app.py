@@ -30,6 +30,7 @@ from .enrichment import EnrichmentWorker, OnlineMetadata
 from .footer import KeysFooter
 from .for_you import ForYouActions
 from .loader import read_digests
+from .note_editing import NoteActions
 from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
@@ -38,7 +39,6 @@ from .quiet_timer import QuietTimer
 from .rendering import display_title
 from .screens.digest_picker import DigestPickerScreen
 from .screens.help import HelpScreen
-from .screens.note import NoteScreen
 from .screens.unsaved import UnsavedGuard
 from .screens.warnings import WarningsScreen, loading_report
 from .searching import SearchActions
@@ -53,7 +53,13 @@ FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "
 
 
 class TriageScreen(
-    OnlineMetadata, ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]
+    OnlineMetadata,
+    NoteActions,
+    ForYouActions,
+    SearchActions,
+    OrganiseActions,
+    OutsideActions,
+    Screen[None],
 ):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
@@ -175,6 +181,7 @@ class TriageScreen(
         self._fit_layout(self.app.size.width)
         self.query_one(PaperList).focus()
         self.update_summary()
+        self.announce_note_drafts()
 
     def on_resize(self) -> None:
         self._fit_layout(self.size.width)
@@ -495,19 +502,6 @@ class TriageScreen(
         self.refresh_current()  # the row's and the pane's star say it: no toast to lay out
         self.ranking_judged()
 
-    @work(exclusive=True, group="note")
-    async def action_edit_note(self) -> None:
-        paper = self.current_paper()
-        if paper is None:
-            return
-        old = self.triage.store.state(paper.arxiv_id).note
-        note = await self.app.push_screen_wait(NoteScreen(display_title(paper.title), old))
-        if note is None or note == old:
-            return
-        self.triage.set_note(paper, note)
-        self.refresh_all()
-        self.notify("Note saved." if note.strip() else "Note deleted.", timeout=1.5)
-
     def action_undo(self) -> None:
         changed = self.triage.undo()
         if not changed:
@@ -580,6 +574,7 @@ class TriageScreen(
         self.triage.recount()
         self.refresh_all()
         self.ranking_judged()
+        self.notes_changed_elsewhere(ids)
 
 
 class DigestApp(App[None]):
@@ -703,6 +698,10 @@ class DigestApp(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def keep_note_drafts(self) -> None:
+        """Leaving (any thread): the text of an open note editor becomes a draft."""
+        self.triage_screen.keep_open_note()
 
     def store_notice(self, message: str) -> None:
         """The store reports a problem (read-only folder, corrupt file moved aside)."""
