@@ -57,3 +57,35 @@ def opened(folder: Path, store: StateStore) -> tuple[Triage, OpenDigests]:
 
 def ids(triage: Triage) -> list[str]:
     return [paper.arxiv_id for paper in triage.papers_in_view()]
+
+
+def watched_app(tmp_path: Path, folder: Path, *, watch: bool = False):
+    """The app on every digest below ``folder``, reading changes at once (no settling,
+    no waiting for a file to be still): tests hand it the file events themselves."""
+    from tui_reader.cli.open_cmd import app_paths
+    from tui_reader.ui.app import make_app
+
+    store = StateStore.open(tmp_path / "state.json", background=False)
+    app = make_app(app_paths([folder]), store, read_after=60.0, roots=[folder], watch=watch)
+    app.triage_screen.digest_watch.settle = 0
+    app.triage_screen.digest_watch.quiet = 0
+    return app
+
+
+async def settled(pilot, timeout: float = 60.0) -> None:
+    """Until the app has read and shown every file event it was given."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    watch = pilot.app.triage_screen.digest_watch
+    while True:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if watch.idle and not pilot.app.triage_screen.reading_digests:
+            return
+        assert time.monotonic() < deadline, "the app never finished reading the changes"
+        await pilot.pause(0.05)
+
+
+def toasts(app) -> list[str]:
+    return [n.message for n in app._notifications if n.title == "Digests"]

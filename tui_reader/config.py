@@ -5,6 +5,7 @@
     highlight = ["sparse", "pruning"]  # extra words to highlight in abstracts
     auto_read = true                   # false: a paper becomes read only by r or space
     read_after = 2                     # seconds on screen before a paper is read (0: at once)
+    watch = true                       # false: digests added while the app is open wait for ctrl+r
 
 Relative paths are taken from the config file's folder. A missing file means the
 defaults; a broken one (not a regular file, not UTF-8, anything the TOML parser rejects,
@@ -31,9 +32,10 @@ class Config:
     highlight: tuple[str, ...] = ()
     auto_read: bool = True
     read_after: float = 2.0
+    watch: bool = True
 
 
-KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after")
+KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after", "watch")
 MAX_BYTES = 1 << 20  # a config is a few lines; anything this large is not one
 
 
@@ -90,9 +92,10 @@ def load_config(path: Path) -> Config:
     highlight = _strings(data.get("highlight", []))
     if highlight is None:
         raise ConfigError(f"config {path}: 'highlight' must be a word or a list of words")
-    auto_read = data.get("auto_read", True)
-    if not isinstance(auto_read, bool):
-        raise ConfigError(f"config {path}: 'auto_read' must be true or false")
+    auto_read, watch = data.get("auto_read", True), data.get("watch", True)
+    for name, value in (("auto_read", auto_read), ("watch", watch)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"config {path}: '{name}' must be true or false")
 
     read_after = data.get("read_after", 2.0)
     if (
@@ -108,6 +111,7 @@ def load_config(path: Path) -> Config:
         highlight=tuple(w.strip() for w in highlight if w.strip()),
         auto_read=auto_read,
         read_after=float(read_after),
+        watch=watch,
     )
 
 

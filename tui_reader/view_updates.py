@@ -9,7 +9,8 @@ and their order (``place``) replaced.
 
 The view keeps its papers in their order (a paper read under the "unread" filter
 stays, as it does until the filter changes), loses the gone ones, and takes in the
-entering ones that pass the filter and the search: at their place in digest order;
+entering ones that pass the filter and the search (given again, run over the updated
+papers, so newcomers that match join): at their place in digest order;
 when sorted, at its end until ``reorder`` (the screen sorts them in off the UI thread).
 A gone paper leaves the selection: a verb never acts on a paper out of sight.
 Nothing here imports Textual.
@@ -18,6 +19,7 @@ Nothing here imports Textual.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .model import DigestRef, Paper
@@ -39,6 +41,7 @@ class ViewUpdates:
     digests: list[DigestRef]
     gone: frozenset[int]
     place: list[int] | None
+    search_hits: set[int] | None
     selection: Selection
     _index_of: dict[str, int]
     _digest_set: set[DigestRef]
@@ -47,7 +50,9 @@ class ViewUpdates:
     _ranks: dict[str, list[int]]
     _rank_lock: threading.Lock
 
-    def apply_update(self, update: LibraryUpdate) -> None:
+    def apply_update(self, update: LibraryUpdate, search_hits: Iterable[int] | None = None
+                     ) -> None:  # fmt: skip
+        """``search_hits``: the search run again over the updated papers (None: as it was)."""
         self.place = update.place  # first: a sort worker may read it for new indices
         for index, paper in update.replaced:
             self.papers[index] = paper
@@ -67,6 +72,8 @@ class ViewUpdates:
         for index in update.leaving:
             if index in self.selection:
                 self.selection.toggle(index)
+        if search_hits is not None:
+            self.search_hits = set(search_hits)
         kept = [index for index in self.view if index not in update.gone]
         entering = [index for index in update.entering if self._passes(index)]
         if self.is_sorted():

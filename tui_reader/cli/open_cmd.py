@@ -58,7 +58,8 @@ def run_open(args: argparse.Namespace) -> int:
     try:
         app = make_app(files, store, words=words, auto_read=auto_read,
                        read_after=config.read_after, restore=not args.fresh,
-                       layout=args.layout)  # fmt: skip
+                       layout=args.layout, roots=paths,
+                       watch=config.watch and not args.no_watch)  # fmt: skip
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store):
             app.run()

@@ -26,6 +26,7 @@ from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .digest_watch import DIGEST_WATCH_BINDINGS, DigestWatch, DigestWatchActions
 from .footer import KeysFooter
 from .for_you import ForYouActions
 from .loader import read_digests
@@ -51,7 +52,8 @@ SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
 FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
-class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]):
+class TriageScreen(DigestWatchActions, ForYouActions, SearchActions, OrganiseActions,
+                   OutsideActions, Screen[None]):  # fmt: skip
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -116,6 +118,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         Binding("escape", "escape", "Clear search, then selection", show=False, id="triage.clear"),
         Binding("W", "show_warnings", "Digest warnings", show=False, id="triage.warnings"),
         *ORGANISE_BINDINGS,
+        *DIGEST_WATCH_BINDINGS,
     ]
 
     def __init__(
@@ -175,6 +178,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
 
     def on_unmount(self) -> None:
         self.ranking.stop()
+        self.digest_watch.stop()
         self.save_session()
 
     def _fit_layout(self, width: int) -> None:
@@ -233,6 +237,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.refresh_bindings()  # W, [ and ] depend on the loading and the digests read
         self._restore_session()
         self.resort_after_loading()
+        self.digest_watch.loading_finished(self.triage.papers, self.triage.digests)
 
     def _restore_session(self) -> None:
         """Back where the last session on these digests ended, unless the user moved."""
@@ -447,7 +452,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
                       "star_and_next", "mark_view_read", "edit_tags",
                       "toggle_selected", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
-        if action == "show_warnings":
+        if action in ("show_warnings", "reload_digests"):
             return not self.reading_digests or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
@@ -590,6 +595,8 @@ class DigestApp(App[None]):
         read_after: float = READ_AFTER,
         restore: bool = True,
         layout: str | None = None,
+        roots: Sequence[Path] | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -603,6 +610,9 @@ class DigestApp(App[None]):
             read_after=read_after if auto_read else None,
             session=session,
             on_session=lambda session: save_session(store, self.paths, session),
+        )
+        self.triage_screen.digest_watch = DigestWatch(
+            self.triage_screen, roots or self.paths, layout=layout, watching=watch
         )
         self.unsaved_guard = UnsavedGuard(self, store)
 
@@ -629,6 +639,7 @@ class DigestApp(App[None]):
     def load_digests(self) -> None:
         """Read the digests off the UI thread, handing over papers as they are read."""
         screen = self.triage_screen
+        screen.digest_watch.loading_started()  # before any file is read: changes count
         read_digests(
             self.paths,
             get_current_worker(),
@@ -638,6 +649,7 @@ class DigestApp(App[None]):
             ),
             before_hand_over=self.store.wait_loaded,  # so the UI thread never waits in state()
             layout=self.layout,
+            on_batch=screen.digest_watch.loaded_batch,
         )
 
     def action_help(self) -> None:
@@ -702,6 +714,8 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     after ``read_after`` seconds on screen (0: at once), never on its own when
     ``auto_read`` is False; ``restore`` brings back the paper, filter, search and sort
     of the last session on the same paths; ``layout`` names the digest layout of every file
-    (``formats``), None detects it per file.
+    (``formats``), None detects it per file. ``roots`` are the folders and files the user
+    opened (default: ``paths``): ``ctrl+r`` looks there for new, changed and removed
+    digests, and with ``watch`` the app watches them (``digest_watch``).
     """
     return DigestApp(paths, store, **options)

@@ -1,0 +1,377 @@
+"""Digests that arrive, change or go while the app is open: watched, read behind the
+screen, merged into the view.
+
+``DigestWatch(screen, roots, *, layout=None, watching=True, settle=SETTLE, quiet=QUIET)``
+is made by the app for its ``TriageScreen``:
+
+* ``loading_started()`` (in the loader's thread, before it reads a file) fingerprints
+  every digest file below ``roots``; ``loaded_batch(papers)`` keeps the loader's
+  papers per file (``library_update.readings_by_file``).
+* ``loading_finished(papers, digests)`` (UI thread): from then on changes count. Starts
+  the watcher threads when ``watching`` (``watchfiles``, imported there, never on the
+  start-up path; folders with their subfolders, the folders of files opened by name
+  without), and looks once for files that changed while loading.
+* ``files_changed(paths)`` (UI thread; what the watcher saw, or a test's list): after
+  ``settle`` seconds without another event (at most ``SETTLE_LIMIT``), one worker
+  thread works out what changed (``watched_files``), reads it (waiting for a file still
+  being written) and merges it (``library_update``). Events during that wait for it.
+* ``reload()`` (``ctrl+r``, the palette): every file below the roots looked at now; the
+  watchers start again (a folder that was gone and came back is watched again).
+* ``idle``: nothing waiting or being read. ``stop()`` on unmount: the watcher threads
+  end within ``STEP_MS``.
+
+``DigestWatchActions`` is mixed into ``TriageScreen`` (which provides ``triage``,
+``paper_list``, ``current_paper``, ``show_current``, ``update_summary``,
+``ranking_papers_added``, ``resort_after_loading``, ``run_search`` and the warnings
+lists). It shows a merge without moving the cursor or losing the search, filter, sort
+or selection: the cursor stays on its paper, on its row of the screen (or goes to the
+next paper still shown when its own left); a search is run again over the new papers
+in the worker, so newcomers that match join; a sorted view sorts them in. One toast per
+batch says what came (``library_update.describe``); a file that cannot be read is one
+line in ``W`` (each warning once, however often the file is touched) and a few words in
+that toast; a folder that is gone is said once. Nothing is said for a file touched
+without change, except after ``ctrl+r``, which always answers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.worker import get_current_worker
+
+from ..digest import DigestWarning
+from ..formats.common import DigestError
+from ..library_update import FileReading, LibraryUpdate, OpenDigests, describe, readings_by_file
+from ..model import DigestRef, Paper
+from ..search_box import Found, SearchBox
+from ..watched_files import QUIET, Fingerprint, WatchedPaths, fingerprint, read_when_quiet
+from .screens.warnings import loading_report
+
+SETTLE = 0.5  # seconds without a file event before the changes are read
+SETTLE_LIMIT = 5.0  # seconds: a steady trickle of events is read at least this often
+STEP_MS = 400  # the watcher's wake-up (and quiet window): 2.5 wake-ups a second when idle
+DEBOUNCE_MS = 3000  # at most this long grouping one burst of events
+
+DIGEST_WATCH_BINDINGS = [
+    Binding(
+        "ctrl+r",
+        "reload_digests",
+        "Reload digests",
+        tooltip="Look for new, changed and removed digest files now",
+        show=False,
+        id="triage.reload",
+    ),
+]
+
+
+class DigestWatch:
+    """Watches the opened paths and reads what changes (see the module docstring)."""
+
+    def __init__(self, screen: Screen[Any], roots: Sequence[Path], *, layout: str | None = None,
+                 watching: bool = True, settle: float = SETTLE, quiet: float = QUIET,
+                 ) -> None:  # fmt: skip
+        self.screen = screen
+        self.paths = WatchedPaths(roots)
+        self.layout = layout
+        self.watching = watching
+        self.settle = settle
+        self.quiet = quiet
+        self.library: OpenDigests | None = None  # once loading finished
+        self._known: dict[Path, Fingerprint] = {}  # every digest file seen, as it was read
+        self._loaded: list[Paper] = []
+        self._pending: set[Path] = set()
+        self._full = False  # the next read looks at every root (ctrl+r)
+        self._busy = False
+        self._first_event = self._last_event = 0.0
+        self._timer: Timer | None = None
+        self._stop = threading.Event()
+        self.said_gone: set[Path] = set()  # roots already said to be gone
+
+    # -- loading ---------------------------------------------------------------------
+
+    def loading_started(self) -> None:
+        self._known = self.paths.digest_files()
+
+    def loaded_batch(self, papers: list[Paper]) -> None:
+        self._loaded.extend(papers)
+
+    def loading_finished(self, papers: Sequence[Paper], digests: Sequence[DigestRef]) -> None:
+        self.library = OpenDigests(readings_by_file(self._loaded), papers, digests)
+        self._loaded = []
+        if self.watching:
+            self._start_watchers()
+        self._pending.update(self.paths.roots)  # files written while loading
+        self._full = True
+        self._read_soon()
+
+    # -- watching --------------------------------------------------------------------
+
+    def _start_watchers(self) -> None:
+        self._stop.set()
+        self._stop = threading.Event()
+        for targets, recursive in ((self.paths.folders, True), (self.paths.file_folders, False)):
+            existing = [target for target in targets if target.is_dir()]
+            if existing:
+                threading.Thread(target=self._watch, args=(existing, recursive, self._stop),
+                                 name="digest-watch", daemon=True).start()  # fmt: skip
+
+    def _watch(self, targets: list[Path], recursive: bool, stop: threading.Event) -> None:
+        """In its own thread: post each group of changed paths to the screen."""
+        try:
+            import watchfiles
+
+            for changes in watchfiles.watch(
+                *targets,
+                watch_filter=lambda _change, path: self.paths.relevant(Path(path)),
+                recursive=recursive,
+                step=STEP_MS,
+                debounce=DEBOUNCE_MS,
+                rust_timeout=0,
+                stop_event=stop,
+                raise_interrupt=False,
+                ignore_permission_denied=True,
+            ):
+                self.screen.post_message(self.Changed(frozenset(Path(p) for _, p in changes)))
+        except Exception as error:  # no watching left (too many folders, a vanished root)
+            if not stop.is_set():
+                self.screen.post_message(self.Failed(f"{type(error).__name__}: {error}"))
+
+    @property
+    def idle(self) -> bool:
+        """Nothing waiting to be read, nothing being read."""
+        return not (self._busy or self._pending or self._timer is not None)
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._timer is not None:
+            self._timer.stop()
+
+    def files_changed(self, paths: Iterable[Path]) -> None:
+        """Paths where something happened (UI thread): read them once things are quiet."""
+        now = time.monotonic()
+        if not self._pending:
+            self._first_event = now
+        self._last_event = now
+        self._pending.update(paths)
+        self._read_soon()
+
+    def reload(self) -> None:
+        self._pending.update(self.paths.roots)
+        self._full = True
+        if self.watching:
+            self._start_watchers()
+        self.said_gone.clear()
+        self._start_reading(manual=True)
+
+    def _read_soon(self) -> None:
+        if self.settle <= 0:
+            self._start_reading()
+        elif self._timer is None:
+            self._timer = self.screen.set_timer(self.settle, self._settled)
+
+    def _settled(self) -> None:
+        self._timer = None
+        now = time.monotonic()
+        quiet_for = now - self._last_event
+        if quiet_for < self.settle and now - self._first_event < SETTLE_LIMIT:
+            self._timer = self.screen.set_timer(self.settle - quiet_for, self._settled)
+        else:
+            self._start_reading()
+
+    # -- reading (a worker thread) ------------------------------------------------------
+
+    def _start_reading(self, manual: bool = False) -> None:
+        if self._busy or self.library is None or not (self._pending or manual):
+            return
+        self._busy = True
+        touched, self._pending = frozenset(self._pending), set()
+        full, self._full = self._full, False
+        query = self.screen.active_search()
+        self.screen.run_worker(partial(self._read, touched, full, manual, query), thread=True,
+                               group="digest-watch", exit_on_error=False)  # fmt: skip
+
+    def _read(self, touched: frozenset[Path], full: bool, manual: bool, query: str) -> None:
+        worker = get_current_worker()
+        library = self.library
+        assert library is not None
+        try:
+            plan = self.paths.plan(touched, self._known, full=full)
+            readings: list[FileReading] = []
+            warnings: list[DigestWarning] = []
+            for path in plan.read:
+                if worker.is_cancelled:
+                    return
+                try:
+                    reading, print_ = read_when_quiet(path, self.layout, quiet=self.quiet)
+                except DigestError as error:
+                    warnings.append(self._unreadable(path, error))
+                    continue
+                self._known[path] = print_
+                readings.append(reading)
+                warnings.extend(reading.warnings)
+            for path in plan.removed:
+                self._known.pop(path, None)
+            removed = [path for path in plan.removed if path in library.files]
+            update = library.update(readings, removed)
+            found = None
+            if query and not update.empty:  # the search, run again over the new papers
+                box = SearchBox()
+                found = (query, box, box.run(library.records, query, self.screen.triage.store))
+            result = WatchResult(update, warnings, plan.roots_gone, manual, found)
+        except Exception as error:  # a bug must not end watching silently
+            self.screen.post_message(self.Failed(f"{type(error).__name__}: {error}", done=True))
+            return
+        self.screen.post_message(self.Read(result))
+
+    def _unreadable(self, path: Path, error: DigestError) -> DigestWarning:
+        print_ = fingerprint(path)
+        if print_ is not None:
+            self._known[path] = print_  # touched again unchanged: not read again
+        assert self.library is not None
+        if path in self.library.files:
+            return DigestWarning(path, None, f"could not be read again ({error.reason}); "
+                                             "its papers stay as they were")  # fmt: skip
+        return error.as_warning()
+
+    def read_done(self) -> None:
+        """The screen has shown a result: read what came meanwhile."""
+        self._busy = False
+        if self._pending:
+            self._read_soon()
+
+    # -- messages to the screen ------------------------------------------------------
+
+    @dataclass
+    class Changed(Message):
+        """The watcher saw something happen at ``paths``."""
+
+        paths: frozenset[Path]
+
+    @dataclass
+    class Read(Message):
+        """A worker read and merged what changed."""
+
+        result: WatchResult
+
+    @dataclass
+    class Failed(Message):
+        """Watching (or a read, ``done``) stopped on an error; ``text`` is one line."""
+
+        text: str
+        done: bool = False
+
+
+@dataclass
+class WatchResult:
+    update: LibraryUpdate
+    warnings: list[DigestWarning]
+    roots_gone: list[Path]
+    manual: bool
+    search: tuple[str, SearchBox, Found] | None = None  # query, its index, its result
+
+
+class DigestWatchActions:
+    """The watching half of ``TriageScreen``: the reload key and the merge shown."""
+
+    digest_watch: DigestWatch
+
+    def action_reload_digests(self) -> None:
+        self.digest_watch.reload()
+
+    def active_search(self) -> str:
+        """The query whose hits the view shows ('' without a search)."""
+        return self._search_query if self.triage.search_hits is not None else ""
+
+    def on_digest_watch_changed(self, message: DigestWatch.Changed) -> None:
+        self.digest_watch.files_changed(message.paths)
+
+    def on_digest_watch_failed(self, message: DigestWatch.Failed) -> None:
+        if message.done:
+            self.digest_watch.read_done()
+        self.notify(f"Watching the digests stopped: {message.text}. ctrl+r looks again.",
+                    title="Digests", severity="warning", timeout=10)  # fmt: skip
+
+    def on_digest_watch_read(self, message: DigestWatch.Read) -> None:
+        result = message.result
+        try:
+            if not result.update.empty:
+                self._show_update(result)
+            said = [describe(result.update.changes)] if result.update.changes else []
+            said += self._new_warnings(result.warnings)
+            for root in result.roots_gone:
+                if root not in self.digest_watch.said_gone:
+                    self.digest_watch.said_gone.add(root)
+                    said.append(f"{root} is gone: its papers stay until ctrl+r")
+            if result.manual and not said:
+                said.append("Digests reloaded: nothing changed.")
+            if said:
+                self.notify("\n".join(line for line in said if line), title="Digests",
+                            timeout=6)  # fmt: skip
+        finally:
+            self.digest_watch.read_done()
+
+    def _new_warnings(self, warnings: list[DigestWarning]) -> list[str]:
+        """Add the warnings not listed yet to ``W``; a line for the toast if any."""
+        listed = {(w.path, w.line, w.message) for w in [*self.skipped_files, *self.digest_warnings]}
+        skipped, other = [], []
+        for warning in warnings:
+            key = (warning.path, warning.line, warning.message)
+            if key not in listed:
+                listed.add(key)
+                is_skip = warning.message.startswith(("skipped:", "could not be read again"))
+                (skipped if is_skip else other).append(warning)
+        self.skipped_files.extend(skipped)
+        self.digest_warnings.extend(other)
+        report = loading_report(skipped, other)
+        return [report] if report else []
+
+    def _show_update(self, result: WatchResult) -> None:
+        triage, papers = self.triage, self.paper_list
+        update = result.update
+        current, cursor = self.current_paper(), papers.cursor
+        offset = triage.row_of(cursor) - papers.scroll_offset.y
+        old_view = triage.view
+        hits = None
+        if result.search is not None:
+            query, box, found = result.search
+            if query == self.active_search() and found.hits is not None:
+                hits, self._search_box = found.hits, box
+        if hits is None:
+            self._search_box = SearchBox()  # records changed: index them afresh
+        triage.apply_update(update, search_hits=hits)
+        self.ranking_papers_added(list(update.added), list(update.replaced))
+        position = self._position_after(current, old_view, cursor)
+        papers.view_changed(cursor=position)
+        if position is not None and triage.view:
+            row = triage.row_of(position)
+            papers.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
+        self.show_current()
+        self.update_summary()
+        self.refresh_bindings()  # [ ] and D depend on how many digests are open
+        if triage.search_hits is not None and hits is None:
+            self.run_search(self.active_search())
+        if triage.is_sorted():
+            self.resort_after_loading()
+
+    def _position_after(self, current: Paper | None, old_view: list[int], cursor: int
+                        ) -> int | None:  # fmt: skip
+        """Where the cursor goes: its paper, else the next paper of the old view still
+        shown, else the one before."""
+        triage = self.triage
+        if current is None:
+            return 0 if triage.view else None
+        where = {index: position for position, index in enumerate(triage.view)}
+        for index in [*old_view[cursor:], *reversed(old_view[:cursor])]:
+            if index in where:
+                return where[index]
+        return 0 if triage.view else None
