@@ -208,3 +208,40 @@ def test_many_files_at_once_are_summed_up():
     changes += [FileChange("removed", "2025-01-03", gone=30), FileChange("removed", "x", gone=1)]
     assert describe(changes) == ("28 new digests: 1,064 new papers\n"
                                  "2 digests removed: 31 papers left the view")  # fmt: skip
+
+
+def test_counts_kept_as_papers_come_and_go_equal_counting_afresh(folder, store):
+    """The update counts only what comes, goes or changes digest: after a run of updates
+    the counts, the digests' counts and the divider rows are what a full count gives."""
+    triage, open_digests = opened(folder, store)
+    triage.toggle_star(triage.papers[0])
+    triage.mark_read(triage.papers[1:3])
+
+    def check() -> None:
+        counted = (triage.counts(), triage.digest_table(),
+                   [triage.row(y) for y in range(triage.row_count())])  # fmt: skip
+        homes = [0] * len(triage.digests)
+        for index, paper in enumerate(triage.papers):
+            if index not in triage.gone:
+                homes[triage.home(paper)] += 1
+        triage.recount()
+        triage._view_reordered()
+        assert [papers for _, papers, _ in triage.digest_table()] == homes
+        assert counted == (triage.counts(), triage.digest_table(),
+                           [triage.row(y) for y in range(triage.row_count())])  # fmt: skip
+
+    b = write_digest(folder, "2025-01-10.md", "2025-01-10", ["2501.00010", "2501.00002"])
+    triage.apply_update(open_digests.update(read=[read(b)]))
+    check()
+    c = write_digest(folder, "2025-01-17.md", "2025-01-17", ["2501.00017"])
+    triage.apply_update(open_digests.update(read=[read(c)]))
+    check()
+    triage.mark_read([triage.papers[triage.index_of("2501.00017")]])
+    (folder / "2025-01-03.md").unlink()  # 2501.00002 moves home to 2025-01-10
+    triage.apply_update(open_digests.update(removed=[folder / "2025-01-03.md"]))
+    check()
+    old = write_digest(folder, "2024-12-20.md", "2024-12-20", ["2412.00001", "2501.00017"])
+    twin = write_digest(folder, "twin.md", "2025-01-10", ["2501.00099"])  # relabels 01-10
+    triage.apply_update(open_digests.update(read=[read(old), read(twin)]))
+    check()
+    assert triage.counts().papers == 5

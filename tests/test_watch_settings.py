@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -67,18 +66,13 @@ def test_watch_must_be_true_or_false(tmp_path):
         load_config(path)
 
 
-def watchers() -> list[threading.Thread]:
-    return [thread for thread in threading.enumerate() if thread.name == "digest-watch"]
-
-
 @pytest.mark.parametrize("watch", [True, False])
 async def test_the_app_starts_a_watcher_only_when_watching(tmp_path, folder, watch):
-    before = len(watchers())
     app = watched_app(tmp_path, folder, watch=watch)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded(pilot)
         await settled(pilot)
-        assert len(watchers()) - before == (1 if watch else 0)
+        assert app.triage_screen.digest_watch.watching_now is watch
 
 
 def test_watchfiles_is_not_on_the_start_up_path():

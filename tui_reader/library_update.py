@@ -55,7 +55,6 @@ import os
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
 from pathlib import Path
 
 from .digest import LibraryBuilder, ParsedDigest, _ordered
@@ -166,27 +165,32 @@ class OpenDigests:
         records, index_of = self.records, self._index_of
         added: list[Paper] = []
         replaced: list[tuple[int, Paper]] = []
-        rank_of: dict[int, int] = {}
+        ranks = [-1] * len(records)  # each index's rank in the merge; -1: in no digest
         for rank, paper in enumerate(merged):
             index = index_of.get(paper.arxiv_id)
             if index is None:
-                index = index_of[paper.arxiv_id] = len(records)
+                index_of[paper.arxiv_id] = len(records)
                 records.append(paper)
                 added.append(paper)
-            elif records[index] is not paper and records[index] != paper:
+                ranks.append(rank)
+                continue
+            record = records[index]
+            if record is not paper and record != paper:
                 replaced.append((index, paper))
                 records[index] = paper
-            rank_of[index] = rank
+            ranks[index] = rank
         first_new = len(records) - len(added)
-        was_present = set(range(first_new)) - self.gone
-        gone = frozenset(range(len(records))) - rank_of.keys()
-        entering = tuple(sorted(rank_of.keys() - was_present))
-        leaving = tuple(sorted(was_present & gone))
+        old_gone = self.gone
+        gone = frozenset(index for index in range(first_new) if ranks[index] < 0)
+        entering = (*sorted(old_gone - gone), *range(first_new, len(records)))
+        leaving = tuple(sorted(gone - old_gone))
         self.gone = gone
-        place: list[int] | None = [rank_of.get(index, len(merged) + index)
-                                   for index in range(len(records))]  # fmt: skip
-        if all(rank_of[i] < rank_of[j] for i, j in pairwise(sorted(rank_of))):
-            place = None  # index order is digest order (a newer digest came, say)
+        place: list[int] | None = None
+        present = [rank for rank in ranks if rank >= 0]
+        if present != sorted(present):
+            # An older digest came (or a paper's home went): digest order is not index order.
+            place = [rank if rank >= 0 else len(merged) + index
+                     for index, rank in enumerate(ranks)]  # fmt: skip
         changed_ids = {paper.arxiv_id for _, paper in replaced}
         changes = _changes(before, self.files, changed_ids, index_of, set(entering),
                            set(leaving))  # fmt: skip

@@ -13,7 +13,10 @@ entering ones that pass the filter and the search (given again, run over the upd
 papers, so newcomers that match join): at their place in digest order;
 when sorted, at its end until ``reorder`` (the screen sorts them in off the UI thread).
 A gone paper leaves the selection: a verb never acts on a paper out of sight.
-Nothing here imports Textual.
+
+Speed (100,000 papers): only the papers that come, go or change digest are counted
+(not every paper's state read again), and a newer digest's rows are added after the
+others rather than every row laid out again. Nothing here imports Textual.
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ __all__ = ["ViewUpdates"]
 
 class ViewUpdates:
     """The half of ``Triage`` that takes in digests changed on disk. Uses ``Triage``'s
-    ``recount`` and ``_passes``, and ``ViewOrder``'s ``is_sorted``, ``in_digest_order``
-    and ``_view_reordered``."""
+    ``store``, ``_count``, ``_passes`` and ``_extend_rows``, and ``ViewOrder``'s
+    ``is_sorted``, ``in_digest_order`` and ``_view_reordered``."""
 
     papers: list[Paper]
     view: list[int]
@@ -47,6 +50,8 @@ class ViewUpdates:
     _digest_set: set[DigestRef]
     _digest_index: dict[DigestRef, int]
     _home_papers: list[int]
+    _home_unread: list[int]
+    _rows_kept = False
     _ranks: dict[str, list[int]]
     _rank_lock: threading.Lock
 
@@ -54,6 +59,10 @@ class ViewUpdates:
                      ) -> None:  # fmt: skip
         """``search_hits``: the search run again over the updated papers (None: as it was)."""
         self.place = update.place  # first: a sort worker may read it for new indices
+        entering = set(update.entering)
+        moving = [index for index, paper in update.replaced if index not in entering
+                  and self.papers[index].digests[0].path != paper.digests[0].path]  # fmt: skip
+        self._recount(-1, [*update.leaving, *moving])  # as they were counted
         for index, paper in update.replaced:
             self.papers[index] = paper
         for paper in update.added:
@@ -62,22 +71,42 @@ class ViewUpdates:
         self.gone = update.gone
         with self._rank_lock:
             self._ranks.clear()  # titles, dates and authors may have changed
-        self.digests, self._digest_set = list(update.digests), set(update.digests)
-        self._digest_index = {ref: index for index, ref in enumerate(self.digests)}
-        self._home_papers = [0] * len(self.digests)
-        for index, paper in enumerate(self.papers):
-            if index not in update.gone:
-                self._home_papers[self._digest_index[paper.digests[0]]] += 1
-        self.recount()
+        self._replace_digests(list(update.digests))
+        self._recount(+1, [*update.entering, *moving])
         for index in update.leaving:
             if index in self.selection:
                 self.selection.toggle(index)
         if search_hits is not None:
             self.search_hits = set(search_hits)
-        kept = [index for index in self.view if index not in update.gone]
-        entering = [index for index in update.entering if self._passes(index)]
+        before = self.view
+        kept = [index for index in before if index not in update.gone] if update.leaving else before
+        joining = [index for index in update.entering if self._passes(index)]
         if self.is_sorted():
-            self.view = kept + self.in_digest_order(entering)
+            self.view = kept + self.in_digest_order(joining)
         else:
-            self.view = self.in_digest_order(kept + entering)
-        self._view_reordered()
+            self.view = self.in_digest_order(kept + joining)
+        if len(kept) == len(before) and self.view[: len(before)] == before and self._rows_kept:
+            self._extend_rows(len(before))  # a newer digest: its rows after the others
+        else:
+            self._view_reordered()
+
+    def _recount(self, sign: int, indices: Iterable[int]) -> None:
+        """Count papers in (+1) or out (-1) of the counts and their home digest's."""
+        state = self.store.state
+        for index in indices:
+            paper = self.papers[index]
+            self._count(paper, state(paper.arxiv_id), sign)
+            self._home_papers[self._digest_index[paper.digests[0]]] += sign
+
+    def _replace_digests(self, digests: list[DigestRef]) -> None:
+        """The open digests, oldest first; each keeps its counts (by file: a digest
+        relabelled is the same file)."""
+        old = {ref.path: (self._home_papers[i], self._home_unread[i])
+               for i, ref in enumerate(self.digests)}  # fmt: skip
+        # Divider rows name digests by index: they stay right if the old ones keep theirs.
+        self._rows_kept = digests[: len(self.digests)] == self.digests
+        self.digests, self._digest_set = digests, set(digests)
+        self._digest_index = {ref: index for index, ref in enumerate(digests)}
+        counts = [old.get(ref.path, (0, 0)) for ref in digests]
+        self._home_papers = [papers for papers, _ in counts]
+        self._home_unread = [unread for _, unread in counts]

@@ -17,8 +17,8 @@ is made by the app for its ``TriageScreen``:
   being written) and merges it (``library_update``). Events during that wait for it.
 * ``reload()`` (``ctrl+r``, the palette): every file below the roots looked at now; the
   watchers start again (a folder that was gone and came back is watched again).
-* ``idle``: nothing waiting or being read. ``stop()`` on unmount: the watcher threads
-  end within ``STEP_MS``.
+* ``idle``: nothing waiting or being read; ``watching_now``: a watcher thread runs.
+  ``stop()`` on unmount: the watcher threads end within ``STEP_MS``.
 
 ``DigestWatchActions`` is mixed into ``TriageScreen`` (which provides ``triage``,
 ``paper_list``, ``current_paper``, ``show_current``, ``update_summary``,
@@ -95,6 +95,7 @@ class DigestWatch:
         self._first_event = self._last_event = 0.0
         self._timer: Timer | None = None
         self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
         self.said_gone: set[Path] = set()  # roots already said to be gone
 
     # -- loading ---------------------------------------------------------------------
@@ -119,11 +120,19 @@ class DigestWatch:
     def _start_watchers(self) -> None:
         self._stop.set()
         self._stop = threading.Event()
+        self._threads = []
         for targets, recursive in ((self.paths.folders, True), (self.paths.file_folders, False)):
             existing = [target for target in targets if target.is_dir()]
             if existing:
-                threading.Thread(target=self._watch, args=(existing, recursive, self._stop),
-                                 name="digest-watch", daemon=True).start()  # fmt: skip
+                thread = threading.Thread(target=self._watch, name="digest-watch", daemon=True,
+                                          args=(existing, recursive, self._stop))  # fmt: skip
+                thread.start()
+                self._threads.append(thread)
+
+    @property
+    def watching_now(self) -> bool:
+        """Whether a watcher thread is running."""
+        return any(thread.is_alive() for thread in self._threads)
 
     def _watch(self, targets: list[Path], recursive: bool, stop: threading.Event) -> None:
         """In its own thread: post each group of changed paths to the screen."""
