@@ -193,3 +193,25 @@ async def test_a_sorted_view_sorts_the_newcomers_in(tmp_path, folder):
         await changed(pilot, new)
         assert shown(screen) == ["2501.00000", *DAY_ONE, "2501.00009"]
         assert screen.current_paper().arxiv_id == "2501.00002"
+
+
+async def test_the_palette_reloads_by_name(tmp_path, folder):
+    from textual.command import CommandList, CommandPalette
+
+    app = watched_app(tmp_path, folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        write_digest(folder, "2025-01-10.md", "2025-01-10", ["2501.00010"])
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"reload digests")
+        commands = app.screen.query_one(CommandList)
+        deadline = time.monotonic() + 30  # the palette searches in a worker of its own
+        while not (commands.option_count and "Reload digests" in str(
+            commands.get_option_at_index(0).prompt)):  # fmt: skip
+            assert time.monotonic() < deadline, "the palette never offered the reload"
+            await pilot.pause(0.05)
+        await pilot.press("enter")
+        await settled(pilot)
+        assert shown(screen) == [*DAY_ONE, "2501.00010"]
+        assert toasts(app) == ["2025-01-10: 1 new paper"]

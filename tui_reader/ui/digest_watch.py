@@ -67,7 +67,7 @@ DIGEST_WATCH_BINDINGS = [
         "ctrl+r",
         "reload_digests",
         "Reload digests",
-        tooltip="Look for new, changed and removed digest files now",
+        tooltip="Reload digests: new, changed and removed files",
         show=False,
         id="triage.reload",
     ),
