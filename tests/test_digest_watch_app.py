@@ -215,3 +215,29 @@ async def test_the_palette_reloads_by_name(tmp_path, folder):
         await settled(pilot)
         assert shown(screen) == [*DAY_ONE, "2501.00010"]
         assert toasts(app) == ["2025-01-10: 1 new paper"]
+
+
+@pytest.mark.parametrize("how", ["removed", "relabelled"])
+async def test_a_note_saved_after_its_digest_changed_under_the_editor(tmp_path, folder, how):
+    """The editor holds the paper as it was; the digest goes (or is renamed by a second
+    file of its date) while it is open: the note is saved, the counts stay right."""
+    from tui_reader.ui.screens.note import NoteScreen
+
+    app = watched_app(tmp_path, folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, NoteScreen)
+        if how == "removed":
+            (folder / "2025-01-03.md").unlink()
+            await changed(pilot, folder / "2025-01-03.md")
+        else:
+            twin = write_digest(folder, "twin.md", "2025-01-03", ["2501.00009"])
+            await changed(pilot, twin)
+        await pilot.press(*"kept", "ctrl+s")
+        await pilot.pause()
+        assert app.store.state("2501.00001").note == "kept"
+        noted = 0 if how == "removed" else 1
+        assert screen.triage.counts().noted == noted
+        screen.triage.recount()
+        assert screen.triage.counts().noted == noted

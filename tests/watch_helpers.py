@@ -78,8 +78,7 @@ async def settled(pilot, timeout: float = 60.0) -> None:
 
     deadline = time.monotonic() + timeout
     watch = pilot.app.triage_screen.digest_watch
-    while True:
-        await pilot.app.workers.wait_for_complete()
+    while True:  # not workers.wait_for_complete(): a dialog's worker waits for the user
         await pilot.pause()
         if watch.idle and not pilot.app.triage_screen.reading_digests:
             return

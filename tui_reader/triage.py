@@ -260,6 +260,10 @@ class Triage(ViewOrder, ViewUpdates):
             self._undo_steps.append(steps)
             del self._undo_steps[:-1000]
         for paper, old in zip(papers, before, strict=True):
+            index = self._index_of.get(paper.arxiv_id)
+            if index is None or index in self.gone:
+                continue  # not counted (its digest went while a dialog was open)
+            paper = self.papers[index]  # as it is now: its digest may have changed meanwhile
             self._count(paper, old, -1)
             self._count(paper, self.store.state(paper.arxiv_id), +1)
 
