@@ -26,7 +26,7 @@ from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
-from .digest_watch import DIGEST_WATCH_BINDINGS, DigestWatch, DigestWatchActions
+from .digest_watch import DigestWatch
 from .footer import KeysFooter
 from .for_you import ForYouActions
 from .loader import read_digests
@@ -44,6 +44,7 @@ from .screens.warnings import WarningsScreen, loading_report
 from .searching import SearchActions
 from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
+from .watching import DIGEST_WATCH_BINDINGS, DigestWatchActions
 
 NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts

@@ -1,5 +1,5 @@
-"""Digests that arrive, change or go while the app is open: watched, read behind the
-screen, merged into the view.
+"""Digests that arrive, change or go while the app is open: watched, read and merged
+behind the screen.
 
 ``DigestWatch(screen, roots, *, layout=None, watching=True, settle=SETTLE, quiet=QUIET)``
 is made by the app for its ``TriageScreen``:
@@ -15,22 +15,16 @@ is made by the app for its ``TriageScreen``:
   ``settle`` seconds without another event (at most ``SETTLE_LIMIT``), one worker
   thread works out what changed (``watched_files``), reads it (waiting for a file still
   being written) and merges it (``library_update``). Events during that wait for it.
+  A watch that breaks (a file name that is not UTF-8 ends rust-notify's) starts again
+  after ``RESTART_AFTER`` seconds and looks at everything; each problem is said once.
 * ``reload()`` (``ctrl+r``, the palette): every file below the roots looked at now; the
   watchers start again (a folder that was gone and came back is watched again).
 * ``idle``: nothing waiting or being read; ``watching_now``: a watcher thread runs.
   ``stop()`` on unmount: the watcher threads end within ``STEP_MS``.
 
-``DigestWatchActions`` is mixed into ``TriageScreen`` (which provides ``triage``,
-``paper_list``, ``current_paper``, ``show_current``, ``update_summary``,
-``ranking_papers_added``, ``resort_after_loading``, ``run_search`` and the warnings
-lists). It shows a merge without moving the cursor or losing the search, filter, sort
-or selection: the cursor stays on its paper, on its row of the screen (or goes to the
-next paper still shown when its own left); a search is run again over the new papers
-in the worker, so newcomers that match join; a sorted view sorts them in. One toast per
-batch says what came (``library_update.describe``); a file that cannot be read is one
-line in ``W`` (each warning once, however often the file is touched) and a few words in
-that toast; a folder that is gone is said once. Nothing is said for a file touched
-without change, except after ``ctrl+r``, which always answers.
+Threads tell the screen through messages (``Changed``, ``Read`` with a
+``WatchResult``, ``Failed``; ``post_message`` is thread-safe and never waits); the
+screen shows them (``watching.DigestWatchActions``).
 """
 
 from __future__ import annotations
@@ -43,7 +37,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -51,27 +44,16 @@ from textual.worker import get_current_worker
 
 from ..digest import DigestWarning
 from ..formats.common import DigestError
-from ..library_update import FileReading, LibraryUpdate, OpenDigests, describe, readings_by_file
+from ..library_update import FileReading, LibraryUpdate, OpenDigests, readings_by_file
 from ..model import DigestRef, Paper
 from ..search_box import Found, SearchBox
 from ..watched_files import QUIET, Fingerprint, WatchedPaths, fingerprint, read_when_quiet
-from .screens.warnings import loading_report
 
 SETTLE = 0.5  # seconds without a file event before the changes are read
 SETTLE_LIMIT = 5.0  # seconds: a steady trickle of events is read at least this often
 STEP_MS = 400  # the watcher's wake-up (and quiet window): 2.5 wake-ups a second when idle
 DEBOUNCE_MS = 3000  # at most this long grouping one burst of events
-
-DIGEST_WATCH_BINDINGS = [
-    Binding(
-        "ctrl+r",
-        "reload_digests",
-        "Reload digests",
-        tooltip="Reload digests: new, changed and removed files",
-        show=False,
-        id="triage.reload",
-    ),
-]
+RESTART_AFTER = 5.0  # seconds before a watch that broke starts again
 
 
 class DigestWatch:
@@ -97,6 +79,7 @@ class DigestWatch:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.said_gone: set[Path] = set()  # roots already said to be gone
+        self.said_failures: set[str] = set()  # problems already said
 
     # -- loading ---------------------------------------------------------------------
 
@@ -135,25 +118,42 @@ class DigestWatch:
         return any(thread.is_alive() for thread in self._threads)
 
     def _watch(self, targets: list[Path], recursive: bool, stop: threading.Event) -> None:
-        """In its own thread: post each group of changed paths to the screen."""
+        """In its own thread: post each group of changed paths to the screen. The watch
+        breaks on some events (a file name that is not UTF-8 ends it for good): it starts
+        again ``RESTART_AFTER`` seconds later, and everything is looked at, since events
+        may have been missed meanwhile."""
         try:
             import watchfiles
-
-            for changes in watchfiles.watch(
-                *targets,
-                watch_filter=lambda _change, path: self.paths.relevant(Path(path)),
-                recursive=recursive,
-                step=STEP_MS,
-                debounce=DEBOUNCE_MS,
-                rust_timeout=0,
-                stop_event=stop,
-                raise_interrupt=False,
-                ignore_permission_denied=True,
-            ):
-                self.screen.post_message(self.Changed(frozenset(Path(p) for _, p in changes)))
-        except Exception as error:  # no watching left (too many folders, a vanished root)
-            if not stop.is_set():
-                self.screen.post_message(self.Failed(f"{type(error).__name__}: {error}"))
+        except ImportError as error:
+            self.screen.post_message(self.Failed(str(error)))
+            return
+        while not stop.is_set():
+            existing = [target for target in targets if target.is_dir()]
+            if not existing:
+                return  # every folder gone: ctrl+r watches them again once they are back
+            try:
+                for changes in watchfiles.watch(
+                    *existing,
+                    watch_filter=lambda _change, path: self.paths.relevant(Path(path)),
+                    recursive=recursive,
+                    step=STEP_MS,
+                    debounce=DEBOUNCE_MS,
+                    rust_timeout=0,
+                    stop_event=stop,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ):
+                    paths = frozenset(Path(path) for _, path in changes)
+                    self.screen.post_message(self.Changed(paths))
+                return  # stopped
+            except Exception as error:  # too many folders for inotify, an odd file name
+                if stop.is_set():
+                    return
+                self.screen.post_message(self.Failed(f"{type(error).__name__}: {error}",
+                                                     restarting=True))  # fmt: skip
+            if stop.wait(RESTART_AFTER):
+                return
+            self.screen.post_message(self.Changed(frozenset(existing)))
 
     @property
     def idle(self) -> bool:
@@ -274,10 +274,12 @@ class DigestWatch:
 
     @dataclass
     class Failed(Message):
-        """Watching (or a read, ``done``) stopped on an error; ``text`` is one line."""
+        """Watching (or a read, ``done``) stopped on an error; ``text`` is one line.
+        ``restarting``: the watch starts again on its own."""
 
         text: str
         done: bool = False
+        restarting: bool = False
 
 
 @dataclass
@@ -287,100 +289,3 @@ class WatchResult:
     roots_gone: list[Path]
     manual: bool
     search: tuple[str, SearchBox, Found] | None = None  # query, its index, its result
-
-
-class DigestWatchActions:
-    """The watching half of ``TriageScreen``: the reload key and the merge shown."""
-
-    digest_watch: DigestWatch
-
-    def action_reload_digests(self) -> None:
-        self.digest_watch.reload()
-
-    def active_search(self) -> str:
-        """The query whose hits the view shows ('' without a search)."""
-        return self._search_query if self.triage.search_hits is not None else ""
-
-    def on_digest_watch_changed(self, message: DigestWatch.Changed) -> None:
-        self.digest_watch.files_changed(message.paths)
-
-    def on_digest_watch_failed(self, message: DigestWatch.Failed) -> None:
-        if message.done:
-            self.digest_watch.read_done()
-        self.notify(f"Watching the digests stopped: {message.text}. ctrl+r looks again.",
-                    title="Digests", severity="warning", timeout=10)  # fmt: skip
-
-    def on_digest_watch_read(self, message: DigestWatch.Read) -> None:
-        result = message.result
-        try:
-            if not result.update.empty:
-                self._show_update(result)
-            said = [describe(result.update.changes)] if result.update.changes else []
-            said += self._new_warnings(result.warnings)
-            for root in result.roots_gone:
-                if root not in self.digest_watch.said_gone:
-                    self.digest_watch.said_gone.add(root)
-                    said.append(f"{root} is gone: its papers stay until ctrl+r")
-            if result.manual and not said:
-                said.append("Digests reloaded: nothing changed.")
-            if said:
-                self.notify("\n".join(line for line in said if line), title="Digests",
-                            timeout=6)  # fmt: skip
-        finally:
-            self.digest_watch.read_done()
-
-    def _new_warnings(self, warnings: list[DigestWarning]) -> list[str]:
-        """Add the warnings not listed yet to ``W``; a line for the toast if any."""
-        listed = {(w.path, w.line, w.message) for w in [*self.skipped_files, *self.digest_warnings]}
-        skipped, other = [], []
-        for warning in warnings:
-            key = (warning.path, warning.line, warning.message)
-            if key not in listed:
-                listed.add(key)
-                is_skip = warning.message.startswith(("skipped:", "could not be read again"))
-                (skipped if is_skip else other).append(warning)
-        self.skipped_files.extend(skipped)
-        self.digest_warnings.extend(other)
-        report = loading_report(skipped, other)
-        return [report] if report else []
-
-    def _show_update(self, result: WatchResult) -> None:
-        triage, papers = self.triage, self.paper_list
-        update = result.update
-        current, cursor = self.current_paper(), papers.cursor
-        offset = triage.row_of(cursor) - papers.scroll_offset.y
-        old_view = triage.view
-        hits = None
-        if result.search is not None:
-            query, box, found = result.search
-            if query == self.active_search() and found.hits is not None:
-                hits, self._search_box = found.hits, box
-        if hits is None:
-            self._search_box = SearchBox()  # records changed: index them afresh
-        triage.apply_update(update, search_hits=hits)
-        self.ranking_papers_added(list(update.added), list(update.replaced))
-        position = self._position_after(current, old_view, cursor)
-        papers.view_changed(cursor=position)
-        if position is not None and triage.view:
-            row = triage.row_of(position)
-            papers.scroll_to(y=max(0, row - offset), animate=False, immediate=True)
-        self.show_current()
-        self.update_summary()
-        self.refresh_bindings()  # [ ] and D depend on how many digests are open
-        if triage.search_hits is not None and hits is None:
-            self.run_search(self.active_search())
-        if triage.is_sorted():
-            self.resort_after_loading()
-
-    def _position_after(self, current: Paper | None, old_view: list[int], cursor: int
-                        ) -> int | None:  # fmt: skip
-        """Where the cursor goes: its paper, else the next paper of the old view still
-        shown, else the one before."""
-        triage = self.triage
-        if current is None:
-            return 0 if triage.view else None
-        where = {index: position for position, index in enumerate(triage.view)}
-        for index in [*old_view[cursor:], *reversed(old_view[:cursor])]:
-            if index in where:
-                return where[index]
-        return 0 if triage.view else None
