@@ -68,7 +68,8 @@ class DigestWatch:
         self.watching = watching
         self.settle = settle
         self.quiet = quiet
-        self.library: OpenDigests | None = None  # once loading finished
+        self.library: OpenDigests | None = None  # made by the first read after loading
+        self._opened: tuple[list[Paper], list[DigestRef]] | None = None  # loaded: papers, digests
         self._known: dict[Path, Fingerprint] = {}  # every digest file seen, as it was read
         self._loaded: list[Paper] = []
         self._pending: set[Path] = set()
@@ -90,8 +91,7 @@ class DigestWatch:
         self._loaded.extend(papers)
 
     def loading_finished(self, papers: Sequence[Paper], digests: Sequence[DigestRef]) -> None:
-        self.library = OpenDigests(readings_by_file(self._loaded), papers, digests)
-        self._loaded = []
+        self._opened = (list(papers), list(digests))  # the worker builds the library from it
         if self.watching:
             self._start_watchers()
         self._pending.update(self.paths.roots)  # files written while loading
@@ -200,7 +200,7 @@ class DigestWatch:
     # -- reading (a worker thread) ------------------------------------------------------
 
     def _start_reading(self, manual: bool = False) -> None:
-        if self._busy or self.library is None or not (self._pending or manual):
+        if self._busy or self._opened is None or not (self._pending or manual):
             return
         self._busy = True
         touched, self._pending = frozenset(self._pending), set()
@@ -211,9 +211,12 @@ class DigestWatch:
 
     def _read(self, touched: frozenset[Path], full: bool, manual: bool, query: str) -> None:
         worker = get_current_worker()
-        library = self.library
-        assert library is not None
         try:
+            if self.library is None:  # the first look: off the UI thread (0.1 s at 100,000)
+                assert self._opened is not None
+                self.library = OpenDigests(readings_by_file(self._loaded), *self._opened)
+                self._loaded, self._opened = [], ([], [])
+            library = self.library
             plan = self.paths.plan(touched, self._known, full=full)
             readings: list[FileReading] = []
             warnings: list[DigestWarning] = []
