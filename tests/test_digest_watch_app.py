@@ -241,3 +241,19 @@ async def test_a_note_saved_after_its_digest_changed_under_the_editor(tmp_path, 
         assert screen.triage.counts().noted == noted
         screen.triage.recount()
         assert screen.triage.counts().noted == noted
+
+
+async def test_the_session_outlives_a_digest_arriving_between_launches(tmp_path, folder):
+    """Where you were is kept for the opened folder, not for the files it held."""
+    app = watched_app(tmp_path, folder)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("j", "j")
+        assert screen.current_paper().arxiv_id == "2501.00003"
+    app.store.close()
+    write_digest(folder, "2025-01-10.md", "2025-01-10", ["2501.00010"])
+    again = watched_app(tmp_path, folder)
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert screen.triage.counts().papers == 5  # the new digest is open
+        assert screen.current_paper().arxiv_id == "2501.00003"

@@ -604,16 +604,19 @@ class DigestApp(App[None]):
         self.layout = layout  # a digest layout's NAME read into every file; None: detect
         self.store = store
         self.triage = Triage(store)
-        session = load_session(store, self.paths) if restore else Session()
+        # The session is the opened folders', not their files': a digest that arrives
+        # must not lose where you were.
+        opened = list(roots) if roots else self.paths
+        session = load_session(store, opened) if restore else Session()
         self.triage_screen = TriageScreen(
             self.triage,
             words=words,
             read_after=read_after if auto_read else None,
             session=session,
-            on_session=lambda session: save_session(store, self.paths, session),
+            on_session=lambda session: save_session(store, opened, session),
         )
         self.triage_screen.digest_watch = DigestWatch(
-            self.triage_screen, roots or self.paths, layout=layout, watching=watch
+            self.triage_screen, opened, layout=layout, watching=watch
         )
         self.unsaved_guard = UnsavedGuard(self, store)
 
@@ -717,6 +720,7 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     of the last session on the same paths; ``layout`` names the digest layout of every file
     (``formats``), None detects it per file. ``roots`` are the folders and files the user
     opened (default: ``paths``): ``ctrl+r`` looks there for new, changed and removed
-    digests, and with ``watch`` the app watches them (``digest_watch``).
+    digests, with ``watch`` the app watches them (``digest_watch``), and the session is
+    kept for them (so a digest arriving in an opened folder does not lose it).
     """
     return DigestApp(paths, store, **options)
