@@ -8,6 +8,7 @@
     online = false                     # true: fetch arXiv's metadata and venues (docs/online.md)
     arxiv_api = "https://export.arxiv.org/api/query"       # or a mirror
     venue_api = "https://api.semanticscholar.org/graph/v1" # "" turns the venue lookup off
+    watch = true                       # false: digests added while the app is open wait for ctrl+r
 
 Relative paths are taken from the config file's folder. A missing file means the
 defaults; a broken one (not a regular file, not UTF-8, anything the TOML parser rejects,
@@ -37,10 +38,11 @@ class Config:
     online: bool = False
     arxiv_api: str = ""  # "": the default (or $DIGEST_READER_ARXIV_API)
     venue_api: str | None = None  # None: the default; "": no venue lookup
+    watch: bool = True
 
 
 KNOWN_KEYS = ("digests", "highlight", "auto_read", "read_after", "online", "arxiv_api",
-              "venue_api")  # fmt: skip
+              "venue_api", "watch")  # fmt: skip
 MAX_BYTES = 1 << 20  # a config is a few lines; anything this large is not one
 
 
@@ -97,9 +99,10 @@ def load_config(path: Path) -> Config:
     highlight = _strings(data.get("highlight", []))
     if highlight is None:
         raise ConfigError(f"config {path}: 'highlight' must be a word or a list of words")
-    auto_read = data.get("auto_read", True)
-    if not isinstance(auto_read, bool):
-        raise ConfigError(f"config {path}: 'auto_read' must be true or false")
+    auto_read, watch = data.get("auto_read", True), data.get("watch", True)
+    for name, value in (("auto_read", auto_read), ("watch", watch)):
+        if not isinstance(value, bool):
+            raise ConfigError(f"config {path}: '{name}' must be true or false")
 
     read_after = data.get("read_after", 2.0)
     if (
@@ -132,6 +135,7 @@ def load_config(path: Path) -> Config:
         auto_read=auto_read,
         read_after=float(read_after),
         online=online,
+        watch=watch,
         **urls,
     )
 

@@ -11,6 +11,9 @@ papers: ``row(y)`` is a view position (``>= 0``) or a divider (``-1 - digest ind
 ``row_of(position)`` goes back. ``digest_summary(position)`` is the header's "which
 digest am I in", ``digest_table()`` what the picker lists.
 
+Digests that change on disk: ``apply_update`` (``view_updates.ViewUpdates``); papers
+in no open digest any more are ``gone`` (kept at their index, out of view and counts).
+
 Undo: every verb is one undo step, even one that makes two store changes (``star
 and read``), so ``undo()`` reverts it whole and returns the ids it touched.
 """
@@ -24,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from .model import DigestRef, Paper
 from .view_order import ViewOrder
+from .view_updates import ViewUpdates
 
 if TYPE_CHECKING:
     from .store import PaperState, StateStore
@@ -39,7 +43,7 @@ class Counts:
     noted: int
 
 
-class Triage(ViewOrder):
+class Triage(ViewOrder, ViewUpdates):
     """Papers, their view and their counts, over a state store.
 
     ``view`` holds indices into ``papers``. Positions (``0 .. len(view) - 1``) are what
@@ -58,6 +62,7 @@ class Triage(ViewOrder):
         self.search_terms: tuple[str, ...] = ()
         self.sort = "digest"
         self.scores: list[float] | None = None  # per paper index, from the ranking
+        self.gone: frozenset[int] = frozenset()  # papers in no open digest any more
         self._unread = 0
         self._starred = 0
         self._noted = 0
@@ -141,7 +146,7 @@ class Triage(ViewOrder):
         return [paper for _, paper in papers], missing
 
     def counts(self) -> Counts:
-        return Counts(len(self.papers), self._unread, self._starred, self._noted)
+        return Counts(len(self.papers) - len(self.gone), self._unread, self._starred, self._noted)
 
     def date_range(self) -> str:
         dates = sorted(ref.date for ref in self.digests if ref.date is not None)
@@ -241,9 +246,10 @@ class Triage(ViewOrder):
         """Recount from the store: after an undo or another copy's changes."""
         self._unread = self._starred = self._noted = 0
         self._home_unread = [0] * len(self.digests)
-        state = self.store.state
-        for paper in self.papers:
-            self._count(paper, state(paper.arxiv_id), +1)
+        state, gone = self.store.state, self.gone
+        for index, paper in enumerate(self.papers):
+            if index not in gone:
+                self._count(paper, state(paper.arxiv_id), +1)
 
     def _change(self, apply: Callable[[], object], papers: Sequence[Paper]) -> None:
         """Run one verb; ``apply`` returns the store's changed ids or its undo steps."""
@@ -254,6 +260,10 @@ class Triage(ViewOrder):
             self._undo_steps.append(steps)
             del self._undo_steps[:-1000]
         for paper, old in zip(papers, before, strict=True):
+            index = self._index_of.get(paper.arxiv_id)
+            if index is None or index in self.gone:
+                continue  # not counted (its digest went while a dialog was open)
+            paper = self.papers[index]  # as it is now: its digest may have changed meanwhile
             self._count(paper, old, -1)
             self._count(paper, self.store.state(paper.arxiv_id), +1)
 
@@ -290,10 +300,13 @@ class Triage(ViewOrder):
         self._extend_rows(0)
 
     def _rebuild_view(self) -> None:
-        self.view = self.ordered([i for i in range(len(self.papers)) if self._passes(i)])
+        passing = [i for i in range(len(self.papers)) if self._passes(i)]
+        self.view = self.ordered(passing if self.place is None else self.in_digest_order(passing))
         self._view_reordered()
 
     def _passes(self, index: int) -> bool:
+        if self.gone and index in self.gone:
+            return False
         if self.search_hits is not None and index not in self.search_hits:
             return False
         if self.filter == "all":

@@ -60,7 +60,8 @@ def run_open(args: argparse.Namespace) -> int:
     try:
         app = make_app(files, store, words=words, auto_read=auto_read,
                        read_after=config.read_after, restore=not args.fresh,
-                       layout=args.layout, online=app_online(args, config))  # fmt: skip
+                       layout=args.layout, online=app_online(args, config), roots=paths,
+                       watch=config.watch and not args.no_watch)  # fmt: skip
         connect_store(app, store)
         with exit_cleanly_on_signals(app, store, keep=app.keep_note_drafts):
             app.run()
@@ -118,6 +119,7 @@ def connect_store(app, store: StateStore) -> None:
 # How long the app may take to leave after a signal or a lost terminal; past it the
 # process ends itself (after the save), whatever the UI's threads are stuck in.
 LEAVE_WITHIN = 1.5
+TERMINAL_CHECK = 1.0  # seconds between looks at a terminal that did not say it hung up
 # SIGINT too: in the app ctrl+c is a key (copy in the note editor), so a SIGINT comes
 # from `kill -INT`, and Python's KeyboardInterrupt would skip the drafts and the save.
 LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT")
@@ -136,8 +138,8 @@ def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITH
     then ends the process with ``os._exit`` once the save is done if it is still running
     ``grace`` seconds later: with the terminal gone, Textual's output thread dies on EIO
     and its bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
-    thread polls the terminal (``terminal_fd``, default stdin) and treats a hang-up that
-    came without SIGHUP the same way.
+    thread waits for the terminal (``terminal_fd``, default stdin) to hang up (``poll``,
+    which keys do not wake) and treats a hang-up that came without SIGHUP the same way.
     """
     leaving = threading.Event()
 
@@ -174,15 +176,24 @@ def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITH
         leave(128 + signum)
 
     def watch_terminal(fd: int) -> None:
+        import select
         import termios
 
-        while not leaving.wait(0.25):
+        # Registered for no event: only a hang-up or an error wakes the poll, never a
+        # key, so an idle app is not woken; tcgetattr every TERMINAL_CHECK in case a
+        # terminal hangs up without saying so.
+        hangup = select.poll()
+        hangup.register(fd, 0)
+        while not leaving.is_set():
             try:
+                woke = hangup.poll(TERMINAL_CHECK * 1000)
                 termios.tcgetattr(fd)
             except termios.error:
-                leave(128 + signal.SIGHUP)  # app.exit is safe from another thread
-                return
+                woke = True
             except (OSError, RuntimeError):
+                return
+            if woke:
+                leave(128 + signal.SIGHUP)  # app.exit is safe from another thread
                 return
 
     previous = {}

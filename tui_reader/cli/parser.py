@@ -188,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     online_arguments(open_cmd)
     open_cmd.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="do not watch the folders for digests added, changed or removed while open "
+        "(ctrl+r still looks)",
+    )
+    open_cmd.add_argument(
         "--fresh",
         action="store_true",
         help="start at the top, without the last session's paper, filter, search and sort",

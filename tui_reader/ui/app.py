@@ -26,6 +26,7 @@ from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .digest_watch import DigestWatch
 from .enrichment import EnrichmentWorker, OnlineMetadata
 from .footer import KeysFooter
 from .for_you import ForYouActions
@@ -44,6 +45,7 @@ from .screens.warnings import WarningsScreen, loading_report
 from .searching import SearchActions
 from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
+from .watching import DIGEST_WATCH_BINDINGS, DigestWatchActions
 
 NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
@@ -55,6 +57,7 @@ FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "
 class TriageScreen(
     OnlineMetadata,
     NoteActions,
+    DigestWatchActions,
     ForYouActions,
     SearchActions,
     OrganiseActions,
@@ -125,6 +128,7 @@ class TriageScreen(
         Binding("escape", "escape", "Clear search, then selection", show=False, id="triage.clear"),
         Binding("W", "show_warnings", "Digest warnings", show=False, id="triage.warnings"),
         *ORGANISE_BINDINGS,
+        *DIGEST_WATCH_BINDINGS,
     ]
 
     def __init__(
@@ -189,6 +193,7 @@ class TriageScreen(
     def on_unmount(self) -> None:
         self.ranking.stop()
         self.enrichment.stop()
+        self.digest_watch.stop()
         self.save_session()
 
     def _fit_layout(self, width: int) -> None:
@@ -248,6 +253,7 @@ class TriageScreen(
         self.refresh_bindings()  # W, [ and ] depend on the loading and the digests read
         self._restore_session()
         self.resort_after_loading()
+        self.digest_watch.loading_finished(self.triage.papers, self.triage.digests)
 
     def _restore_session(self) -> None:
         """Back where the last session on these digests ended, unless the user moved."""
@@ -465,7 +471,7 @@ class TriageScreen(
                       "star_and_next", "mark_view_read", "edit_tags",
                       "toggle_selected", "like_this"):  # fmt: skip
             return self.current_paper() is not None or None
-        if action == "show_warnings":
+        if action in ("show_warnings", "reload_digests"):
             return not self.reading_digests or None
         if action == "clear_search":
             return self.triage.search_hits is not None or self.query_one("#search").display
@@ -598,20 +604,28 @@ class DigestApp(App[None]):
         restore: bool = True,
         layout: str | None = None,
         online: dict[str, Any] | None = None,
+        roots: Sequence[Path] | None = None,
+        watch: bool = False,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
         self.layout = layout  # a digest layout's NAME read into every file; None: detect
         self.store = store
         self.triage = Triage(store)
-        session = load_session(store, self.paths) if restore else Session()
+        # The session is the opened folders', not their files': a digest that arrives
+        # must not lose where you were.
+        opened = list(roots) if roots else self.paths
+        session = load_session(store, opened) if restore else Session()
         self.triage_screen = TriageScreen(
             self.triage,
             words=words,
             read_after=read_after if auto_read else None,
             session=session,
-            on_session=lambda session: save_session(store, self.paths, session),
+            on_session=lambda session: save_session(store, opened, session),
             online=online,
+        )
+        self.triage_screen.digest_watch = DigestWatch(
+            self.triage_screen, opened, layout=layout, watching=watch
         )
         self.unsaved_guard = UnsavedGuard(self, store)
 
@@ -638,6 +652,7 @@ class DigestApp(App[None]):
     def load_digests(self) -> None:
         """Read the digests off the UI thread, handing over papers as they are read."""
         screen = self.triage_screen
+        screen.digest_watch.loading_started()  # before any file is read: changes count
         read_digests(
             self.paths,
             get_current_worker(),
@@ -647,6 +662,7 @@ class DigestApp(App[None]):
             ),
             before_hand_over=self.store.wait_loaded,  # so the UI thread never waits in state()
             layout=self.layout,
+            on_batch=screen.digest_watch.loaded_batch,
         )
 
     def action_help(self) -> None:
@@ -717,6 +733,9 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     of the last session on the same paths; ``layout`` names the digest layout of every file
     (``formats``), None detects it per file; ``online`` (``EnrichmentWorker``'s
     ``cache``, ``online`` and ``where``) shows fetched metadata, and fetches more in
-    the background when ``online["online"]``.
+    the background when ``online["online"]``. ``roots`` are the folders and files the user
+    opened (default: ``paths``): ``ctrl+r`` looks there for new, changed and removed
+    digests, with ``watch`` the app watches them (``digest_watch``), and the session is
+    kept for them (so a digest arriving in an opened folder does not lose it).
     """
     return DigestApp(paths, store, **options)

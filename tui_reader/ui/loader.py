@@ -1,7 +1,7 @@
 """Reading digests off the UI thread and handing papers over as they are read.
 
 ``read_digests(paths, worker, hand_over, finished, *, before_hand_over=None,
-layout=None)`` runs in a worker thread: it reads the files with the CLI's
+layout=None, on_batch=None)`` runs in a worker thread: it reads the files with the CLI's
 ``DigestLoader`` (a file that is not a digest is skipped with a warning, never an
 error for the whole set), merges papers
 with ``LibraryBuilder``, and calls ``hand_over(new_papers, replaced)`` at once with the
@@ -10,7 +10,8 @@ UI thread), and finally ``finished(warnings, skipped)``: the ``DigestWarning`` v
 of the files read, and those of the files skipped (each once, in reading order).
 ``before_hand_over`` runs in the worker before each hand-over (the app waits there for
 a large state file, so the UI thread never does). ``layout`` names the digest layout
-of every file (``formats``); None detects it per file. A cancelled worker stops
+of every file (``formats``); None detects it per file. ``on_batch`` sees each batch of
+papers as its file gave them, before they are merged. A cancelled worker stops
 between batches. Once all is read, ``gc.freeze()`` takes the loaded papers out of the
 garbage collector's walks.
 """
@@ -38,6 +39,7 @@ def read_digests(
     *,
     before_hand_over: Callable[[], object] | None = None,
     layout: str | None = None,
+    on_batch: Callable[[list[Paper]], object] | None = None,
 ) -> None:
     builder = LibraryBuilder()
     handed_over = 0  # papers the screen already has
@@ -59,6 +61,8 @@ def read_digests(
     for batch in loader.batches():
         if worker.is_cancelled:
             return
+        if on_batch is not None:
+            on_batch(batch)
         replaced.update(builder.add(batch))
         # The first papers go to the screen at once; after that, every
         # HANDOVER_INTERVAL, as each hand-over waits for the UI thread.
