@@ -8,16 +8,25 @@ flush reports success, so a flush costs what changed, never the whole history:
 
 The state is the snapshot with every journal line merged into it (``merge``); merging is
 idempotent, so a line that is also in the snapshot (the program died while folding the
-journal in) does no harm. Readers keep an offset and read only what was appended since;
-a journal replaced by a shorter one (folded into the snapshot by some copy) is read again
-from its start. A torn last line (``kill -9`` during an append) is skipped: the next
-append starts on a new line.
+journal in) does no harm. A torn last line (``kill -9`` during an append) is skipped:
+the next append starts on a new line.
+
+Each journal file begins with a header line naming its generation, a random id made
+when the file is made (``{"journal": "9f2c..."}``); a fold replaces the file by one of
+a new generation (or deletes it when nothing is left). Readers keep the generation and
+an offset and read only what was appended since; a journal of another generation
+(folded into a new snapshot by some copy, or deleted) is read again from its start, and
+the reader then reads the snapshot again too (``Entries.restarted``). The generation, not the file's
+inode, says which file a reader is in: a file system reuses the inode of a deleted
+journal, and a reader that trusted it once skipped another copy's line (issue 17).
+A journal without a header (written before this) is known by its inode, as before.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +42,35 @@ class Entries:
     settings: list[tuple[str, dict]] = field(default_factory=list)
     skipped: int = 0  # lines that could not be used
     restarted: bool = False  # the journal was replaced: read from its start
+
+
+HEADER_START = b'{"journal": "'
+HEADER_PEEK = 64  # bytes read to find a header: it is about 32
+
+
+def header_line(generation: str) -> bytes:
+    return b'{"journal": "%s"}\n' % generation.encode()
+
+
+def new_generation() -> str:
+    return secrets.token_hex(8)
+
+
+def read_header(fd: int, size: int) -> tuple[str | None, int]:
+    """(the generation named by the file's header, where the header ends); (None, 0)
+    for a journal without one."""
+    if size < len(HEADER_START):
+        return None, 0
+    head = os.pread(fd, min(size, HEADER_PEEK), 0)
+    end = head.find(b"\n") + 1
+    if not head.startswith(HEADER_START) or end == 0:
+        return None, 0
+    try:
+        header = json.loads(head[:end])
+    except ValueError:
+        return None, 0
+    generation = header.get("journal") if type(header) is dict else None
+    return (generation, end) if type(generation) is str else (None, 0)
 
 
 def paper_line(arxiv_id: str, doc: dict) -> bytes:
@@ -69,8 +107,20 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.ident: tuple[int, int] | None = None
+        # Which file we are in: its generation, or (device, inode) for one without a
+        # header; None before the first read.
+        self.ident: str | tuple[int, int] | None = None
         self.offset = 0
+        self.header_end = 0  # where the first change line starts
+        self._seen: tuple | None = None  # the stat of the file when last read or written
+
+    @property
+    def generation(self) -> str | tuple[int, int] | None:
+        return self.ident
+
+    def pending(self) -> bool:
+        """Whether changes were read from the journal (it is more than its header)."""
+        return self.offset > self.header_end
 
     def size(self) -> int:
         try:
@@ -86,7 +136,7 @@ class Journal:
             return self.ident is not None
         except OSError:
             return False
-        return (st.st_dev, st.st_ino) != self.ident or st.st_size != self.offset
+        return _seen(st) != self._seen or st.st_size != self.offset
 
     def read_new(self) -> Entries:
         """Parse every complete line appended since the last read. Raises OSError."""
@@ -102,11 +152,13 @@ class Journal:
         try:
             st = os.fstat(fd)
             files.check_mode(st.st_mode)
-            ident = (st.st_dev, st.st_ino)
+            generation, header_end = read_header(fd, st.st_size)
+            ident = generation or (st.st_dev, st.st_ino)
             if ident != self.ident or st.st_size < self.offset:
                 entries.restarted = self.ident is not None
-                self.ident, self.offset = ident, 0
+                self.ident, self.offset, self.header_end = ident, header_end, header_end
             data = os.pread(fd, st.st_size - self.offset, self.offset) if st.st_size else b""
+            self._seen = _seen(st)
         finally:
             os.close(fd)
         end = data.rfind(b"\n") + 1
@@ -128,7 +180,9 @@ class Journal:
             st = os.fstat(fd)
             files.check_mode(st.st_mode)
             prefix = b""
-            if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+            if not st.st_size:
+                prefix = header_line(new_generation())  # a new file: a new generation
+            elif os.pread(fd, 1, st.st_size - 1) != b"\n":
                 prefix = b"\n"  # a torn line left by a writer that died: end it
             data = prefix + b"".join(lines)
             view = memoryview(data)
@@ -137,11 +191,15 @@ class Journal:
                 view = view[written:]
             os.fsync(fd)
             st = os.fstat(fd)
+            generation, header_end = read_header(fd, st.st_size)
         finally:
             os.close(fd)
         if created:
             files.fsync_dir(self.path.parent)
-        self.ident, self.offset = (st.st_dev, st.st_ino), st.st_size
+        ident = generation or (st.st_dev, st.st_ino)
+        if ident != self.ident:
+            self.header_end = header_end
+        self.ident, self.offset, self._seen = ident, st.st_size, _seen(st)
 
     def cut(self, upto: int) -> None:
         """Drop the first ``upto`` bytes (folded into the snapshot). Caller holds the lock."""
@@ -158,11 +216,21 @@ class Journal:
             os.close(fd)
         # The folder is not fsynced: if the cut is lost in a crash, the whole journal
         # comes back, and replaying lines the snapshot already holds does nothing. (The
-        # new snapshot's rename was made durable before this is called.)
+        # new snapshot's rename was made durable before this is called.) What is left
+        # goes to a file of a new generation, so a reader that was in the old one knows
+        # from the header that it must start again (so does a reader that finds the
+        # file made anew by the next append).
         if not rest:
             os.unlink(self.path)
-            self.ident, self.offset = None, 0
+            self.ident, self.offset, self.header_end, self._seen = None, 0, 0, None
             return
-        os.replace(files.write_temp(self.path, [rest]), self.path)
+        generation = new_generation()
+        header = header_line(generation)
+        os.replace(files.write_temp(self.path, [header, rest]), self.path)
         st = os.stat(self.path)
-        self.ident, self.offset = (st.st_dev, st.st_ino), st.st_size
+        self.ident, self.header_end = generation, len(header)
+        self.offset, self._seen = st.st_size, _seen(st)
+
+
+def _seen(st: os.stat_result) -> tuple:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)

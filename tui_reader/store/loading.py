@@ -32,16 +32,18 @@ from .records import (
 class Loading(StoreFields):
     """The reading half of the file side; see ``persist.Persistence``."""
 
-    def _load_snapshot(self) -> set[str]:
-        """Read the snapshot if it changed and merge it in; returns ids that changed.
+    def _load_snapshot(self, *, force: bool = False) -> set[str]:
+        """Read the snapshot if it changed (or ``force``) and merge it in; returns ids
+        that changed.
 
         Raises OSError for a failure that may pass (the file is read again later).
         """
         if self._unreadable:
             return set()
         sig = files.signature(self._file)
-        if self._snap_sig is not None and sig == self._snap_sig:
+        if self._snap_sig is not None and sig == self._snap_sig and not force:
             return set()
+        self._snap_fresh = True
         self._pristine = True
         try:
             found = files.read_keeping_open(self._file)
@@ -153,7 +155,13 @@ class Loading(StoreFields):
 
     def _read_journal(self) -> set[str]:
         entries = self._journal.read_new()
-        return self._merge_in(entries.papers, entries.settings)
+        changed = set()
+        if entries.restarted and not self._snap_fresh:
+            # Another copy folded the journal we were reading into a new snapshot: the
+            # lines we had not read yet are in that snapshot, which we have not read.
+            changed = self._load_snapshot(force=True)
+        self._snap_fresh = False
+        return changed | self._merge_in(entries.papers, entries.settings)
 
     def _merge_in(self, papers, settings, *, distinct: bool = False) -> set[str]:
         """Merge records read from a file into the working copy; ids visibly changed.

@@ -60,6 +60,7 @@ class Persistence(Loading):
         self._table = snapshot.PaperTable()
         self._other_tables: dict[str, Any] = {}
         self._snap_sig: tuple | None = None  # None: never read successfully
+        self._snap_fresh = False  # the snapshot was read after the journal last was
         self._needs_fold = False  # the snapshot itself needs rewriting
         self._pristine = True  # the snapshot read as it is (no repair, salvage, upgrade)
         self._save_failing = False
@@ -225,6 +226,7 @@ class Persistence(Loading):
             with self._file_lock:
                 self._read_journal()
                 upto, expected = self._journal.offset, self._snap_sig
+                generation = self._journal.generation
                 if files.signature(self._file) != expected:
                     return  # another copy folded meanwhile: read its snapshot first
             with self._lock:
@@ -243,11 +245,14 @@ class Persistence(Loading):
                 if written.dropped:
                     self._dropped_details(written.dropped)
                 with self._file_lock:
-                    if files.signature(self._file) != expected:
-                        return
+                    self._read_journal()
+                    if (
+                        files.signature(self._file) != expected
+                        or self._journal.generation != generation
+                    ):
+                        return  # another copy folded meanwhile
                     self._snap_sig = files.install(temp, self._file)
                     retarget(written.handles, backing)
-                    self._read_journal()
                     self._journal.cut(upto)
             finally:
                 with contextlib.suppress(OSError):

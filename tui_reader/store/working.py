@@ -170,7 +170,7 @@ class StateStore(Changes, News, Persistence):
             thread.join(timeout=30)  # a callback could hang it; the flush below is ours
         if not self.read_only:
             with self._flush_lock:
-                if self._flush_locked() and self._journal.offset and self._blocked is None:
+                if self._flush_locked() and self._journal.pending() and self._blocked is None:
                     size = self._snap_sig[2] if self._snap_sig and len(self._snap_sig) > 2 else 0
                     if size < FOLD_AT_CLOSE_BELOW:
                         self._needs_fold = True
