@@ -52,7 +52,7 @@ IDS = [f"2501.{n:05d}" for n in range(2)]  # few: copies meet often
 STEPS = st.lists(
     st.tuples(
         st.sampled_from("abc"),
-        st.sampled_from(["read", "star", "note", "flush", "fold", "reload", "reopen"]),
+        st.sampled_from(["read", "star", "note", "tag", "flush", "fold", "reload", "reopen"]),
         st.sampled_from(IDS),
         st.booleans(),
     ),
@@ -86,6 +86,9 @@ def test_any_interleaving_of_copies_converges_on_what_a_fresh_open_reads(
                 store.set_starred(arxiv_id, flag)
             elif action == "note":
                 store.set_note(arxiv_id, f"{who}{counter:03d}" if flag else "")
+            elif action == "tag":  # one of three tags, added or removed
+                tag = f"t{counter % 3}"
+                store.set_tags(arxiv_id, add=[tag] if flag else [], remove=[] if flag else [tag])
             elif action == "flush":
                 assert store.flush()
             elif action == "fold":  # as when a copy finds the snapshot lacks what it knows

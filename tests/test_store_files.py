@@ -103,7 +103,7 @@ def test_damaged_entries_are_skipped_and_a_copy_is_kept(tmp_path):
     assert store.ids() == ["2501.00001", "2501.00004"]
     assert store.state("2501.00004").starred
     assert store.get_setting("theme") == "nord"
-    (backup,) = backups(tmp_path)
+    (backup,) = backups(tmp_path, "v4")  # one copy, named for the format it was in
     assert backup.read_bytes() == content
     assert "3 damaged entries" in store.notices[0] and backup.name in store.notices[0]
     store.close()
@@ -180,7 +180,7 @@ def test_a_prototype_format_0_file_is_upgraded(tmp_path):
     assert store.ids() == ["2501.00001", "hep-th/9901001"]
     (backup,) = backups(tmp_path, "v0")
     assert backup.read_bytes() == content
-    assert "from format 0 to 4" in store.notices[0]
+    assert "from format 0 to 5" in store.notices[0]
     assert store.flush()  # the upgraded file is written without waiting for a change
     data = json.loads(path.read_text())
     assert data["meta"] == {"schema": {"version": SCHEMA_VERSION}}

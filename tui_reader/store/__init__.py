@@ -7,8 +7,9 @@ the changes made since the snapshot was written. It is plain Python (no Textual)
 safe to use from the UI thread: every mutation is applied to an in-memory working copy
 at once and appended to the journal by a background thread shortly afterwards.
 
-Files of the package, one concern each: ``records`` (a record's fields, checks and
-repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
+Files of the package, one concern each: ``records`` (a record's fields and repairs of
+odd values), ``clock`` (the stamps that order changes), ``checks`` (records read from a
+file: completed, repaired or refused), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
 inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper details
 read from the snapshot only when asked), ``paper_details`` (a paper's details as stored,
 and back), ``salvage`` (what is intact in a damaged file), ``migrations`` (older
@@ -25,7 +26,8 @@ Public API
     Frozen dataclass: ``read``, ``starred``, ``note``, ``citation_key``, ``updated_at``,
     ``tags`` (a sorted tuple of distinct strings).
 ``StateStore.open(path, *, background=True, flush_interval=0.01, check_interval=0.02,
-on_external_change=None, on_notice=None, read_only=False) -> StateStore``
+on_external_change=None, on_notice=None, read_only=False, lazy=False, clock=None)
+-> StateStore``
     Read the files at ``path`` (the caller decides where it lives; missing folders are
     created on the first write). ``on_external_change(ids)`` is called when changes made
     by another running copy are merged in; ``on_notice(message)`` for every user-facing
@@ -33,7 +35,9 @@ on_external_change=None, on_notice=None, read_only=False) -> StateStore``
     and are called from whichever thread found the news — usually the background thread,
     so a UI must marshal them to its own thread. Never while a store lock is held.
     ``read_only``: nothing on disk is ever created, moved or written (for ``list`` and
-    ``export``), except what ``keep_in_journal()`` appends.
+    ``export``), except what ``keep_in_journal()`` appends. ``clock`` (a
+    ``clock.Clock``) stamps this copy's changes; tests inject one with their own wall
+    clock.
 
 Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which scan):
     ``state(arxiv_id) -> PaperState`` (defaults when unknown), ``known(arxiv_id) -> bool``,
@@ -80,10 +84,14 @@ Why the state survives
   at most the changes of the last ``flush_interval``. When the journal has grown, it is
   folded into a new snapshot written beside the old one, fsynced and renamed over it
   (outside the lock; only the rename and the cut of the journal hold it).
-* Every field of a record keeps its own change time; merging takes the later change per
-  field (an assigned citation key is never replaced). The merge is idempotent, so
-  replaying the journal over a snapshot that already holds some of it does no harm, and
-  two copies changing different fields of one paper both win.
+* Every field of a record, and every tag, keeps the stamp of its own last change (a
+  hybrid logical clock: exact integers, ordered after everything the change replaced,
+  the copy's id part of the order); merging takes the later change per field and per
+  tag (an assigned citation key is never replaced). The merge is a pure, idempotent
+  function of the records, so replaying the journal over a snapshot that already holds
+  some of it does no harm, two copies changing different fields of one paper both win,
+  and copies adding different tags keep them all. Stamps absurdly far ahead are
+  repaired on read (one notice, a copy of the original kept).
 * A damaged snapshot is never overwritten: it is moved to ``<file>.corrupt-<time>``
   and every intact record in it is kept (a damaged details line costs that paper's
   details only, never its judgements); odd values (numbers out of range, NaN, lone

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from .clock import Clock
+
 
 class StoreFields:
     """Declarations only; ``working.StateStore.__init__`` and ``_init_files`` set them."""
@@ -24,7 +26,7 @@ class StoreFields:
     _dirty_settings: set[str]
     _dirty_since: float | None
     _undo: list[list[tuple[str, tuple, tuple]]]
-    _last_stamp: float
+    _clock: Clock
     _wake: threading.Event
     # News for the callbacks.
     _delivery_lock: threading.RLock

@@ -207,7 +207,12 @@ def backup_path(path: Path, kind: str) -> Path:
 
 def keep_copy(path: Path, raw: bytes | None, kind: str) -> Path | None:
     """Keep ``raw`` (None: the file at ``path`` as it is now) beside ``path`` as
-    ``<name>.<kind>-<time>``; None when impossible."""
+    ``<name>.<kind>-<time>``; None when impossible. A copy of the same kind with the
+    same bytes (another copy of the program kept it first) is used instead."""
+    if raw is not None:
+        same = _same_copy(path, raw, kind)
+        if same is not None:
+            return same
     target = backup_path(path, kind)
     try:
         with contextlib.ExitStack() as stack:
@@ -223,6 +228,22 @@ def keep_copy(path: Path, raw: bytes | None, kind: str) -> Path | None:
     except OSError:
         return None
     return target
+
+
+def _same_copy(path: Path, raw: bytes, kind: str) -> Path | None:
+    prefix = f"{path.name}.{kind}-"
+    try:
+        names = [name for name in os.listdir(path.parent) if name.startswith(prefix)]
+    except OSError:
+        return None
+    for name in names:
+        candidate = path.parent / name
+        try:
+            if os.lstat(candidate).st_size == len(raw) and candidate.read_bytes() == raw:
+                return candidate
+        except OSError:
+            continue
+    return None
 
 
 def _alive(pid: int) -> bool:

@@ -3,8 +3,11 @@
 One JSON line per change, written under the inter-process lock and fsynced before a
 flush reports success, so a flush costs what changed, never the whole history:
 
-    {"p": "2501.00001", "d": {<paper record without unchanged details>}}
-    {"s": "theme", "d": {"value": "nord", "updated_at": 1736000000.5}}
+    {"v": 5, "p": "2501.00001", "d": {<paper record without unchanged details>}}
+    {"v": 5, "s": "theme", "d": {"value": "nord", "updated_at": <stamp>}}
+
+``v`` is the format of the record (``snapshot.SCHEMA_VERSION``); a line without one was
+written by format 4 or before and is made current as it is read.
 
 The state is the snapshot with every journal line merged into it (``merge``); merging is
 idempotent, so a line that is also in the snapshot (the program died while folding the
@@ -31,7 +34,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .records import ConstantSpotter, encode_repaired, suspect, valid_paper, valid_setting
+from .checks import stamped_doc, stamped_setting, valid_paper, valid_setting
+from .clock import Clock, FutureStamps
+from .records import ConstantSpotter, encode_repaired, suspect
+
+LINE_FORMAT = 5  # the record format of the lines written (snapshot.SCHEMA_VERSION)
 
 
 @dataclass
@@ -74,14 +81,14 @@ def read_header(fd: int, size: int) -> tuple[str | None, int]:
 
 
 def paper_line(arxiv_id: str, doc: dict) -> bytes:
-    return (encode_repaired({"p": arxiv_id, "d": doc}) + "\n").encode()
+    return (encode_repaired({"v": LINE_FORMAT, "p": arxiv_id, "d": doc}) + "\n").encode()
 
 
 def setting_line(name: str, doc: dict) -> bytes:
-    return (encode_repaired({"s": name, "d": doc}) + "\n").encode()
+    return (encode_repaired({"v": LINE_FORMAT, "s": name, "d": doc}) + "\n").encode()
 
 
-def _parse_line(line: bytes, entries: Entries) -> None:
+def _parse_line(line: bytes, entries: Entries, stamps: FutureStamps) -> None:
     spotter = ConstantSpotter()
     try:
         entry = json.loads(line, parse_constant=spotter)
@@ -89,15 +96,21 @@ def _parse_line(line: bytes, entries: Entries) -> None:
         entries.skipped += 1
         return
     deep = spotter.seen or suspect(line)
-    if type(entry) is dict and type(entry.get("p")) is str:
-        doc, _ = valid_paper(entry.get("d"), deep=deep)
+    if type(entry) is not dict or entry.get("v", 4) not in (4, LINE_FORMAT):
+        entries.skipped += 1
+        return
+    old = entry.get("v", 4) == 4
+    if type(entry.get("p")) is str:
+        data = stamped_doc(entry.get("d")) if old else entry.get("d")
+        doc, _ = valid_paper(data, stamps=stamps, deep=deep)
         if doc is not None:
             entries.papers.append((entry["p"], doc))
             return
-    elif type(entry) is dict and type(entry.get("s")) is str:
-        doc = valid_setting(entry.get("d"), deep=deep)
-        if doc is not None:
-            entries.settings.append((entry["s"], doc))
+    elif type(entry.get("s")) is str:
+        data = stamped_setting(entry.get("d")) if old else entry.get("d")
+        setting, _ = valid_setting(data, stamps=stamps, deep=deep)
+        if setting is not None:
+            entries.settings.append((entry["s"], setting))
             return
     entries.skipped += 1
 
@@ -105,8 +118,9 @@ def _parse_line(line: bytes, entries: Entries) -> None:
 class Journal:
     """One copy's view of the journal file: where it has read up to."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, clock: Clock) -> None:
         self.path = path
+        self.clock = clock
         # Which file we are in: its generation, or (device, inode) for one without a
         # header; None before the first read.
         self.ident: str | tuple[int, int] | None = None
@@ -162,9 +176,10 @@ class Journal:
         finally:
             os.close(fd)
         end = data.rfind(b"\n") + 1
+        stamps = FutureStamps(self.clock)
         for line in data[:end].split(b"\n"):
             if line.strip():
-                _parse_line(line, entries)
+                _parse_line(line, entries, stamps)
         self.offset += end
         return entries
 

@@ -17,6 +17,8 @@ import os
 from collections.abc import Iterator
 
 from . import files, snapshot
+from .checks import valid_setting
+from .clock import FutureStamps
 from .fields import StoreFields
 from .merge import merge_docs, merge_setting
 from .records import (
@@ -24,7 +26,6 @@ from .records import (
     NotOursError,
     SaveError,
     StateFileError,
-    valid_setting,
     visible,
 )
 
@@ -51,7 +52,7 @@ class Loading(StoreFields):
                 image = (
                     snapshot.Image.empty()
                     if found is None
-                    else snapshot.parse(found[0], found[1], fd=found[2])
+                    else snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
                 )
             del found
         except (NewerSchemaError, NotOursError) as exc:
@@ -82,7 +83,7 @@ class Loading(StoreFields):
         image = snapshot.Image.empty()
         if found is not None:
             with contextlib.suppress(StateFileError):
-                image = snapshot.parse(found[0], found[1], lenient=True)
+                image = snapshot.parse(found[0], found[1], lenient=True, clock=self._clock)
         kept = len(image.papers)
         what = f"{kept} intact paper records were kept" if kept else "reading state starts empty"
         self._pristine = False
@@ -132,22 +133,26 @@ class Loading(StoreFields):
                 )
             image.raw = None
             return
-        if image.migrated_from is not None:
-            kept = files.keep_copy(self._file, image.raw or b"", f"v{image.migrated_from}")
-            where = f"the old file is kept as {kept.name}" if kept else "no copy could be kept"
-            self._notice(
-                f"Upgraded the state file {self.path} from format {image.migrated_from} to "
-                f"{snapshot.SCHEMA_VERSION} ({where})."
+        if image.damaged or image.repaired or image.migrated_from is not None:
+            # One copy of the file as it was, and one line that says all that was done.
+            old = image.migrated_from
+            kept = files.keep_copy(
+                self._file, image.raw or b"", "corrupt" if old is None else f"v{old}"
             )
-        if image.damaged or image.repaired:
-            kept = files.keep_copy(self._file, image.raw or b"", "corrupt")
-            where = f"the original is kept as {kept.name}" if kept else "no copy could be kept"
-            parts = []
+            what = "the old file" if old is not None else "the original"
+            where = f"{what} is kept as {kept.name}" if kept else "no copy could be kept"
+            parts = (
+                [] if old is None else [f"upgraded from format {old} to {snapshot.SCHEMA_VERSION}"]
+            )
             if image.damaged:
                 parts.append(f"skipped {image.damaged} damaged entries")
             if image.repaired:
-                parts.append(f"repaired odd values in {image.repaired} entries")
-            self._notice(f"In the state file {self.path}: {', '.join(parts)} ({where}).")
+                future = image.future and (
+                    f", {image.future} of them change times in the future, now ordered as "
+                    "changes made now"
+                )
+                parts.append(f"repaired odd values in {image.repaired} entries{future or ''}")
+            self._notice(f"In the state file {self.path}: {'; '.join(parts)} ({where}).")
         if image.damaged or image.repaired or image.migrated_from is not None:
             self._needs_fold = True
             self._mark_dirty_since()
@@ -224,10 +229,11 @@ class Loading(StoreFields):
             if head.endswith(b'"papers": {'):
                 tables = json.loads(head + b"}}")
                 settings = tables.get(snapshot.SETTINGS, {}) if type(tables) is dict else {}
+                stamps = FutureStamps(self._clock)
                 return {
                     name: valid
                     for name, doc in (settings if type(settings) is dict else {}).items()
-                    if (valid := valid_setting(doc, deep=True)) is not None
+                    if (valid := valid_setting(doc, stamps=stamps, deep=True)[0]) is not None
                 }
         return {}
 

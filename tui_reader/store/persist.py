@@ -54,7 +54,7 @@ class Persistence(Loading):
         if not read_only and (reason := files.read_only_reason(self._file)) is not None:
             self._block(reason)
             self._blocked_read_only = True
-        self._journal = Journal(self._file.with_name(self._file.name + ".journal"))
+        self._journal = Journal(self._file.with_name(self._file.name + ".journal"), self._clock)
         self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
         self._flush_lock = threading.RLock()
         self._table = snapshot.PaperTable()

@@ -21,6 +21,7 @@ from tui_reader.model import Paper
 
 from . import files, snapshot
 from .changes import Changes
+from .clock import Clock
 from .details import DamagedDetails, load_many, resolve
 from .news import News
 from .paper_details import paper_or_none
@@ -68,6 +69,7 @@ class StateStore(Changes, News, Persistence):
         on_external_change: Callable[[set[str]], None] | None,
         on_notice: Callable[[str], None] | None,
         read_only: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         self.notices: list[str] = []
         self.on_external_change = on_external_change
@@ -82,7 +84,7 @@ class StateStore(Changes, News, Persistence):
         self._dirty_settings: set[str] = set()
         self._dirty_since: float | None = None
         self._undo: list[list[tuple[str, tuple, tuple]]] = []
-        self._last_stamp = 0.0
+        self._clock = clock or Clock()  # this copy's: its id orders its stamps
         self._closed = False
         self._pending_notices: list[str] = []
         self._pending_changes: set[str] = set()
@@ -105,6 +107,7 @@ class StateStore(Changes, News, Persistence):
         on_notice: Callable[[str], None] | None = None,
         read_only: bool = False,
         lazy: bool = False,
+        clock: Clock | None = None,
     ) -> StateStore:
         """Open the state file at ``path`` (which need not exist yet).
 
@@ -116,6 +119,7 @@ class StateStore(Changes, News, Persistence):
         (and ``background``) the files are read by the background thread: ``open``
         returns at once with the settings read from the snapshot's first line, and every
         other call waits until the papers are loaded, so answers are always complete.
+        ``clock`` stamps this copy's changes (``clock.Clock``; tests inject a wall clock).
         """
         store = cls(
             Path(path),
@@ -124,6 +128,7 @@ class StateStore(Changes, News, Persistence):
             on_external_change=on_external_change,
             on_notice=on_notice,
             read_only=read_only,
+            clock=clock,
         )
         if lazy and background:
             store._settings.update(store._header_settings())
@@ -304,7 +309,7 @@ class StateStore(Changes, News, Persistence):
             docs = list(self._docs.values())
         counts: Counter[str] = Counter()
         for doc in docs:
-            counts.update(doc["tags"])
+            counts.update(doc["tags"].keys())
         return dict(sorted(counts.items()))
 
     def citation_keys(self) -> dict[str, str]:
