@@ -9,16 +9,17 @@ at once and appended to the journal by a background thread shortly afterwards.
 
 Files of the package, one concern each: ``records`` (a record's fields and repairs of
 odd values), ``clock`` (the stamps that order changes), ``checks`` (records read from a
-file: completed, repaired or refused), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
-inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper details
-read from the snapshot only when asked), ``paper_details`` (a paper's details as stored,
-and back), ``salvage`` (what is intact in a damaged file), ``migrations`` (older
-formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the append-only change log),
-``rows`` (a paper's row of ``list --json``; the format-4 details line that holds it),
-``merge`` (per-field merging), ``loading`` (reading the files into memory), ``persist``
-(writing, folding, the background thread), ``news`` (notices and callbacks),
-``changes`` (the changing API) and ``working`` (``StateStore``: life cycle, reading
-API, persistence API).
+file: completed, repaired or refused), ``files`` (what a path really is, safe reads,
+atomic writes), ``lock`` (the inter-process lock), ``snapshot`` (the TinyDB file's
+layout), ``details`` (paper details read from the snapshot only when asked),
+``paper_details`` (a paper's details as stored, and back), ``salvage`` (what is intact
+in a damaged file), ``migrations`` (older formats), ``tinydb_file`` (``open_tinydb``),
+``journal`` (the append-only change log), ``journal_lines`` (its lines, each used only
+when its whole shape is known), ``rows`` (a paper's row of ``list --json``; the
+format-4 details line that holds it), ``merge`` (per-field and per-tag merging),
+``loading`` (reading the files into memory), ``persist`` (writing, folding, the
+background thread), ``news`` (notices and callbacks), ``changes`` (the changing API) and
+``working`` (``StateStore``: life cycle, reading API, persistence API).
 
 Public API
 ----------

@@ -7,22 +7,28 @@ flush reports success, so a flush costs what changed, never the whole history:
     {"v": 5, "s": "theme", "d": {"value": "nord", "updated_at": <stamp>}}
 
 ``v`` is the format of the record (``snapshot.SCHEMA_VERSION``); a line without one was
-written by format 4 or before and is made current as it is read.
+written by format 4 or before and is made current as it is read. A line is merged only
+when its whole shape is known (``journal_lines``); any other is never merged, not even
+in part, and never lost: the reader counts it (``Entries.rejected``, said in one
+notice), and the fold that cuts it from the journal first appends it to
+``<file>.journal.rejected`` (``keep_rejected``), a side file no fold ever cuts.
 
 The state is the snapshot with every journal line merged into it (``merge``); merging is
 idempotent, so a line that is also in the snapshot (the program died while folding the
-journal in) does no harm. A torn last line (``kill -9`` during an append) is skipped:
-the next append starts on a new line.
+journal in) does no harm. A last line without its newline may still be being written:
+readers leave it until it is complete. Only a writer holding the lock knows its writer
+is gone (``kill -9`` during an append): the next append ends it with a newline, and a
+fold does the same (``end_torn_line``); it is then an unusable line like any other.
 
 Each journal file begins with a header line naming its generation, a random id made
 when the file is made (``{"journal": "9f2c..."}``); a fold replaces the file by one of
 a new generation (or deletes it when nothing is left). Readers keep the generation and
 an offset and read only what was appended since; a journal of another generation
-(folded into a new snapshot by some copy, or deleted) is read again from its start, and
-the reader then reads the snapshot again too (``Entries.restarted``). The generation, not the file's
-inode, says which file a reader is in: a file system reuses the inode of a deleted
-journal, and a reader that trusted it once skipped another copy's line (issue 17).
-A journal without a header (written before this) is known by its inode, as before.
+(folded into a new snapshot by some copy, or deleted) is read again from its start,
+and the reader then reads the snapshot again too (``Entries.restarted``). The
+generation, not the file's inode, says which file a reader is in: a file system reuses
+the inode of a deleted journal, and a reader that trusted it skipped another copy's
+lines (issue 17). A journal without a header (written before) is known by its inode.
 """
 
 from __future__ import annotations
@@ -34,11 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
-from .checks import stamped_doc, stamped_setting, valid_paper, valid_setting
 from .clock import Clock, FutureStamps
-from .records import ConstantSpotter, encode_repaired, suspect
+from .journal_lines import read_line
 
-LINE_FORMAT = 5  # the record format of the lines written (snapshot.SCHEMA_VERSION)
+
+@dataclass
+class Rejected:
+    """A line that cannot be used: where it is in this generation, and why."""
+
+    offset: int
+    raw: bytes
+    problem: str
 
 
 @dataclass
@@ -47,10 +59,12 @@ class Entries:
 
     papers: list[tuple[str, dict]] = field(default_factory=list)
     settings: list[tuple[str, dict]] = field(default_factory=list)
-    skipped: int = 0  # lines that could not be used
+    rejected: list[Rejected] = field(default_factory=list)  # lines that cannot be used
+    repaired: int = 0  # lines used with odd values repaired
     restarted: bool = False  # the journal was replaced: read from its start
 
 
+TORN = "torn: its writer stopped in the middle of it"
 HEADER_START = b'{"journal": "'
 HEADER_PEEK = 64  # bytes read to find a header: it is about 32
 
@@ -80,41 +94,6 @@ def read_header(fd: int, size: int) -> tuple[str | None, int]:
     return (generation, end) if type(generation) is str else (None, 0)
 
 
-def paper_line(arxiv_id: str, doc: dict) -> bytes:
-    return (encode_repaired({"v": LINE_FORMAT, "p": arxiv_id, "d": doc}) + "\n").encode()
-
-
-def setting_line(name: str, doc: dict) -> bytes:
-    return (encode_repaired({"v": LINE_FORMAT, "s": name, "d": doc}) + "\n").encode()
-
-
-def _parse_line(line: bytes, entries: Entries, stamps: FutureStamps) -> None:
-    spotter = ConstantSpotter()
-    try:
-        entry = json.loads(line, parse_constant=spotter)
-    except (ValueError, RecursionError):
-        entries.skipped += 1
-        return
-    deep = spotter.seen or suspect(line)
-    if type(entry) is not dict or entry.get("v", 4) not in (4, LINE_FORMAT):
-        entries.skipped += 1
-        return
-    old = entry.get("v", 4) == 4
-    if type(entry.get("p")) is str:
-        data = stamped_doc(entry.get("d")) if old else entry.get("d")
-        doc, _ = valid_paper(data, stamps=stamps, deep=deep)
-        if doc is not None:
-            entries.papers.append((entry["p"], doc))
-            return
-    elif type(entry.get("s")) is str:
-        data = stamped_setting(entry.get("d")) if old else entry.get("d")
-        setting, _ = valid_setting(data, stamps=stamps, deep=deep)
-        if setting is not None:
-            entries.settings.append((entry["s"], setting))
-            return
-    entries.skipped += 1
-
-
 class Journal:
     """One copy's view of the journal file: where it has read up to."""
 
@@ -127,6 +106,9 @@ class Journal:
         self.offset = 0
         self.header_end = 0  # where the first change line starts
         self._seen: tuple | None = None  # the stat of the file when last read or written
+        # The unusable lines of this generation read so far: a fold that cuts them
+        # keeps them in the side file first (``persist``).
+        self.rejected: list[Rejected] = []
 
     @property
     def generation(self) -> str | tuple[int, int] | None:
@@ -161,7 +143,7 @@ class Journal:
         except FileNotFoundError:
             if self.ident is not None:
                 entries.restarted = True
-            self.ident, self.offset = None, 0
+            self.ident, self.offset, self.rejected = None, 0, []
             return entries
         try:
             st = os.fstat(fd)
@@ -171,17 +153,47 @@ class Journal:
             if ident != self.ident or st.st_size < self.offset:
                 entries.restarted = self.ident is not None
                 self.ident, self.offset, self.header_end = ident, header_end, header_end
+                self.rejected = []
             data = os.pread(fd, st.st_size - self.offset, self.offset) if st.st_size else b""
             self._seen = _seen(st)
         finally:
             os.close(fd)
-        end = data.rfind(b"\n") + 1
+        end = data.rfind(b"\n") + 1  # a last line without its end may still be written
         stamps = FutureStamps(self.clock)
-        for line in data[:end].split(b"\n"):
+        start = 0
+        while start < end:
+            stop = data.index(b"\n", start)
+            line = data[start:stop]
             if line.strip():
-                _parse_line(line, entries, stamps)
+                read = read_line(line, stamps)
+                if read.kind == "p":
+                    entries.papers.append((read.key, read.doc))
+                elif read.kind == "s":
+                    entries.settings.append((read.key, read.doc))
+                elif read.problem:
+                    entries.rejected.append(Rejected(self.offset + start, line, read.problem))
+                entries.repaired += read.repaired
+            start = stop + 1
+        self.rejected += entries.rejected
         self.offset += end
         return entries
+
+    def end_torn_line(self) -> None:
+        """End a last line left without its newline (caller holds the lock: nobody is
+        writing it, its writer is gone), so that it is read, as unusable."""
+        flags = os.O_RDWR | os.O_APPEND | getattr(os, "O_NONBLOCK", 0)
+        try:
+            fd = os.open(self.path, flags)
+        except FileNotFoundError:
+            return
+        try:
+            st = os.fstat(fd)
+            files.check_mode(st.st_mode)
+            if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
+                os.write(fd, b"\n")
+                os.fsync(fd)
+        finally:
+            os.close(fd)
 
     def append(self, lines: list[bytes]) -> None:
         """Append lines and fsync them (caller holds the lock and has read all before).
@@ -199,6 +211,9 @@ class Journal:
                 prefix = header_line(new_generation())  # a new file: a new generation
             elif os.pread(fd, 1, st.st_size - 1) != b"\n":
                 prefix = b"\n"  # a torn line left by a writer that died: end it
+                if st.st_size > self.offset >= self.header_end:  # and keep it
+                    torn = os.pread(fd, st.st_size - self.offset, self.offset)
+                    self.rejected.append(Rejected(self.offset, torn, TORN))
             data = prefix + b"".join(lines)
             view = memoryview(data)
             while view:
@@ -238,13 +253,49 @@ class Journal:
         if not rest:
             os.unlink(self.path)
             self.ident, self.offset, self.header_end, self._seen = None, 0, 0, None
+            self.rejected = []
             return
         generation = new_generation()
         header = header_line(generation)
         os.replace(files.write_temp(self.path, [header, rest]), self.path)
         st = os.stat(self.path)
+        shift = len(header) - upto  # where the lines left are in the new file
+        self.rejected = [
+            Rejected(line.offset + shift, line.raw, line.problem)
+            for line in self.rejected
+            if line.offset >= upto
+        ]
         self.ident, self.header_end = generation, len(header)
         self.offset, self._seen = st.st_size, _seen(st)
+
+    def keep_rejected(self, upto: int) -> int:
+        """Append the unusable lines before ``upto`` to the side file (``<journal>
+        .rejected``: append-only, never cut), fsynced, before a fold cuts them from the
+        journal. Returns how many. Raises OSError (the fold must then wait)."""
+        lines = [line.raw + b"\n" for line in self.rejected if line.offset < upto]
+        if lines:
+            append_synced(self.rejected_path, lines)
+        return len(lines)
+
+    @property
+    def rejected_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".rejected")
+
+
+def append_synced(path: Path, lines: list[bytes]) -> None:
+    """Append ``lines`` to a regular file (made 0600 if new) and fsync it."""
+    created = not os.path.lexists(path)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        files.check_mode(os.fstat(fd).st_mode)
+        data = memoryview(b"".join(lines))
+        while data:
+            data = data[os.write(fd, data) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        files.fsync_dir(path.parent)
 
 
 def _seen(st: os.stat_result) -> tuple:

@@ -20,6 +20,7 @@ from . import files, snapshot
 from .checks import valid_setting
 from .clock import FutureStamps
 from .fields import StoreFields
+from .journal import Entries
 from .merge import merge_docs, merge_setting
 from .records import (
     NewerSchemaError,
@@ -160,6 +161,8 @@ class Loading(StoreFields):
 
     def _read_journal(self) -> set[str]:
         entries = self._journal.read_new()
+        if entries.rejected or entries.repaired:
+            self._report_journal(entries)
         changed = set()
         if entries.restarted and not self._snap_fresh:
             # Another copy folded the journal we were reading into a new snapshot: the
@@ -167,6 +170,33 @@ class Loading(StoreFields):
             changed = self._load_snapshot(force=True)
         self._snap_fresh = False
         return changed | self._merge_in(entries.papers, entries.settings)
+
+    def _report_journal(self, entries: Entries) -> None:
+        """Say how many journal lines could not be used (never merged; kept in the side
+        file by the next fold) or were repaired (a copy of the journal kept)."""
+        journal = self._journal.path
+        if entries.rejected:
+            count = len(entries.rejected)
+            one = count == 1
+            kept = (
+                "left in it untouched"
+                if self.read_only
+                else f"kept (in {self._journal.rejected_path.name} once the journal is folded)"
+            )
+            self._notice(
+                f"{count} {'line' if one else 'lines'} of the journal {journal} cannot be used "
+                f"({entries.rejected[0].problem}) and {'was' if one else 'were'} not merged; "
+                f"{'it is' if one else 'they are'} {kept}."
+            )
+        if entries.repaired and not self.read_only:
+            copy = files.keep_copy(journal, None, "corrupt")
+            where = f"a copy is kept as {copy.name}" if copy else "no copy could be kept"
+            self._notice(
+                f"In the journal {journal}: repaired odd values in {entries.repaired} lines "
+                f"(such as a change time in the future; {where})."
+            )
+            self._needs_fold = True  # the repaired records replace the lines
+            self._mark_dirty_since()
 
     def _merge_in(self, papers, settings, *, distinct: bool = False) -> set[str]:
         """Merge records read from a file into the working copy; ids visibly changed.

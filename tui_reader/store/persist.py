@@ -21,7 +21,8 @@ from typing import Any
 
 from . import files, snapshot
 from .details import Backing, retarget
-from .journal import Journal, paper_line, setting_line
+from .journal import Journal
+from .journal_lines import paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
 from .records import (
@@ -224,6 +225,7 @@ class Persistence(Loading):
         """Write a new snapshot holding everything, then cut the journal it holds."""
         try:
             with self._file_lock:
+                self._journal.end_torn_line()  # its writer is gone: we hold the lock
                 self._read_journal()
                 upto, expected = self._journal.offset, self._snap_sig
                 generation = self._journal.generation
@@ -251,6 +253,7 @@ class Persistence(Loading):
                         or self._journal.generation != generation
                     ):
                         return  # another copy folded meanwhile
+                    self._journal.keep_rejected(upto)  # before the cut drops them
                     self._snap_sig = files.install(temp, self._file)
                     retarget(written.handles, backing)
                     self._journal.cut(upto)
