@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
+from ..store.ours import refusal
 from ..store.paper_details import details_of, digest_labels, plain_details
 from ..store.rows import encode as _encode
 from ..store.rows import row_json
@@ -104,12 +105,18 @@ def warn(message: str) -> None:
 
 
 def chosen_state_path(args: argparse.Namespace) -> Path:
+    """The state file (``--db``, ``$DIGEST_READER_DB`` or the default), or exit 2 when it
+    is not ours to use (``store.ours.refusal``): a folder, a device, another program's
+    file, one that cannot be read... It is then left exactly as it is."""
     path = state_path(getattr(args, "db", None))
-    if path.is_dir():
-        raise CommandError(
-            f"the state file {path} is a folder; name a file, such as {path / 'state.json'}"
-        )
-    return path
+    reason = refusal(path)
+    if reason is None:
+        return path
+    if reason.startswith("a folder"):
+        hint = f"name a file, such as {path / 'state.json'}"
+    else:
+        hint = "it is left untouched; name another with --db PATH"
+    raise CommandError(f"the state file {path} is {reason}; {hint}")
 
 
 @contextmanager

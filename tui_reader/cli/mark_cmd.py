@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 
@@ -24,11 +25,11 @@ def note_text(args: argparse.Namespace) -> str | None:
         return ""
     if args.note_file is not None:
         path: Path = args.note_file
-        if path.exists() and not path.is_file():
-            raise CommandError(f"--note-file {path}: not a regular file")
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise CommandError(f"--note-file {path}: not a regular file")
             raw = path.read_bytes()
-        except OSError as error:
+        except OSError as error:  # missing, or a folder on the way cannot be searched
             raise CommandError(
                 f"--note-file {path}: cannot read ({error.strerror or error})"
             ) from None

@@ -42,6 +42,7 @@ from pathlib import Path
 from . import files
 from .clock import Clock, FutureStamps
 from .journal_lines import read_line
+from .ours import open_companion
 
 
 @dataclass
@@ -137,9 +138,8 @@ class Journal:
     def read_new(self) -> Entries:
         """Parse every complete line appended since the last read. Raises OSError."""
         entries = Entries()
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         try:
-            fd = os.open(self.path, flags)
+            fd = open_companion(self.path, os.O_RDONLY)
         except FileNotFoundError:
             if self.ident is not None:
                 entries.restarted = True
@@ -147,7 +147,6 @@ class Journal:
             return entries
         try:
             st = os.fstat(fd)
-            files.check_mode(st.st_mode)
             generation, header_end = read_header(fd, st.st_size)
             ident = generation or (st.st_dev, st.st_ino)
             if ident != self.ident or st.st_size < self.offset:
@@ -181,14 +180,12 @@ class Journal:
     def end_torn_line(self) -> None:
         """End a last line left without its newline (caller holds the lock: nobody is
         writing it, its writer is gone), so that it is read, as unusable."""
-        flags = os.O_RDWR | os.O_APPEND | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.path, flags)
+            fd = open_companion(self.path, os.O_RDWR | os.O_APPEND)
         except FileNotFoundError:
             return
         try:
             st = os.fstat(fd)
-            files.check_mode(st.st_mode)
             if st.st_size and os.pread(fd, 1, st.st_size - 1) != b"\n":
                 os.write(fd, b"\n")
                 os.fsync(fd)
@@ -200,12 +197,10 @@ class Journal:
 
         Raises OSError when they are not all on disk.
         """
-        flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
         created = not os.path.lexists(self.path)
-        fd = os.open(self.path, flags, 0o600)
+        fd = open_companion(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
         try:
             st = os.fstat(fd)
-            files.check_mode(st.st_mode)
             prefix = b""
             if not st.st_size:
                 prefix = header_line(new_generation())  # a new file: a new generation
@@ -233,9 +228,8 @@ class Journal:
 
     def cut(self, upto: int) -> None:
         """Drop the first ``upto`` bytes (folded into the snapshot). Caller holds the lock."""
-        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
         try:
-            fd = os.open(self.path, flags)
+            fd = open_companion(self.path, os.O_RDONLY)
         except FileNotFoundError:
             self.ident, self.offset = None, 0
             return
@@ -285,9 +279,8 @@ class Journal:
 def append_synced(path: Path, lines: list[bytes]) -> None:
     """Append ``lines`` to a regular file (made 0600 if new) and fsync it."""
     created = not os.path.lexists(path)
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    fd = open_companion(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
     try:
-        files.check_mode(os.fstat(fd).st_mode)
         data = memoryview(b"".join(lines))
         while data:
             data = data[os.write(fd, data) :]

@@ -22,6 +22,7 @@ from .clock import FutureStamps
 from .fields import StoreFields
 from .journal import Entries
 from .merge import merge_docs, merge_setting
+from .ours import NOT_OURS, looks_ours
 from .records import (
     NewerSchemaError,
     NotOursError,
@@ -81,6 +82,9 @@ class Loading(StoreFields):
         found = None
         with contextlib.suppress(OSError, StateFileError):
             found = files.read_bytes(self._file)
+        if found is not None and not looks_ours(found[0]):
+            self._block(NOT_OURS, unreadable=True)  # another program's file: never moved
+            return None
         image = snapshot.Image.empty()
         if found is not None:
             with contextlib.suppress(StateFileError):
@@ -234,7 +238,12 @@ class Loading(StoreFields):
             changed = self._load_snapshot()
             if not self._unreadable:
                 changed |= self._read_journal()
-        except (OSError, NotOursError) as exc:
+        except NotOursError as exc:  # the journal became a symlink, a folder, a FIFO...
+            self._block(exc.reason, unreadable=True)
+            raise SaveError(
+                f"The state file {self.path} is {exc.reason}; changes are not saved."
+            ) from None
+        except OSError as exc:
             message = (
                 f"Could not read the state file {self.path} "
                 f"({getattr(exc, 'strerror', None) or exc}); trying again shortly."

@@ -25,6 +25,7 @@ from .journal import Journal
 from .journal_lines import paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
+from .ours import companion_problem
 from .records import (
     NotOursError,
     SaveError,
@@ -57,6 +58,10 @@ class Persistence(Loading):
             self._blocked_read_only = True
         self._journal = Journal(self._file.with_name(self._file.name + ".journal"), self._clock)
         self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
+        for companion in (self._journal.path, self._file_lock.path, self._journal.rejected_path):
+            problem = companion_problem(companion)
+            if problem is not None:  # never written through, never read
+                self._block(f"beside {companion.name}, which is {problem}", unreadable=True)
         self._flush_lock = threading.RLock()
         self._table = snapshot.PaperTable()
         self._other_tables: dict[str, Any] = {}
@@ -133,6 +138,9 @@ class Persistence(Loading):
                     self._temps_cleaned = True
                     files.remove_stale_temps(self._file)
                 written = self._append_pending()
+        except NotOursError as exc:  # a journal or lock that is not ours to write
+            self._block(exc.reason, unreadable=True)
+            raise self._blocked_error() from None
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._mark_written(*written)
@@ -260,6 +268,9 @@ class Persistence(Loading):
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
+        except NotOursError as exc:
+            self._block(exc.reason, unreadable=True)
+            raise self._blocked_error() from None
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._needs_fold = False

@@ -74,7 +74,8 @@ class NewerSchemaError(StateFileError):
 
 
 class NotOursError(StateFileError):
-    """A folder, device, FIFO or socket where the state file should be: never touched."""
+    """A folder, device, FIFO or socket where the state file should be, a file that is
+    not recognisably a state file, or one that cannot be read: never touched."""
 
 
 class SaveError(Exception):

@@ -42,10 +42,12 @@ from .checks import stamped_doc, valid_paper, valid_setting
 from .clock import Clock, FutureStamps
 from .details import Backing, DamagedDetails, Details, index_lines, parse_line
 from .migrations import DETAILS, META, MIGRATIONS, PAPERS, SETTINGS, schema_version, upgrade_doc
+from .ours import NOT_OURS, ours_tables
 from .records import (
     EMPTY_DOC,
     ConstantSpotter,
     NewerSchemaError,
+    NotOursError,
     StateFileError,
     encode_repaired,
     suspect,
@@ -219,6 +221,7 @@ def _parse(
     spotter = ConstantSpotter()
     index: dict[str, tuple[int, int]] = {}
     bad_lines, hot_end = 0, None
+    found = None
     try:
         found = _decode_layout(raw, spotter)
         if found is None:
@@ -233,6 +236,8 @@ def _parse(
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
         tables, salvaged = salvage_tables(raw), True
+    if not salvaged and found is None and not ours_tables(tables):
+        raise NotOursError(NOT_OURS)  # another program's JSON: never moved or replaced
     if type(tables) is not dict or any(type(table) is not dict for table in tables.values()):
         raise StateFileError("not a TinyDB database (wrong JSON shape)")
     version = schema_version(tables) if not salvaged else SCHEMA_VERSION
