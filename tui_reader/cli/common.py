@@ -1,8 +1,10 @@
 """Steps every command shares: errors, warnings, digests, the state file, output rows.
 
 API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`` and
-``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
-(digests, with one warning summary line unless --verbose); ``chosen_state_path``,
+``EXIT_NOT_SAVED``; ``EXIT_DAMAGED`` (3) and ``damaged_exit(args, code)`` for a command
+that read a damaged state (``StateStore.damage``) and still wrote its output; ``warn``;
+``digest_paths``, ``load``, ``load_given_or_default`` (digests, with one warning summary
+line unless --verbose); ``chosen_state_path`` (exit 2 for a path that is not ours),
 ``open_store`` and ``save`` (the state file for a scripting command);
 ``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
 ``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row; ``stored_row``
@@ -38,6 +40,7 @@ if TYPE_CHECKING:  # the digest readers and the config parser load where they ar
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
+EXIT_DAMAGED = 3  # list, export: the output is written, but the state was not read whole
 
 
 class CommandError(Exception):
@@ -137,9 +140,16 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator
         raise
     finally:
         store.close()
+        args.state_damaged = bool(store.damage)  # for damaged_exit
         for notice in store.notices:
             if notice != said:
                 warn(notice)
+
+
+def damaged_exit(args: argparse.Namespace, code: int) -> int:
+    """``code``, or EXIT_DAMAGED when it is 0 and the state was not read whole (a warning
+    said what): a script can tell that its output may lack judgements."""
+    return EXIT_DAMAGED if code == 0 and getattr(args, "state_damaged", False) else code
 
 
 def save(store: StateStore) -> None:

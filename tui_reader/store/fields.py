@@ -33,9 +33,11 @@ class StoreFields:
     _pending_notices: list[str]
     _pending_changes: set[str]
     _said: set[str]
+    _damage: list[str]
     # Methods one part provides to the others.
     _notice: Callable[[str], None]
     _notice_once: Callable[[str], None]
+    _damage_notice: Callable[[str], None]
     _deliver: Callable[[], None]
     _mark_dirty_since: Callable[[], None]
     _initial_load: Callable[[], None]

@@ -58,7 +58,8 @@ class Loading(StoreFields):
                 )
             del found
         except (NewerSchemaError, NotOursError) as exc:
-            self._block(exc.reason, unreadable=True)
+            # A newer format: nothing of it was read (damage, as for a damaged file).
+            self._block(exc.reason, unreadable=True, damage=isinstance(exc, NewerSchemaError))
             return set()
         except StateFileError as exc:
             image = self._damaged(exc)
@@ -93,7 +94,7 @@ class Loading(StoreFields):
         what = f"{kept} intact paper records were kept" if kept else "reading state starts empty"
         self._pristine = False
         if self.read_only or self._blocked is not None:
-            self._notice_once(
+            self._damage_notice(
                 f"The state file {self.path} is {error.reason}; it is left untouched ({what})."
             )
             image.raw = None
@@ -112,9 +113,9 @@ class Loading(StoreFields):
                 f"({getattr(exc, 'strerror', None) or exc}); it is left untouched and "
                 "changes are kept in memory only until it can be."
             )
-            self._notice_once(message)
+            self._damage_notice(message)
             raise SaveError(message) from None
-        self._notice(
+        self._damage_notice(
             f"The state file {self.path} is {error.reason}; it was moved to {backup.name} "
             f"and {what}."
         )
@@ -131,7 +132,8 @@ class Loading(StoreFields):
             self._pristine = False
         if self.read_only or self._blocked is not None:
             if image.damaged or image.repaired:
-                self._notice_once(
+                say = self._damage_notice if image.damaged else self._notice_once
+                say(
                     f"The state file {self.path} has {image.damaged + image.repaired} "
                     "damaged or odd entries; they were skipped or repaired in memory and "
                     "the file is left untouched."
@@ -157,7 +159,8 @@ class Loading(StoreFields):
                     "changes made now"
                 )
                 parts.append(f"repaired odd values in {image.repaired} entries{future or ''}")
-            self._notice(f"In the state file {self.path}: {'; '.join(parts)} ({where}).")
+            say = self._damage_notice if image.damaged else self._notice
+            say(f"In the state file {self.path}: {'; '.join(parts)} ({where}).")
         if image.damaged or image.repaired or image.migrated_from is not None:
             self._needs_fold = True
             self._mark_dirty_since()
@@ -187,7 +190,7 @@ class Loading(StoreFields):
                 if self.read_only
                 else f"kept (in {self._journal.rejected_path.name} once the journal is folded)"
             )
-            self._notice(
+            self._damage_notice(
                 f"{count} {'line' if one else 'lines'} of the journal {journal} cannot be used "
                 f"({entries.rejected[0].problem}) and {'was' if one else 'were'} not merged; "
                 f"{'it is' if one else 'they are'} {kept}."
@@ -248,7 +251,7 @@ class Loading(StoreFields):
                 f"Could not read the state file {self.path} "
                 f"({getattr(exc, 'strerror', None) or exc}); trying again shortly."
             )
-            self._notice_once(message)
+            self._damage_notice(message)
             raise SaveError(message) from None
         return changed
 

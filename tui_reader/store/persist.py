@@ -221,7 +221,7 @@ class Persistence(Loading):
         """A fold left out damaged details lines: keep a copy of the file that had them."""
         kept = files.keep_copy(self._file, None, "corrupt")
         where = f"a copy is kept as {kept.name}" if kept else "no copy could be kept"
-        self._notice(
+        self._damage_notice(
             f"In the state file {self.path}: the details of {len(ids)} papers were damaged "
             f"and are dropped; their reading state is kept ({where})."
         )
@@ -275,11 +275,12 @@ class Persistence(Loading):
             raise self._save_error(exc) from None
         self._needs_fold = False
 
-    def _block(self, reason: str, *, unreadable: bool = False) -> None:
+    def _block(self, reason: str, *, unreadable: bool = False, damage: bool = False) -> None:
         self._unreadable = self._unreadable or unreadable
         if self._blocked is None:
             self._blocked = reason
-            self._notice(
+            say = self._damage_notice if damage else self._notice
+            say(
                 f"The state file {self.path} is {reason}; it is left untouched and "
                 "this session's changes will not be saved."
             )

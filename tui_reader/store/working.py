@@ -90,6 +90,7 @@ class StateStore(Changes, News, Persistence):
         self._pending_changes: set[str] = set()
         self._delivery_lock = threading.RLock()  # a callback may call flush()
         self._said: set[str] = set()  # messages about lasting conditions, said once
+        self._damage: list[str] = []  # what of the state could not be read, said once
         self._loaded = threading.Event()  # set once the files have been read
         self._init_files(path, read_only)
 
@@ -200,6 +201,15 @@ class StateStore(Changes, News, Persistence):
         return bool(self._dirty or self._dirty_settings)
 
     @property
+    def damage(self) -> tuple[str, ...]:
+        """What of the state could not be read, one message each (empty: read whole): a
+        damaged file (moved aside or left), entries skipped, journal lines not merged,
+        details that cannot be read, a newer format. Odd values repaired, an upgrade
+        from an older format or a save that failed are not damage."""
+        with self._lock:
+            return tuple(self._damage)
+
+    @property
     def save_failing(self) -> bool:
         """Whether the last attempt to save failed (the reason is in ``notices``)."""
         return self._save_failing or (self._blocked is not None and self.unsaved)
@@ -265,14 +275,14 @@ class StateStore(Changes, News, Persistence):
             self._damaged_details(arxiv_id)
             return None
         if isinstance(details, OSError):
-            self._notice_once(f"Could not read the details of {arxiv_id} ({details.strerror}).")
+            self._damage_notice(f"Could not read the details of {arxiv_id} ({details.strerror}).")
             self._deliver()
             return None
         return details
 
     def _damaged_details(self, arxiv_id: str) -> None:
         """Details found damaged when read: said once; the next save drops the line."""
-        self._notice_once(
+        self._damage_notice(
             f"The details of {arxiv_id} in the state file {self.path} are damaged; its "
             "reading state is kept, its details are dropped at the next save."
         )
