@@ -142,7 +142,8 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator
         store.close()
         args.state_damaged = bool(store.damage)  # for damaged_exit
         for notice in store.notices:
-            if notice != said:
+            # The error said it already, without "will be retried": the command exits.
+            if not (said and store.save_problem and notice.startswith(store.save_problem)):
                 warn(notice)
 
 
@@ -152,10 +153,12 @@ def damaged_exit(args: argparse.Namespace, code: int) -> int:
     return EXIT_DAMAGED if code == 0 and getattr(args, "state_damaged", False) else code
 
 
-def save(store: StateStore) -> None:
-    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not."""
+def save(store: StateStore, what: str = "the changes of this command") -> None:
+    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not and that
+    ``what`` was not saved (the command exits: nothing is retried)."""
     if not store.flush():
-        raise NotSavedError(store.notices[-1] if store.notices else f"cannot write {store.path}")
+        problem = store.save_problem or f"Cannot save reading state to {store.path}"
+        raise NotSavedError(f"{problem}; {what} were not saved")
 
 
 def arxiv_id_argument(text: str) -> str:

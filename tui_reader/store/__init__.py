@@ -53,6 +53,10 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     whole row as text, unparsed, its state spliced in (and None for the state):
     ``rows.row_json`` is the one definition of a row),
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
+    ``save_problem`` (what the last failed save ran into, without what happens next, for
+    a command about to exit; None once saving works), ``damage`` (what of the state
+    could not be read, one message each: a damaged file, entries skipped, journal lines
+    not merged, a newer format; empty when read whole),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 
 Changing (targets are ``Paper`` objects or id strings; a versioned id is accepted):

@@ -108,13 +108,13 @@ class Loading(StoreFields):
         except FileNotFoundError:
             return snapshot.Image.empty()
         except (OSError, TimeoutError) as exc:
-            message = (
+            problem = (
                 f"The state file {self.path} is {error.reason} and cannot be moved aside "
-                f"({getattr(exc, 'strerror', None) or exc}); it is left untouched and "
-                "changes are kept in memory only until it can be."
+                f"({getattr(exc, 'strerror', None) or exc})"
             )
+            message = f"{problem}; it is left untouched and changes are kept in memory only."
             self._damage_notice(message)
-            raise SaveError(message) from None
+            raise SaveError(message, problem) from None
         self._damage_notice(
             f"The state file {self.path} is {error.reason}; it was moved to {backup.name} "
             f"and {what}."
@@ -243,16 +243,16 @@ class Loading(StoreFields):
                 changed |= self._read_journal()
         except NotOursError as exc:  # the journal became a symlink, a folder, a FIFO...
             self._block(exc.reason, unreadable=True)
-            raise SaveError(
-                f"The state file {self.path} is {exc.reason}; changes are not saved."
-            ) from None
+            problem = f"The state file {self.path} is {exc.reason}"
+            raise SaveError(f"{problem}; changes are not saved.", problem) from None
         except OSError as exc:
-            message = (
+            problem = (
                 f"Could not read the state file {self.path} "
-                f"({getattr(exc, 'strerror', None) or exc}); trying again shortly."
+                f"({getattr(exc, 'strerror', None) or exc})"
             )
+            message = f"{problem}; trying again shortly."
             self._damage_notice(message)
-            raise SaveError(message) from None
+            raise SaveError(message, problem) from None
         return changed
 
     # ------------------------------------------------------------------ writing files

@@ -35,6 +35,7 @@ from .snapshot import hot
 # Fold the journal into the snapshot when it is larger than this, or than an eighth of
 # the snapshot (whichever is larger): replaying it at start stays cheap.
 JOURNAL_FOLD_BYTES = 256 * 1024
+RETRIED = "changes are kept in memory and saving will be retried."
 # At close, fold a journal of any size into a snapshot this small (one tidy file).
 FOLD_AT_CLOSE_BELOW = 8 * 1024 * 1024
 
@@ -70,6 +71,7 @@ class Persistence(Loading):
         self._needs_fold = False  # the snapshot itself needs rewriting
         self._pristine = True  # the snapshot read as it is (no repair, salvage, upgrade)
         self._save_failing = False
+        self.save_problem: str | None = None  # what the last failed save ran into
         self._failures = 0
         self._retry_at = 0.0
         self._temps_cleaned = False
@@ -83,11 +85,13 @@ class Persistence(Loading):
         except SaveError as exc:
             self._failures += 1
             self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
+            self.save_problem = exc.problem
             if not self._save_failing:
                 self._save_failing = True
                 if self._blocked is None:  # blocked: said already
                     self._notice_once(str(exc))
             return False
+        self.save_problem = None
         if self._save_failing:
             self._save_failing = False
             self._said.clear()
@@ -98,10 +102,8 @@ class Persistence(Loading):
 
     def _save_error(self, exc: BaseException) -> SaveError:
         reason = getattr(exc, "strerror", None) or str(exc)
-        return SaveError(
-            f"Cannot save reading state to {self.path} ({reason}); changes are kept in "
-            "memory and saving will be retried."
-        )
+        problem = f"Cannot save reading state to {self.path} ({reason})"
+        return SaveError(f"{problem}; {RETRIED}", problem)
 
     def _write(self) -> None:
         """Append this copy's changes to the journal; fold it in when it has grown."""
@@ -127,10 +129,8 @@ class Persistence(Loading):
             if self._blocked is not None:
                 raise self._blocked_error()
             if self._snap_sig is None:
-                raise SaveError(
-                    f"Cannot save reading state to {self.path} (it could not be read yet); "
-                    "changes are kept in memory and saving will be retried."
-                )
+                problem = f"Cannot save reading state to {self.path} (it could not be read yet)"
+                raise SaveError(f"{problem}; {RETRIED}", problem)
             if self._snap_sig == files.MISSING:
                 self._needs_fold = True  # the first write creates the snapshot itself
             with self._file_lock:
@@ -227,7 +227,8 @@ class Persistence(Loading):
         )
 
     def _blocked_error(self) -> SaveError:
-        return SaveError(f"The state file {self.path} is {self._blocked}; changes are not saved.")
+        problem = f"The state file {self.path} is {self._blocked}"
+        return SaveError(f"{problem}; changes are not saved.", problem)
 
     def _fold(self) -> None:
         """Write a new snapshot holding everything, then cut the journal it holds."""

@@ -79,7 +79,12 @@ class NotOursError(StateFileError):
 
 
 class SaveError(Exception):
-    """Saving failed; the message is fit for the user."""
+    """Saving failed; the message is fit for the user. ``problem`` is what went wrong
+    without what happens next (for a command that is about to exit)."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 def state_of(doc: Mapping[str, Any] | None) -> PaperState:
