@@ -102,8 +102,15 @@ Why the state survives
   details only, never its judgements); odd values (numbers out of range, NaN, lone
   surrogates) are repaired on read with one notice and a copy of the original kept.
 * A path that is not a regular file (a folder, a device, a FIFO, a socket, also behind a
-  symlink), a read-only file and a file of a newer format are never written, moved or
-  given a lock file: the store says so once and keeps the session's changes in memory.
+  symlink), a file that is not recognisably ours or cannot be read, one beside a
+  journal, lock or side file that is a symlink or not a regular file (``ours``), a
+  read-only file and a file of a newer format are never written, moved or given a lock
+  file: the store says so once and keeps the session's changes in memory; commands
+  refuse such a path in one line before they start (``ours.refusal``).
+* Journal lines it cannot use are never merged and never lost: counted in one notice
+  and kept in ``<file>.journal.rejected`` by the fold that cuts them. What of the state
+  could not be read is in ``damage`` (``list`` and ``export`` exit 3; the app keeps a
+  banner).
 """
 
 from __future__ import annotations

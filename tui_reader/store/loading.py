@@ -1,11 +1,14 @@
 """Reading the state files into a store's working copy (the base of ``Persistence``).
 
-``Loading`` reads the snapshot when its signature changed (moving a damaged one aside and
-keeping every intact record, reporting migrations and repairs with a copy kept), reads
-what was appended to the journal since the last read, and merges both into the working
-copy per field (``paused_gc`` while it makes millions of objects). Nothing here writes
-the state file itself; the only files it creates are the copies kept of a damaged or
-upgraded file, and never for a read-only store.
+``Loading`` reads the snapshot when its signature changed (moving a damaged one of ours
+aside and keeping every intact record, reporting migrations and repairs with a copy
+kept), reads what was appended to the journal since the last read (again from the
+snapshot when the journal is of another generation), reports journal lines it cannot
+use, and merges both into the working copy per field and per tag (``paused_gc`` while
+it makes millions of objects). What of the state could not be read goes to ``damage``
+(``news``). Nothing here writes the state file itself; the only files it creates are
+the copies kept of a damaged, repaired or upgraded file, and never for a read-only
+store.
 """
 
 from __future__ import annotations

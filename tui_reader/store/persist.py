@@ -5,9 +5,12 @@ merges what other copies wrote, appends this copy's changes to the journal (a fl
 folds the journal into a new snapshot when it has grown (outside the lock: only the
 rename and the journal's cut are done holding it), and runs the background thread.
 
-Rules: nothing here ever writes a file that is not ours (``files.resolve``), a newer
-format or a read-only file (``_blocked``); a damaged snapshot is moved aside (kept) and
-every intact record in it is kept; a flush returns True only when the change is on disk.
+Rules: nothing here ever writes a file that is not ours (``files.resolve``, and the
+journal, lock and side file only through ``ours.open_companion``: never through a
+symlink, only a regular file), a newer format or a read-only file (``_blocked``); a
+damaged snapshot of ours is moved aside (kept) and every intact record in it is kept; a
+fold keeps the journal's unusable lines in the side file before it cuts them; a flush
+returns True only when the change is on disk.
 """
 
 from __future__ import annotations
