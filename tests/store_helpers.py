@@ -56,6 +56,23 @@ def on_disk(path: Path) -> dict[str, dict]:
         store.close()
 
 
+def command(
+    *args: str, prefix: tuple[str, ...] = (), timeout: float = 60, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """The installed command as a user runs it (``python -m tui_reader ARGS``), in a
+    process of its own; ``prefix`` runs it under a wrapper (``faketime DATE``), ``env``
+    adds variables."""
+    full_env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), **env)
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "tui_reader", *args],
+        cwd=REPO_ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def spawn(mode: str, state_file: Path, *args: str) -> subprocess.Popen[str]:
     """Start a child process running ``main`` below, its stdout a text pipe."""
     env = dict(os.environ, PYTHONPATH=str(REPO_ROOT), PYTHONUNBUFFERED="1")

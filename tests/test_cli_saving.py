@@ -30,11 +30,11 @@ def one_error(capsys, code: int, *args: str) -> str:
     return captured.err
 
 
-def test_mark_exits_1_with_one_line_when_the_change_is_not_on_disk(capsys, tmp_path):
+def test_mark_on_a_device_is_refused_with_one_line_and_exit_2(capsys, tmp_path):
     link = tmp_path / "state.json"
     link.symlink_to("/dev/null")
-    err = one_error(capsys, 1, "--db", str(link), "mark", "2412.21188", "--star", "--digest", SEED)
-    assert "not saved" in err and "device" in err
+    err = one_error(capsys, 2, "--db", str(link), "mark", "2412.21188", "--star", "--digest", SEED)
+    assert "device" in err and "left untouched" in err
     assert capsys.readouterr().out == ""  # no flags printed as if done
     assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
     assert not os.path.lexists("/dev/null.lock")

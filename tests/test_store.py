@@ -14,9 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.store_helpers import REPO_ROOT, make_paper
-from tui_reader.store import PaperState, StateStore, open_tinydb
+from tui_reader.store import SCHEMA_VERSION, PaperState, StateStore, open_tinydb
+from tui_reader.store.clock import MS
 from tui_reader.store.details import resolve
 from tui_reader.store.files import install
+from tui_reader.store.records import FIELDS
 from tui_reader.store.snapshot import PaperTable, decode, hot, write
 
 
@@ -156,12 +158,12 @@ def test_undo_reverts_steps_in_order_including_bulk_ones(store):
 def test_undo_gets_a_fresh_timestamp_and_keeps_later_changes_to_other_fields(store):
     store.set_starred(["2501.00001"], True)
     store.set_read(["2501.00001"], True)
-    before = store.state("2501.00001").updated_at
+    before = store._docs["2501.00001"]["changed"]["read"]
     assert store.undo() == {"2501.00001"}  # undoes the read
     assert store.state("2501.00001") == PaperState(
         read=False, starred=True, updated_at=store.state("2501.00001").updated_at
     )
-    assert store.state("2501.00001").updated_at > before
+    assert store._docs["2501.00001"]["changed"]["read"] > before
     store.set_note("2501.00001", "kept")
     store.set_read(["2501.00001"], True)
     store.set_note("2501.00001", "changed later")
@@ -256,7 +258,7 @@ def test_the_file_is_a_tinydb_database(store, path):
     store.flush()
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"meta", "settings", "papers", "details"}
-    assert data["meta"] == {"schema": {"version": 4}}
+    assert data["meta"] == {"schema": {"version": SCHEMA_VERSION}}
     assert "paper" not in data["papers"]["2501.00001"]  # the hot record: judgements only
     assert data["details"]["2501.00001"]["title"] == paper.title
     db = open_tinydb(path)  # puts the details back into the record
@@ -281,9 +283,11 @@ def test_a_file_written_through_tinydb_is_read(path):
 
 
 def test_a_one_line_file_as_tinydbs_json_storage_writes_it_is_read(path):
-    doc = {"read": True, "starred": False, "note": "x", "citation_key": "k1", "updated_at": 2.0}
+    stamp = 2000 * MS  # 2.0 s
+    doc = {"read": True, "starred": False, "note": "x", "citation_key": "k1", "tags": {},
+           "updated_at": stamp, "changed": dict.fromkeys(FIELDS, stamp)}  # fmt: skip
     path.parent.mkdir(parents=True)
-    path.write_text(json.dumps({"meta": {"schema": {"version": 4}}, "papers": {"2501.00001": doc}}))
+    path.write_text(json.dumps({"meta": {"schema": {"version": 5}}, "papers": {"2501.00001": doc}}))
     store = StateStore.open(path, background=False)
     assert store.state("2501.00001") == PaperState(True, False, "x", "k1", 2.0)
     assert store.notices == []

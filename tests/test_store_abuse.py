@@ -165,7 +165,7 @@ def test_odd_values_are_repaired_with_one_warning_and_saving_works(tmp_path):
     store.set_note("2501.00001", "new \udc80 note")  # a lone surrogate given to the store
     assert store.flush()
     store.close()
-    assert sorted(p.name for p in tmp_path.glob("state.json.corrupt-*")) != []
+    assert sorted(p.name for p in tmp_path.glob("state.json.v4-*")) != []  # one copy kept
     reread = StateStore.open(path, background=False)
     assert reread.notices == []
     assert reread.state("2501.00001").note == "new \ufffd note"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.store_helpers import make_paper
-from tui_reader.store import StateStore, open_tinydb
+from tui_reader.store import SCHEMA_VERSION, StateStore, open_tinydb
 from tui_reader.store import details as details_module
 from tui_reader.store.details import Details
 
@@ -191,13 +191,13 @@ def test_a_format_2_file_with_details_inside_records_is_upgraded(path):
     content = json.dumps({"meta": {"schema": {"version": 2}}, "papers": {"2501.00001": record}})
     path.write_text(content)
     store = StateStore.open(path, background=False)
-    assert "from format 2 to 4" in store.notices[0]
+    assert "from format 2 to 5" in store.notices[0]
     assert store.snapshot("2501.00001").title == "Old title"
     store.close()
     (kept,) = path.parent.glob("state.json.v2-*")
     assert kept.read_text() == content
     data = json.loads(path.read_text())
-    assert data["meta"]["schema"]["version"] == 4
+    assert data["meta"]["schema"]["version"] == SCHEMA_VERSION
     assert data["details"]["2501.00001"] == details and "paper" not in data["papers"]["2501.00001"]
     assert open_tinydb(path).table("papers").get(doc_id="2501.00001")["paper"] == details
 

@@ -17,13 +17,21 @@ VALID = (
     '"updated_at": 5.0}\n}}\n'
 )
 
-BAD_FILES = {
-    "garbage": b"\x00\xff\xfe not json at all \x89PNG",
+BAD_FILES = {  # ours, but damaged: moved aside, what is intact kept
     "truncated": VALID.encode()[: len(VALID) // 2],
+    "an unreadable version": b'{"meta": {"schema": {"version": "one"}}, "papers": {}}',
+    "a table that is not an object": b'{"meta": {"schema": {"version": 5}}, "papers": [1, 2]}',
+    "damaged at its head": b"\x00\xff garbage" + VALID.encode()[40:],
+}
+NOT_OURS = {  # not recognisably a state file: never moved, never written
+    "garbage": b"\x00\xff\xfe not json at all \x89PNG",
     "a list": b"[1, 2, 3]",
     "a string": b'"papers"',
-    "a table that is not an object": b'{"papers": [1, 2]}',
-    "an unreadable version": b'{"meta": {"schema": {"version": "one"}}, "papers": {}}',
+    "a list of papers": b'{"papers": [1, 2]}',
+    "another program's JSON": b'{"name": "other", "meta": {"version": 3}, "items": []}',
+    "another program's TinyDB file": b'{"_default": {"1": {"user": "ada"}}, "jobs": {}}',
+    "a password file": b"root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin:/bin/sh\n",
+    "a BibTeX file": b"@article{key2025,\n  title = {On Things},\n}\n",
 }
 
 
@@ -42,8 +50,8 @@ def test_a_corrupt_file_is_moved_aside_and_never_overwritten(tmp_path, content):
     assert backup.read_bytes() == content
     assert store.notices == seen
     (notice,) = store.notices
-    assert backup.name in notice and "starts empty" in notice and "\n" not in notice
-    assert store.ids() == []
+    assert backup.name in notice and ("starts empty" in notice or "were kept" in notice)
+    assert "\n" not in notice
 
     assert store.flush()  # a fresh, valid file even before any change
     assert json.loads(path.read_text())["meta"]["schema"]["version"] == SCHEMA_VERSION
@@ -51,6 +59,23 @@ def test_a_corrupt_file_is_moved_aside_and_never_overwritten(tmp_path, content):
     store.close()
     assert backup.read_bytes() == content
     assert json.loads(path.read_text())["papers"]["2501.00009"]["read"] is True
+
+
+@pytest.mark.parametrize("content", NOT_OURS.values(), ids=NOT_OURS.keys())
+def test_a_file_that_is_not_ours_is_never_moved_or_written(tmp_path, content):
+    """Issue 17, item 8: another program's file was renamed and replaced by a state."""
+    path = tmp_path / "state.json"
+    path.write_bytes(content)
+    before = os.stat(path)
+    store = StateStore.open(path, background=False)
+    (notice,) = store.notices
+    assert "not a digest-reader state file" in notice and "left untouched" in notice
+    store.set_read(["2501.00009"], True)
+    assert store.state("2501.00009").read  # the session goes on in memory
+    assert not store.flush()
+    store.close()
+    assert path.read_bytes() == content and os.stat(path).st_ino == before.st_ino
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["state.json"]  # no lock, no copy
 
 
 def test_a_folder_in_place_of_the_file_is_left_alone(tmp_path):
@@ -103,7 +128,7 @@ def test_damaged_entries_are_skipped_and_a_copy_is_kept(tmp_path):
     assert store.ids() == ["2501.00001", "2501.00004"]
     assert store.state("2501.00004").starred
     assert store.get_setting("theme") == "nord"
-    (backup,) = backups(tmp_path)
+    (backup,) = backups(tmp_path, "v4")  # one copy, named for the format it was in
     assert backup.read_bytes() == content
     assert "3 damaged entries" in store.notices[0] and backup.name in store.notices[0]
     store.close()
@@ -180,7 +205,7 @@ def test_a_prototype_format_0_file_is_upgraded(tmp_path):
     assert store.ids() == ["2501.00001", "hep-th/9901001"]
     (backup,) = backups(tmp_path, "v0")
     assert backup.read_bytes() == content
-    assert "from format 0 to 4" in store.notices[0]
+    assert "from format 0 to 5" in store.notices[0]
     assert store.flush()  # the upgraded file is written without waiting for a change
     data = json.loads(path.read_text())
     assert data["meta"] == {"schema": {"version": SCHEMA_VERSION}}
@@ -241,7 +266,7 @@ def test_an_unwritable_location_is_reported_once_and_retried(tmp_path, monkeypat
 
 def test_a_corrupt_file_that_cannot_be_moved_is_left_alone(tmp_path, monkeypatch):
     path = tmp_path / "state.json"
-    path.write_bytes(b"{broken")
+    path.write_bytes(b'{"papers": {"2501.0')  # ours, cut short
 
     def no_rename(src, dst):
         raise PermissionError(13, "Permission denied")
@@ -253,11 +278,11 @@ def test_a_corrupt_file_that_cannot_be_moved_is_left_alone(tmp_path, monkeypatch
     store.set_read(["2501.00001"], True)
     assert not store.flush()
     assert not store.flush()
-    assert path.read_bytes() == b"{broken"
+    assert path.read_bytes() == b'{"papers": {"2501.0'
     assert len(store.notices) == 1
     monkeypatch.undo()
     assert store.flush()  # now it can be moved, and the state is written
-    assert backups(tmp_path)[0].read_bytes() == b"{broken"
+    assert backups(tmp_path)[0].read_bytes() == b'{"papers": {"2501.0'
     assert on_disk(path)["2501.00001"]["read"]
     store.close()
 

@@ -16,7 +16,7 @@ import pytest
 from tests.store_helpers import make_paper
 from tests.test_store_list_fast import PAPERS, edit_line, listed, slow_listing
 from tui_reader.cli import main
-from tui_reader.store import StateStore
+from tui_reader.store import SCHEMA_VERSION, StateStore
 from tui_reader.store import details as details_module
 from tui_reader.store import snapshot as snapshot_module
 from tui_reader.store.paper_details import details_of, snapshot_of
@@ -98,7 +98,7 @@ def test_rows_are_spliced_unparsed_and_a_hand_edit_is_parsed(path, capsys, monke
     with StateStore.open(path, background=False) as store:
         store.set_starred(PAPERS, True)
         store.set_note(PAPERS[3], "a note")
-    assert json.loads(path.read_text())["meta"] == {"schema": {"version": 4}}
+    assert json.loads(path.read_text())["meta"] == {"schema": {"version": SCHEMA_VERSION}}
     parses = count_parses(monkeypatch)
     out, _ = listed(capsys)
     assert parses == [] and out == slow_listing(path)
@@ -142,12 +142,12 @@ def test_a_format_3_file_is_upgraded_and_then_listed_from_its_rows(path, capsys,
     path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(V3, path)
     store = StateStore.open(path, background=False)
-    assert "from format 3 to 4" in store.notices[0]
+    assert "from format 3 to 5" in store.notices[0]
     store.close()
     (kept,) = path.parent.glob("state.json.v3-*")
     assert kept.read_bytes() == V3.read_bytes()
     data = path.read_bytes()
-    assert json.loads(data)["meta"] == {"schema": {"version": 4}}
+    assert json.loads(data)["meta"] == {"schema": {"version": SCHEMA_VERSION}}
     assert data.count(b'"check": [') == 13  # every paper with details (not 2502.00001)
     parses = count_parses(monkeypatch)
     out, err = listed(capsys)
@@ -161,7 +161,7 @@ def test_a_damaged_format_3_file_loses_only_the_damaged_details(path, capsys):
     edit_line(path, "2501.00007", b'"title": "Paper 7"', b'"title": \x00"Paper 7"')
     damaged = path.read_bytes()
     store = StateStore.open(path, background=False)
-    assert "from format 3 to 4" in store.notices[0]
+    assert "from format 3 to 5" in store.notices[0]
     assert store.snapshot("2501.00007") is None and store.state("2501.00007").starred
     store.close()
     assert any("2501.00007" in notice for notice in store.notices)
@@ -180,11 +180,12 @@ def test_a_damaged_format_3_file_loses_only_the_damaged_details(path, capsys):
 
 def test_a_newer_format_is_refused_and_left_alone(path):
     path.parent.mkdir(parents=True, exist_ok=True)
-    content = V3.read_bytes().replace(b'{"version": 3}', b'{"version": 5}', 1)
+    newer = SCHEMA_VERSION + 1
+    content = V3.read_bytes().replace(b'{"version": 3}', b'{"version": %d}' % newer, 1)
     path.write_bytes(content)
     store = StateStore.open(path, background=False)
     store.set_read(["2501.00001"], True)
     assert not store.flush()
     store.close()
-    assert "format 5, this one reads 4" in store.notices[0]
+    assert f"format {newer}, this one reads {SCHEMA_VERSION}" in store.notices[0]
     assert path.read_bytes() == content

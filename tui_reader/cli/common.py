@@ -1,8 +1,10 @@
 """Steps every command shares: errors, warnings, digests, the state file, output rows.
 
 API: ``CommandError`` (exit 2) and ``NotSavedError`` (exit 1) with ``EXIT_USAGE`` and
-``EXIT_NOT_SAVED``; ``warn``; ``digest_paths``, ``load``, ``load_given_or_default``
-(digests, with one warning summary line unless --verbose); ``chosen_state_path``,
+``EXIT_NOT_SAVED``; ``EXIT_DAMAGED`` (3) and ``damaged_exit(args, code)`` for a command
+that read a damaged state (``StateStore.damage``) and still wrote its output; ``warn``;
+``digest_paths``, ``load``, ``load_given_or_default`` (digests, with one warning summary
+line unless --verbose); ``chosen_state_path`` (exit 2 for a path that is not ours),
 ``open_store`` and ``save`` (the state file for a scripting command);
 ``arxiv_id_argument`` (an ID argument, or exit 2); ``flags``, ``print_row``,
 ``paper_json`` and ``write_json`` (a paper as a line of text or a JSON row; ``stored_row``
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
 from ..store import PaperState, StateStore
+from ..store.ours import refusal
 from ..store.paper_details import details_of, digest_labels, plain_details
 from ..store.rows import encode as _encode
 from ..store.rows import row_json
@@ -37,6 +40,7 @@ if TYPE_CHECKING:  # the digest readers and the config parser load where they ar
 
 EXIT_USAGE = 2
 EXIT_NOT_SAVED = 1  # a change that did not reach the disk
+EXIT_DAMAGED = 3  # list, export: the output is written, but the state was not read whole
 
 
 class CommandError(Exception):
@@ -104,12 +108,18 @@ def warn(message: str) -> None:
 
 
 def chosen_state_path(args: argparse.Namespace) -> Path:
+    """The state file (``--db``, ``$DIGEST_READER_DB`` or the default), or exit 2 when it
+    is not ours to use (``store.ours.refusal``): a folder, a device, another program's
+    file, one that cannot be read... It is then left exactly as it is."""
     path = state_path(getattr(args, "db", None))
-    if path.is_dir():
-        raise CommandError(
-            f"the state file {path} is a folder; name a file, such as {path / 'state.json'}"
-        )
-    return path
+    reason = refusal(path)
+    if reason is None:
+        return path
+    if reason.startswith("a folder"):
+        hint = f"name a file, such as {path / 'state.json'}"
+    else:
+        hint = "it is left untouched; name another with --db PATH"
+    raise CommandError(f"the state file {path} is {reason}; {hint}")
 
 
 @contextmanager
@@ -130,15 +140,25 @@ def open_store(args: argparse.Namespace, *, read_only: bool = False) -> Iterator
         raise
     finally:
         store.close()
+        args.state_damaged = bool(store.damage)  # for damaged_exit
         for notice in store.notices:
-            if notice != said:
+            # The error said it already, without "will be retried": the command exits.
+            if not (said and store.save_problem and notice.startswith(store.save_problem)):
                 warn(notice)
 
 
-def save(store: StateStore) -> None:
-    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not."""
+def damaged_exit(args: argparse.Namespace, code: int) -> int:
+    """``code``, or EXIT_DAMAGED when it is 0 and the state was not read whole (a warning
+    said what): a script can tell that its output may lack judgements."""
+    return EXIT_DAMAGED if code == 0 and getattr(args, "state_damaged", False) else code
+
+
+def save(store: StateStore, what: str = "the changes of this command") -> None:
+    """Flush ``store`` to disk, or raise NotSavedError (exit 1) naming why not and that
+    ``what`` was not saved (the command exits: nothing is retried)."""
     if not store.flush():
-        raise NotSavedError(store.notices[-1] if store.notices else f"cannot write {store.path}")
+        problem = store.save_problem or f"Cannot save reading state to {store.path}"
+        raise NotSavedError(f"{problem}; {what} were not saved")
 
 
 def arxiv_id_argument(text: str) -> str:

@@ -17,10 +17,14 @@ from pathlib import Path
 
 from ..export import export_papers, write_export
 from ..query import QueryError
-from .common import CommandError, load_given_or_default, open_store, warn
+from .common import CommandError, damaged_exit, load_given_or_default, open_store, warn
 
 
 def run_export(args: argparse.Namespace) -> int:
+    return damaged_exit(args, _export(args))  # 3: the state was not read whole
+
+
+def _export(args: argparse.Namespace) -> int:
     which = args.which or ("all" if args.query.strip() else "starred")
     output: Path | None = args.output
     if output is not None:

@@ -22,6 +22,7 @@ from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
 from .common import (
     CommandError,
+    damaged_exit,
     load_given_or_default,
     open_store,
     paper_json,
@@ -42,7 +43,7 @@ def run_list(args: argparse.Namespace) -> int:
     # reading and listing them would walk them all over and over. The store is let go
     # before it is back on.
     with paused_gc():
-        return list_papers(args)
+        return damaged_exit(args, list_papers(args))  # 3: the state was not read whole
 
 
 def list_papers(args: argparse.Namespace) -> int:

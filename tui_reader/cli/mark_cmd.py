@@ -4,18 +4,30 @@ API: ``run_mark(args) -> int``.
 
 Rules: an id must be in the state file already or in a ``--digest``; a note is UTF-8
 text (from --note, standard input or --note-file) or a one-line error; the changes are
-on disk before a line per paper is printed, else exit 1.
+on disk, and still hold once what other running copies wrote since is read, before a
+line per paper is printed; else one line says what was not saved, and exit 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import stat
 import sys
 from pathlib import Path
 
 from ..model import Paper
-from .common import CommandError, arxiv_id_argument, load, open_store, print_row, save
+from ..store import PaperState
+from ..store.records import clean_tags, repair_text
+from .common import (
+    CommandError,
+    NotSavedError,
+    arxiv_id_argument,
+    load,
+    open_store,
+    print_row,
+    save,
+)
 
 
 def note_text(args: argparse.Namespace) -> str | None:
@@ -24,11 +36,11 @@ def note_text(args: argparse.Namespace) -> str | None:
         return ""
     if args.note_file is not None:
         path: Path = args.note_file
-        if path.exists() and not path.is_file():
-            raise CommandError(f"--note-file {path}: not a regular file")
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise CommandError(f"--note-file {path}: not a regular file")
             raw = path.read_bytes()
-        except OSError as error:
+        except OSError as error:  # missing, or a folder on the way cannot be searched
             raise CommandError(
                 f"--note-file {path}: cannot read ({error.strerror or error})"
             ) from None
@@ -74,7 +86,31 @@ def run_mark(args: argparse.Namespace) -> int:
                 store.set_note(target, note)
         if args.tag or args.untag:
             store.set_tags(targets, add=args.tag, remove=args.untag)
-        save(store)  # on disk before "done" is printed
+        save(store, f"the changes to {', '.join(ids)}")  # on disk before "done" is printed
+        store.reload()  # another copy may have changed the same fields again since
+        for arxiv_id in ids:
+            replaced = replaced_fields(store.state(arxiv_id), args, note)
+            if replaced:
+                raise NotSavedError(
+                    f"{arxiv_id}: saved, but another running copy changed {replaced} again "
+                    "right after; it no longer holds (run mark again to set it)"
+                )
         for arxiv_id in ids:
             print_row(arxiv_id, store.state(arxiv_id))
     return 0
+
+
+def replaced_fields(state: PaperState, args: argparse.Namespace, note: str | None) -> str:
+    """Which of the changes asked for do not hold in ``state`` ('' when all do)."""
+    wrong = []
+    if args.read is not None and state.read != args.read:
+        wrong.append("read")
+    if args.star is not None and state.starred != args.star:
+        wrong.append("starred")
+    if note is not None and state.note != repair_text(note).strip():
+        wrong.append("the note")
+    added = set(clean_tags(args.tag))
+    gone = set(clean_tags(args.untag)) - added
+    if not added <= set(state.tags) or gone & set(state.tags):
+        wrong.append("the tags")
+    return ", ".join(wrong)

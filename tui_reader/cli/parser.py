@@ -111,6 +111,13 @@ class Parser(argparse.ArgumentParser):
         return super().format_help()
 
 
+EXIT_STATUS = (
+    "exit status: 0 done; 2 bad input, or a state file that is not ours to read (nothing "
+    "is written); 3 the output is written, but the state file is damaged or could not be "
+    "read whole, so judgements may be missing (a warning says what)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     # SUPPRESS: a subcommand's parser must not reset a --db given before the subcommand.
@@ -205,6 +212,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="list papers (text or --json)",
         description="List papers, one per line or as a JSON array. With no PATH, --starred "
         "and --noted list from the state file alone.",
+        epilog=EXIT_STATUS,
     )
     paths_argument(list_cmd)
     list_cmd.add_argument("--json", action="store_true", help="print one JSON array")
@@ -256,6 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
         "state file, so no digest is needed; with PATH, only papers of those digests are "
         "exported. With --query alone, the papers of the digests (PATH, else the configured "
         "ones) that match it are exported.",
+        epilog=EXIT_STATUS,
     )
     # On export, --format names the output format: the digest layout is --layout there.
     paths_argument(export_cmd, layout_flags=("--layout",))

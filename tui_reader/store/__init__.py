@@ -7,17 +7,19 @@ the changes made since the snapshot was written. It is plain Python (no Textual)
 safe to use from the UI thread: every mutation is applied to an in-memory working copy
 at once and appended to the journal by a background thread shortly afterwards.
 
-Files of the package, one concern each: ``records`` (a record's fields, checks and
-repairs), ``files`` (what a path really is, safe reads, atomic writes), ``lock`` (the
-inter-process lock), ``snapshot`` (the TinyDB file's layout), ``details`` (paper details
-read from the snapshot only when asked), ``paper_details`` (a paper's details as stored,
-and back), ``salvage`` (what is intact in a damaged file), ``migrations`` (older
-formats), ``tinydb_file`` (``open_tinydb``), ``journal`` (the append-only change log),
-``rows`` (a paper's row of ``list --json``; the format-4 details line that holds it),
-``merge`` (per-field merging), ``loading`` (reading the files into memory), ``persist``
-(writing, folding, the background thread), ``news`` (notices and callbacks),
-``changes`` (the changing API) and ``working`` (``StateStore``: life cycle, reading
-API, persistence API).
+Files of the package, one concern each: ``records`` (a record's fields and repairs of
+odd values), ``clock`` (the stamps that order changes), ``checks`` (records read from a
+file: completed, repaired or refused), ``files`` (what a path really is, safe reads,
+atomic writes), ``lock`` (the inter-process lock), ``snapshot`` (the TinyDB file's
+layout), ``details`` (paper details read from the snapshot only when asked),
+``paper_details`` (a paper's details as stored, and back), ``salvage`` (what is intact
+in a damaged file), ``migrations`` (older formats), ``tinydb_file`` (``open_tinydb``),
+``journal`` (the append-only change log), ``journal_lines`` (its lines, each used only
+when its whole shape is known), ``rows`` (a paper's row of ``list --json``; the
+format-4 details line that holds it), ``merge`` (per-field and per-tag merging),
+``loading`` (reading the files into memory), ``persist`` (writing, folding, the
+background thread), ``news`` (notices and callbacks), ``changes`` (the changing API) and
+``working`` (``StateStore``: life cycle, reading API, persistence API).
 
 Public API
 ----------
@@ -25,7 +27,8 @@ Public API
     Frozen dataclass: ``read``, ``starred``, ``note``, ``citation_key``, ``updated_at``,
     ``tags`` (a sorted tuple of distinct strings).
 ``StateStore.open(path, *, background=True, flush_interval=0.01, check_interval=0.02,
-on_external_change=None, on_notice=None, read_only=False) -> StateStore``
+on_external_change=None, on_notice=None, read_only=False, lazy=False, clock=None)
+-> StateStore``
     Read the files at ``path`` (the caller decides where it lives; missing folders are
     created on the first write). ``on_external_change(ids)`` is called when changes made
     by another running copy are merged in; ``on_notice(message)`` for every user-facing
@@ -33,7 +36,9 @@ on_external_change=None, on_notice=None, read_only=False) -> StateStore``
     and are called from whichever thread found the news — usually the background thread,
     so a UI must marshal them to its own thread. Never while a store lock is held.
     ``read_only``: nothing on disk is ever created, moved or written (for ``list`` and
-    ``export``), except what ``keep_in_journal()`` appends.
+    ``export``), except what ``keep_in_journal()`` appends. ``clock`` (a
+    ``clock.Clock``) stamps this copy's changes; tests inject one with their own wall
+    clock.
 
 Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which scan):
     ``state(arxiv_id) -> PaperState`` (defaults when unknown), ``known(arxiv_id) -> bool``,
@@ -48,6 +53,10 @@ Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which sc
     whole row as text, unparsed, its state spliced in (and None for the state):
     ``rows.row_json`` is the one definition of a row),
     ``get_setting(name, default=None)``, ``unsaved`` and ``save_failing`` (properties),
+    ``save_problem`` (what the last failed save ran into, without what happens next, for
+    a command about to exit; None once saving works), ``damage`` (what of the state
+    could not be read, one message each: a damaged file, entries skipped, journal lines
+    not merged, a newer format; empty when read whole),
     ``wait_loaded(timeout=None) -> bool`` (for a worker: the files have been read).
 
 Changing (targets are ``Paper`` objects or id strings; a versioned id is accepted):
@@ -80,17 +89,28 @@ Why the state survives
   at most the changes of the last ``flush_interval``. When the journal has grown, it is
   folded into a new snapshot written beside the old one, fsynced and renamed over it
   (outside the lock; only the rename and the cut of the journal hold it).
-* Every field of a record keeps its own change time; merging takes the later change per
-  field (an assigned citation key is never replaced). The merge is idempotent, so
-  replaying the journal over a snapshot that already holds some of it does no harm, and
-  two copies changing different fields of one paper both win.
+* Every field of a record, and every tag, keeps the stamp of its own last change (a
+  hybrid logical clock: exact integers, ordered after everything the change replaced,
+  the copy's id part of the order); merging takes the later change per field and per
+  tag (an assigned citation key is never replaced). The merge is a pure, idempotent
+  function of the records, so replaying the journal over a snapshot that already holds
+  some of it does no harm, two copies changing different fields of one paper both win,
+  and copies adding different tags keep them all. Stamps absurdly far ahead are
+  repaired on read (one notice, a copy of the original kept).
 * A damaged snapshot is never overwritten: it is moved to ``<file>.corrupt-<time>``
   and every intact record in it is kept (a damaged details line costs that paper's
   details only, never its judgements); odd values (numbers out of range, NaN, lone
   surrogates) are repaired on read with one notice and a copy of the original kept.
 * A path that is not a regular file (a folder, a device, a FIFO, a socket, also behind a
-  symlink), a read-only file and a file of a newer format are never written, moved or
-  given a lock file: the store says so once and keeps the session's changes in memory.
+  symlink), a file that is not recognisably ours or cannot be read, one beside a
+  journal, lock or side file that is a symlink or not a regular file (``ours``), a
+  read-only file and a file of a newer format are never written, moved or given a lock
+  file: the store says so once and keeps the session's changes in memory; commands
+  refuse such a path in one line before they start (``ours.refusal``).
+* Journal lines it cannot use are never merged and never lost: counted in one notice
+  and kept in ``<file>.journal.rejected`` by the fold that cuts them. What of the state
+  could not be read is in ``damage`` (``list`` and ``export`` exit 3; the app keeps a
+  banner).
 """
 
 from __future__ import annotations

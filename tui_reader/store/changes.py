@@ -2,9 +2,11 @@
 
 ``Changes`` is a base of ``StateStore`` (see the package docstring for the contract).
 Every change is made under the store's lock, in O(changed records): a new record with
-the changed fields and their change times, marked dirty for the next flush. A change
-of read, starred, note or tags is one undo step; details of a ``Paper`` are built
-before the lock is taken.
+the changed fields (and tags) and their stamps, marked dirty for the next flush. A new
+stamp comes from the store's clock (``clock.Clock``), later than every stamp of the
+record it changes. A change of read, starred, note or tags is one undo step; undoing a
+tag step adds back or removes again only the tags that step changed. Details of a
+``Paper`` are built before the lock is taken.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from .records import (
     judgements,
     normalize_id,
     repair_text,
+    retagged,
 )
 
 
@@ -94,10 +97,13 @@ class Changes(StoreFields):
             for arxiv_id, before, after in reversed(group):
                 current = self._docs.get(arxiv_id, EMPTY_DOC)
                 values = {
-                    name: list(old) if name == "tags" else old
+                    name: old
                     for name, old, new in zip(JUDGEMENTS, before, after, strict=True)
                     if old != new
                 }
+                if "tags" in values:  # only the tags this step changed
+                    old, new = set(values["tags"]), set(after[JUDGEMENTS.index("tags")])
+                    values["tags"] = sorted((set(current["tags"]) - (new - old)) | (old - new))
                 if self._apply(arxiv_id, current, values, None):
                     changed.add(arxiv_id)
             return changed
@@ -123,16 +129,10 @@ class Changes(StoreFields):
             current = self._settings.get(name)
             if current is not None and current["value"] == value:
                 return
-            stamp = self._stamp(current["updated_at"] if current else 0.0)
+            stamp = self._clock.now(current["updated_at"] if current else 0)
             self._dirty_settings.add(name)
             self._mark_dirty_since()
             self._settings[name] = {"value": value, "updated_at": stamp}
-
-    def _stamp(self, current: float) -> float:
-        """A time later than ``current`` and every earlier stamp of this store."""
-        stamp = max(time.time(), current + 1e-6, self._last_stamp + 1e-6)
-        self._last_stamp = stamp
-        return stamp
 
     def _mark_dirty_since(self) -> None:
         with self._lock:
@@ -143,18 +143,29 @@ class Changes(StoreFields):
     def _apply(
         self, arxiv_id: str, current: Mapping[str, Any], values: dict[str, Any], snap: dict | None
     ) -> bool:
-        """Store ``current`` with ``values`` (and details); whether a judgement changed."""
-        differs = {name: v for name, v in values.items() if current[name] != v}
+        """Store ``current`` with ``values`` (and details); whether a judgement changed.
+
+        ``values["tags"]`` is the sorted list of tags the paper is to have."""
+        differs = {
+            name: v
+            for name, v in values.items()
+            if (list(current[name]) if name == "tags" else current[name]) != v
+        }
         if snap is not None and _same_details(arxiv_id, current.get("paper"), snap):
             snap = None
         if not differs and snap is None:
             return False
         doc = dict(current)
         times = dict(current["changed"])
-        stamp = self._stamp(current["updated_at"])
+        stamp = self._clock.now(current["updated_at"])
         for name, value in differs.items():
-            doc[name] = value
-            times[name] = stamp
+            if name == "tags":
+                doc.update(retagged(current, value, stamp))
+                if not doc["untagged"]:
+                    del doc["untagged"]
+            else:
+                doc[name] = value
+                times[name] = stamp
         if snap is not None:
             doc["paper"] = snap
             times["paper"] = stamp

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from .clock import Clock
+
 
 class StoreFields:
     """Declarations only; ``working.StateStore.__init__`` and ``_init_files`` set them."""
@@ -24,16 +26,18 @@ class StoreFields:
     _dirty_settings: set[str]
     _dirty_since: float | None
     _undo: list[list[tuple[str, tuple, tuple]]]
-    _last_stamp: float
+    _clock: Clock
     _wake: threading.Event
     # News for the callbacks.
     _delivery_lock: threading.RLock
     _pending_notices: list[str]
     _pending_changes: set[str]
     _said: set[str]
+    _damage: list[str]
     # Methods one part provides to the others.
     _notice: Callable[[str], None]
     _notice_once: Callable[[str], None]
+    _damage_notice: Callable[[str], None]
     _deliver: Callable[[], None]
     _mark_dirty_since: Callable[[], None]
     _initial_load: Callable[[], None]

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from .records import NotOursError, StateFileError
+from .records import NotOursError
 
 MISSING = ("missing",)  # the signature of a file that does not exist
 
@@ -95,8 +95,8 @@ def read_only_reason(path: Path) -> str | None:
 def read_bytes(path: Path) -> tuple[bytes, tuple] | None:
     """The whole file and its signature; None when it does not exist.
 
-    Raises NotOursError for what is not a regular file, StateFileError when it cannot be
-    read for good (permissions), OSError for a failure that may pass.
+    Raises NotOursError for what is not a regular file or cannot be read for good
+    (permissions), OSError for a failure that may pass.
     """
     found = read_keeping_open(path)
     if found is None:
@@ -113,8 +113,8 @@ def read_keeping_open(path: Path) -> tuple[bytes, tuple, int] | None:
         return None
     except IsADirectoryError:
         raise NotOursError("a folder, not a file") from None
-    except PermissionError as exc:
-        raise StateFileError(f"unreadable ({exc.strerror or exc})") from None
+    except PermissionError as exc:  # someone else's file: never moved, never replaced
+        raise NotOursError(f"unreadable ({exc.strerror or exc})") from None
     except OSError as exc:
         if exc.errno in (getattr(os, "ENXIO", -1), getattr(os, "ELOOP", -1)):
             raise NotOursError(f"not a regular file ({exc.strerror})") from None
@@ -165,7 +165,10 @@ def write_temp(path: Path, chunks: Iterable[bytes]) -> Path:
     except OSError:
         mode = 0o600  # notes are private until the user says otherwise
     temp = temp_path(path)
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), mode)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(temp)  # left by a writer of our pid that died; never written through
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(temp, flags | getattr(os, "O_BINARY", 0), mode)
     try:
         with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
             for chunk in chunks:
@@ -207,7 +210,12 @@ def backup_path(path: Path, kind: str) -> Path:
 
 def keep_copy(path: Path, raw: bytes | None, kind: str) -> Path | None:
     """Keep ``raw`` (None: the file at ``path`` as it is now) beside ``path`` as
-    ``<name>.<kind>-<time>``; None when impossible."""
+    ``<name>.<kind>-<time>``; None when impossible. A copy of the same kind with the
+    same bytes (another copy of the program kept it first) is used instead."""
+    if raw is not None:
+        same = _same_copy(path, raw, kind)
+        if same is not None:
+            return same
     target = backup_path(path, kind)
     try:
         with contextlib.ExitStack() as stack:
@@ -223,6 +231,22 @@ def keep_copy(path: Path, raw: bytes | None, kind: str) -> Path | None:
     except OSError:
         return None
     return target
+
+
+def _same_copy(path: Path, raw: bytes, kind: str) -> Path | None:
+    prefix = f"{path.name}.{kind}-"
+    try:
+        names = [name for name in os.listdir(path.parent) if name.startswith(prefix)]
+    except OSError:
+        return None
+    for name in names:
+        candidate = path.parent / name
+        try:
+            if os.lstat(candidate).st_size == len(raw) and candidate.read_bytes() == raw:
+                return candidate
+        except OSError:
+            continue
+    return None
 
 
 def _alive(pid: int) -> bool:

@@ -1,11 +1,14 @@
 """Reading the state files into a store's working copy (the base of ``Persistence``).
 
-``Loading`` reads the snapshot when its signature changed (moving a damaged one aside and
-keeping every intact record, reporting migrations and repairs with a copy kept), reads
-what was appended to the journal since the last read, and merges both into the working
-copy per field (``paused_gc`` while it makes millions of objects). Nothing here writes
-the state file itself; the only files it creates are the copies kept of a damaged or
-upgraded file, and never for a read-only store.
+``Loading`` reads the snapshot when its signature changed (moving a damaged one of ours
+aside and keeping every intact record, reporting migrations and repairs with a copy
+kept), reads what was appended to the journal since the last read (again from the
+snapshot when the journal is of another generation), reports journal lines it cannot
+use, and merges both into the working copy per field and per tag (``paused_gc`` while
+it makes millions of objects). What of the state could not be read goes to ``damage``
+(``news``). Nothing here writes the state file itself; the only files it creates are
+the copies kept of a damaged, repaired or upgraded file, and never for a read-only
+store.
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import os
 from collections.abc import Iterator
 
 from . import files, snapshot
+from .checks import valid_setting
+from .clock import FutureStamps
 from .fields import StoreFields
+from .journal import Entries
 from .merge import merge_docs, merge_setting
+from .ours import NOT_OURS, looks_ours
 from .records import (
     NewerSchemaError,
     NotOursError,
     SaveError,
     StateFileError,
-    valid_setting,
     visible,
 )
 
@@ -32,16 +38,18 @@ from .records import (
 class Loading(StoreFields):
     """The reading half of the file side; see ``persist.Persistence``."""
 
-    def _load_snapshot(self) -> set[str]:
-        """Read the snapshot if it changed and merge it in; returns ids that changed.
+    def _load_snapshot(self, *, force: bool = False) -> set[str]:
+        """Read the snapshot if it changed (or ``force``) and merge it in; returns ids
+        that changed.
 
         Raises OSError for a failure that may pass (the file is read again later).
         """
         if self._unreadable:
             return set()
         sig = files.signature(self._file)
-        if self._snap_sig is not None and sig == self._snap_sig:
+        if self._snap_sig is not None and sig == self._snap_sig and not force:
             return set()
+        self._snap_fresh = True
         self._pristine = True
         try:
             found = files.read_keeping_open(self._file)
@@ -49,11 +57,12 @@ class Loading(StoreFields):
                 image = (
                     snapshot.Image.empty()
                     if found is None
-                    else snapshot.parse(found[0], found[1], fd=found[2])
+                    else snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
                 )
             del found
         except (NewerSchemaError, NotOursError) as exc:
-            self._block(exc.reason, unreadable=True)
+            # A newer format: nothing of it was read (damage, as for a damaged file).
+            self._block(exc.reason, unreadable=True, damage=isinstance(exc, NewerSchemaError))
             return set()
         except StateFileError as exc:
             image = self._damaged(exc)
@@ -77,15 +86,18 @@ class Loading(StoreFields):
         found = None
         with contextlib.suppress(OSError, StateFileError):
             found = files.read_bytes(self._file)
+        if found is not None and not looks_ours(found[0]):
+            self._block(NOT_OURS, unreadable=True)  # another program's file: never moved
+            return None
         image = snapshot.Image.empty()
         if found is not None:
             with contextlib.suppress(StateFileError):
-                image = snapshot.parse(found[0], found[1], lenient=True)
+                image = snapshot.parse(found[0], found[1], lenient=True, clock=self._clock)
         kept = len(image.papers)
         what = f"{kept} intact paper records were kept" if kept else "reading state starts empty"
         self._pristine = False
         if self.read_only or self._blocked is not None:
-            self._notice_once(
+            self._damage_notice(
                 f"The state file {self.path} is {error.reason}; it is left untouched ({what})."
             )
             image.raw = None
@@ -99,14 +111,14 @@ class Loading(StoreFields):
         except FileNotFoundError:
             return snapshot.Image.empty()
         except (OSError, TimeoutError) as exc:
-            message = (
+            problem = (
                 f"The state file {self.path} is {error.reason} and cannot be moved aside "
-                f"({getattr(exc, 'strerror', None) or exc}); it is left untouched and "
-                "changes are kept in memory only until it can be."
+                f"({getattr(exc, 'strerror', None) or exc})"
             )
-            self._notice_once(message)
-            raise SaveError(message) from None
-        self._notice(
+            message = f"{problem}; it is left untouched and changes are kept in memory only."
+            self._damage_notice(message)
+            raise SaveError(message, problem) from None
+        self._damage_notice(
             f"The state file {self.path} is {error.reason}; it was moved to {backup.name} "
             f"and {what}."
         )
@@ -123,29 +135,35 @@ class Loading(StoreFields):
             self._pristine = False
         if self.read_only or self._blocked is not None:
             if image.damaged or image.repaired:
-                self._notice_once(
+                say = self._damage_notice if image.damaged else self._notice_once
+                say(
                     f"The state file {self.path} has {image.damaged + image.repaired} "
                     "damaged or odd entries; they were skipped or repaired in memory and "
                     "the file is left untouched."
                 )
             image.raw = None
             return
-        if image.migrated_from is not None:
-            kept = files.keep_copy(self._file, image.raw or b"", f"v{image.migrated_from}")
-            where = f"the old file is kept as {kept.name}" if kept else "no copy could be kept"
-            self._notice(
-                f"Upgraded the state file {self.path} from format {image.migrated_from} to "
-                f"{snapshot.SCHEMA_VERSION} ({where})."
+        if image.damaged or image.repaired or image.migrated_from is not None:
+            # One copy of the file as it was, and one line that says all that was done.
+            old = image.migrated_from
+            kept = files.keep_copy(
+                self._file, image.raw or b"", "corrupt" if old is None else f"v{old}"
             )
-        if image.damaged or image.repaired:
-            kept = files.keep_copy(self._file, image.raw or b"", "corrupt")
-            where = f"the original is kept as {kept.name}" if kept else "no copy could be kept"
-            parts = []
+            what = "the old file" if old is not None else "the original"
+            where = f"{what} is kept as {kept.name}" if kept else "no copy could be kept"
+            parts = (
+                [] if old is None else [f"upgraded from format {old} to {snapshot.SCHEMA_VERSION}"]
+            )
             if image.damaged:
                 parts.append(f"skipped {image.damaged} damaged entries")
             if image.repaired:
-                parts.append(f"repaired odd values in {image.repaired} entries")
-            self._notice(f"In the state file {self.path}: {', '.join(parts)} ({where}).")
+                future = image.future and (
+                    f", {image.future} of them change times in the future, now ordered as "
+                    "changes made now"
+                )
+                parts.append(f"repaired odd values in {image.repaired} entries{future or ''}")
+            say = self._damage_notice if image.damaged else self._notice
+            say(f"In the state file {self.path}: {'; '.join(parts)} ({where}).")
         if image.damaged or image.repaired or image.migrated_from is not None:
             self._needs_fold = True
             self._mark_dirty_since()
@@ -153,7 +171,42 @@ class Loading(StoreFields):
 
     def _read_journal(self) -> set[str]:
         entries = self._journal.read_new()
-        return self._merge_in(entries.papers, entries.settings)
+        if entries.rejected or entries.repaired:
+            self._report_journal(entries)
+        changed = set()
+        if entries.restarted and not self._snap_fresh:
+            # Another copy folded the journal we were reading into a new snapshot: the
+            # lines we had not read yet are in that snapshot, which we have not read.
+            changed = self._load_snapshot(force=True)
+        self._snap_fresh = False
+        return changed | self._merge_in(entries.papers, entries.settings)
+
+    def _report_journal(self, entries: Entries) -> None:
+        """Say how many journal lines could not be used (never merged; kept in the side
+        file by the next fold) or were repaired (a copy of the journal kept)."""
+        journal = self._journal.path
+        if entries.rejected:
+            count = len(entries.rejected)
+            one = count == 1
+            kept = (
+                "left in it untouched"
+                if self.read_only
+                else f"kept (in {self._journal.rejected_path.name} once the journal is folded)"
+            )
+            self._damage_notice(
+                f"{count} {'line' if one else 'lines'} of the journal {journal} cannot be used "
+                f"({entries.rejected[0].problem}) and {'was' if one else 'were'} not merged; "
+                f"{'it is' if one else 'they are'} {kept}."
+            )
+        if entries.repaired and not self.read_only:
+            copy = files.keep_copy(journal, None, "corrupt")
+            where = f"a copy is kept as {copy.name}" if copy else "no copy could be kept"
+            self._notice(
+                f"In the journal {journal}: repaired odd values in {entries.repaired} lines "
+                f"(such as a change time in the future; {where})."
+            )
+            self._needs_fold = True  # the repaired records replace the lines
+            self._mark_dirty_since()
 
     def _merge_in(self, papers, settings, *, distinct: bool = False) -> set[str]:
         """Merge records read from a file into the working copy; ids visibly changed.
@@ -191,13 +244,18 @@ class Loading(StoreFields):
             changed = self._load_snapshot()
             if not self._unreadable:
                 changed |= self._read_journal()
-        except (OSError, NotOursError) as exc:
-            message = (
+        except NotOursError as exc:  # the journal became a symlink, a folder, a FIFO...
+            self._block(exc.reason, unreadable=True)
+            problem = f"The state file {self.path} is {exc.reason}"
+            raise SaveError(f"{problem}; changes are not saved.", problem) from None
+        except OSError as exc:
+            problem = (
                 f"Could not read the state file {self.path} "
-                f"({getattr(exc, 'strerror', None) or exc}); trying again shortly."
+                f"({getattr(exc, 'strerror', None) or exc})"
             )
-            self._notice_once(message)
-            raise SaveError(message) from None
+            message = f"{problem}; trying again shortly."
+            self._damage_notice(message)
+            raise SaveError(message, problem) from None
         return changed
 
     # ------------------------------------------------------------------ writing files
@@ -216,10 +274,11 @@ class Loading(StoreFields):
             if head.endswith(b'"papers": {'):
                 tables = json.loads(head + b"}}")
                 settings = tables.get(snapshot.SETTINGS, {}) if type(tables) is dict else {}
+                stamps = FutureStamps(self._clock)
                 return {
                     name: valid
                     for name, doc in (settings if type(settings) is dict else {}).items()
-                    if (valid := valid_setting(doc, deep=True)) is not None
+                    if (valid := valid_setting(doc, stamps=stamps, deep=True)[0]) is not None
                 }
         return {}
 

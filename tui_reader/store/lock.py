@@ -13,6 +13,8 @@ import os
 import time
 from pathlib import Path
 
+from .ours import open_companion
+
 try:  # POSIX
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -40,7 +42,7 @@ class InterProcessLock:
         if self._depth:
             self._depth += 1
             return self
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = open_companion(self.path, os.O_RDWR | os.O_CREAT)  # never through a symlink
         deadline = time.monotonic() + self.timeout
         try:
             while not self._try_lock(fd):

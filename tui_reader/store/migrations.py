@@ -3,8 +3,10 @@
 ``MIGRATIONS[v](tables)`` turns the tables of format ``v`` into those of ``v + 1``;
 ``schema_version(tables)`` says which format a file is. Format 0 was the prototype's
 (``_default`` table), 1 had one time per record, 2 kept each paper's details inside its
-record; 3 keeps them in their own ``details`` table, read only when asked; 4 (now) writes
-each details line as the paper's row of ``list --json`` with a check (``rows``).
+record; 3 keeps them in their own ``details`` table, read only when asked; 4 writes
+each details line as the paper's row of ``list --json`` with a check (``rows``); 5 (now)
+stamps changes with a hybrid logical clock (integers, ``clock``) instead of float
+seconds, and keeps a stamp per tag instead of one list of tags (``records``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 
 from tui_reader.model import parse_arxiv_id
 
-from .records import FIELDS, StateFileError
+from .checks import stamped_doc, stamped_setting
+from .records import StateFileError
 
 PAPERS, SETTINGS, META, DETAILS = "papers", "settings", "meta", "details"
 
@@ -75,8 +78,11 @@ def upgrade_doc(doc: Any) -> Any:
     new = dict(doc)
     new.setdefault("tags", [])
     time = doc.get("updated_at", 0.0)
-    new["changed"] = {name: time for name in FIELDS}
+    new["changed"] = {name: time for name in _V2_FIELDS}
     return new
+
+
+_V2_FIELDS = ("read", "starred", "note", "tags", "citation_key", "paper")  # formats 2-4
 
 
 def _migrate_v1(tables: dict) -> dict:
@@ -99,6 +105,18 @@ def _migrate_v3(tables: dict) -> dict:
     return _renumbered(tables, 4)
 
 
+def _migrate_v4(tables: dict) -> dict:
+    """Format 4 -> 5: times in seconds become stamps (``clock.from_seconds``, order
+    kept), and each paper's list of tags a table of tags, each at the time the list
+    last changed."""
+    migrated = _renumbered(tables, 5)
+    migrated[PAPERS] = {k: stamped_doc(v) for k, v in tables.get(PAPERS, {}).items()}
+    settings = tables.get(SETTINGS, {})
+    if type(settings) is dict:
+        migrated[SETTINGS] = {k: stamped_setting(v) for k, v in settings.items()}
+    return migrated
+
+
 def _renumbered(tables: dict, version: int) -> dict:
     migrated = dict(tables)
     migrated[META] = {"schema": {"version": version}}
@@ -111,4 +129,5 @@ MIGRATIONS: dict[int, Callable[[dict], dict]] = {
     1: _migrate_v1,
     2: _migrate_v2,
     3: _migrate_v3,
+    4: _migrate_v4,
 }

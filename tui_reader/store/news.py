@@ -2,6 +2,8 @@
 
 ``News`` is a base of ``StateStore``. ``_notice`` appends a one-line message to
 ``store.notices`` and queues it; ``_notice_once`` does so once per lasting condition;
+``_damage_notice`` does so once and also keeps it in ``damage`` (what of the state could
+not be read: the CLI's ``list`` and ``export`` exit 3 then, the app keeps a banner);
 ``_deliver`` calls ``on_external_change(ids)`` and ``on_notice(message)`` with what is
 queued — never while a store lock is held, from whichever thread found the news.
 """
@@ -23,6 +25,13 @@ class News(StoreFields):
         if message not in self._said:
             self._said.add(message)
             self._notice(message)
+
+    def _damage_notice(self, message: str) -> None:
+        """A part of the state could not be read (or was lost): said once, and kept."""
+        with self._lock:
+            if message not in self._damage:
+                self._damage.append(message)
+        self._notice_once(message)
 
     def _deliver(self) -> None:
         """Call the callbacks with pending news; never under a store lock."""

@@ -5,9 +5,12 @@ merges what other copies wrote, appends this copy's changes to the journal (a fl
 folds the journal into a new snapshot when it has grown (outside the lock: only the
 rename and the journal's cut are done holding it), and runs the background thread.
 
-Rules: nothing here ever writes a file that is not ours (``files.resolve``), a newer
-format or a read-only file (``_blocked``); a damaged snapshot is moved aside (kept) and
-every intact record in it is kept; a flush returns True only when the change is on disk.
+Rules: nothing here ever writes a file that is not ours (``files.resolve``, and the
+journal, lock and side file only through ``ours.open_companion``: never through a
+symlink, only a regular file), a newer format or a read-only file (``_blocked``); a
+damaged snapshot of ours is moved aside (kept) and every intact record in it is kept; a
+fold keeps the journal's unusable lines in the side file before it cuts them; a flush
+returns True only when the change is on disk.
 """
 
 from __future__ import annotations
@@ -21,9 +24,11 @@ from typing import Any
 
 from . import files, snapshot
 from .details import Backing, retarget
-from .journal import Journal, paper_line, setting_line
+from .journal import Journal
+from .journal_lines import paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
+from .ours import companion_problem
 from .records import (
     NotOursError,
     SaveError,
@@ -33,6 +38,7 @@ from .snapshot import hot
 # Fold the journal into the snapshot when it is larger than this, or than an eighth of
 # the snapshot (whichever is larger): replaying it at start stays cheap.
 JOURNAL_FOLD_BYTES = 256 * 1024
+RETRIED = "changes are kept in memory and saving will be retried."
 # At close, fold a journal of any size into a snapshot this small (one tidy file).
 FOLD_AT_CLOSE_BELOW = 8 * 1024 * 1024
 
@@ -54,15 +60,21 @@ class Persistence(Loading):
         if not read_only and (reason := files.read_only_reason(self._file)) is not None:
             self._block(reason)
             self._blocked_read_only = True
-        self._journal = Journal(self._file.with_name(self._file.name + ".journal"))
+        self._journal = Journal(self._file.with_name(self._file.name + ".journal"), self._clock)
         self._file_lock = InterProcessLock(self._file.with_name(self._file.name + ".lock"))
+        for companion in (self._journal.path, self._file_lock.path, self._journal.rejected_path):
+            problem = companion_problem(companion)
+            if problem is not None:  # never written through, never read
+                self._block(f"beside {companion.name}, which is {problem}", unreadable=True)
         self._flush_lock = threading.RLock()
         self._table = snapshot.PaperTable()
         self._other_tables: dict[str, Any] = {}
         self._snap_sig: tuple | None = None  # None: never read successfully
+        self._snap_fresh = False  # the snapshot was read after the journal last was
         self._needs_fold = False  # the snapshot itself needs rewriting
         self._pristine = True  # the snapshot read as it is (no repair, salvage, upgrade)
         self._save_failing = False
+        self.save_problem: str | None = None  # what the last failed save ran into
         self._failures = 0
         self._retry_at = 0.0
         self._temps_cleaned = False
@@ -76,11 +88,13 @@ class Persistence(Loading):
         except SaveError as exc:
             self._failures += 1
             self._retry_at = time.monotonic() + min(5.0, 0.25 * 2**self._failures)
+            self.save_problem = exc.problem
             if not self._save_failing:
                 self._save_failing = True
                 if self._blocked is None:  # blocked: said already
                     self._notice_once(str(exc))
             return False
+        self.save_problem = None
         if self._save_failing:
             self._save_failing = False
             self._said.clear()
@@ -91,10 +105,8 @@ class Persistence(Loading):
 
     def _save_error(self, exc: BaseException) -> SaveError:
         reason = getattr(exc, "strerror", None) or str(exc)
-        return SaveError(
-            f"Cannot save reading state to {self.path} ({reason}); changes are kept in "
-            "memory and saving will be retried."
-        )
+        problem = f"Cannot save reading state to {self.path} ({reason})"
+        return SaveError(f"{problem}; {RETRIED}", problem)
 
     def _write(self) -> None:
         """Append this copy's changes to the journal; fold it in when it has grown."""
@@ -120,10 +132,8 @@ class Persistence(Loading):
             if self._blocked is not None:
                 raise self._blocked_error()
             if self._snap_sig is None:
-                raise SaveError(
-                    f"Cannot save reading state to {self.path} (it could not be read yet); "
-                    "changes are kept in memory and saving will be retried."
-                )
+                problem = f"Cannot save reading state to {self.path} (it could not be read yet)"
+                raise SaveError(f"{problem}; {RETRIED}", problem)
             if self._snap_sig == files.MISSING:
                 self._needs_fold = True  # the first write creates the snapshot itself
             with self._file_lock:
@@ -131,6 +141,9 @@ class Persistence(Loading):
                     self._temps_cleaned = True
                     files.remove_stale_temps(self._file)
                 written = self._append_pending()
+        except NotOursError as exc:  # a journal or lock that is not ours to write
+            self._block(exc.reason, unreadable=True)
+            raise self._blocked_error() from None
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._mark_written(*written)
@@ -211,20 +224,23 @@ class Persistence(Loading):
         """A fold left out damaged details lines: keep a copy of the file that had them."""
         kept = files.keep_copy(self._file, None, "corrupt")
         where = f"a copy is kept as {kept.name}" if kept else "no copy could be kept"
-        self._notice(
+        self._damage_notice(
             f"In the state file {self.path}: the details of {len(ids)} papers were damaged "
             f"and are dropped; their reading state is kept ({where})."
         )
 
     def _blocked_error(self) -> SaveError:
-        return SaveError(f"The state file {self.path} is {self._blocked}; changes are not saved.")
+        problem = f"The state file {self.path} is {self._blocked}"
+        return SaveError(f"{problem}; changes are not saved.", problem)
 
     def _fold(self) -> None:
         """Write a new snapshot holding everything, then cut the journal it holds."""
         try:
             with self._file_lock:
+                self._journal.end_torn_line()  # its writer is gone: we hold the lock
                 self._read_journal()
                 upto, expected = self._journal.offset, self._snap_sig
+                generation = self._journal.generation
                 if files.signature(self._file) != expected:
                     return  # another copy folded meanwhile: read its snapshot first
             with self._lock:
@@ -243,24 +259,32 @@ class Persistence(Loading):
                 if written.dropped:
                     self._dropped_details(written.dropped)
                 with self._file_lock:
-                    if files.signature(self._file) != expected:
-                        return
+                    self._read_journal()
+                    if (
+                        files.signature(self._file) != expected
+                        or self._journal.generation != generation
+                    ):
+                        return  # another copy folded meanwhile
+                    self._journal.keep_rejected(upto)  # before the cut drops them
                     self._snap_sig = files.install(temp, self._file)
                     retarget(written.handles, backing)
-                    self._read_journal()
                     self._journal.cut(upto)
             finally:
                 with contextlib.suppress(OSError):
                     os.unlink(temp)
+        except NotOursError as exc:
+            self._block(exc.reason, unreadable=True)
+            raise self._blocked_error() from None
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._needs_fold = False
 
-    def _block(self, reason: str, *, unreadable: bool = False) -> None:
+    def _block(self, reason: str, *, unreadable: bool = False, damage: bool = False) -> None:
         self._unreadable = self._unreadable or unreadable
         if self._blocked is None:
             self._blocked = reason
-            self._notice(
+            say = self._damage_notice if damage else self._notice
+            say(
                 f"The state file {self.path} is {reason}; it is left untouched and "
                 "this session's changes will not be saved."
             )

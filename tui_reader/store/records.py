@@ -1,17 +1,19 @@
-"""One paper's record and one setting's record: their fields, checks and repairs.
+"""One paper's record and one setting's record: their fields, and repairs of odd values.
 
-A paper's document (in the snapshot file and in the journal alike)::
+A paper's document (format 5, in the snapshot file and in the journal alike)::
 
-    {"read": bool, "starred": bool, "note": str, "tags": [str, ...] (sorted, distinct),
-     "citation_key": str | None, "updated_at": float,
-     "changed": {field: time, ...},           # when each field last changed
+    {"read": bool, "starred": bool, "note": str, "citation_key": str | None,
+     "tags": {tag: stamp, ...},               # the tags it has, each with its stamp
+     "untagged": {tag: stamp, ...},           # optional: tags removed, and when
+     "updated_at": stamp,                     # the newest stamp of the record
+     "changed": {field: stamp, ...},          # when each field of FIELDS last changed
      "paper": {...}}                          # optional: the paper's details
 
-``changed`` holds one time per field of ``FIELDS``; ``updated_at`` is the newest of
-them. ``valid_paper`` completes a document with defaults and repairs odd values (a
-time that is not a finite number, a string with a lone surrogate, a tag that is not a
-string) or returns None when it cannot be used at all. Documents are never mutated once
-built: a change makes a new dict.
+Stamps are integers (``clock``). Each field of ``FIELDS`` has its own stamp, and so
+has each tag: adding a tag and removing one are facts of their own, so copies that
+add different tags to one paper all keep theirs (``merge``). Both tag tables are kept
+sorted by tag. ``checks.valid_paper`` completes and repairs a document read from a
+file. Documents are never mutated once built: a change makes a new dict.
 """
 
 from __future__ import annotations
@@ -25,18 +27,20 @@ from typing import Any
 
 from tui_reader.model import parse_arxiv_id
 
-# Fields merged one by one, each with its own change time.
-FIELDS = ("read", "starred", "note", "tags", "citation_key", "paper")
+from .clock import seconds
+
+# Fields merged one by one, each with its own stamp in ``changed`` (tags: one per tag).
+FIELDS = ("read", "starred", "note", "citation_key", "paper")
 JUDGEMENTS = ("read", "starred", "note", "tags")  # what undo restores
 
 EMPTY_DOC: dict[str, Any] = {
     "read": False,
     "starred": False,
     "note": "",
-    "tags": [],
+    "tags": {},
     "citation_key": None,
-    "updated_at": 0.0,
-    "changed": dict.fromkeys(FIELDS, 0.0),
+    "updated_at": 0,
+    "changed": dict.fromkeys(FIELDS, 0),
 }
 
 dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
@@ -70,11 +74,17 @@ class NewerSchemaError(StateFileError):
 
 
 class NotOursError(StateFileError):
-    """A folder, device, FIFO or socket where the state file should be: never touched."""
+    """A folder, device, FIFO or socket where the state file should be, a file that is
+    not recognisably a state file, or one that cannot be read: never touched."""
 
 
 class SaveError(Exception):
-    """Saving failed; the message is fit for the user."""
+    """Saving failed; the message is fit for the user. ``problem`` is what went wrong
+    without what happens next (for a command that is about to exit)."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 def state_of(doc: Mapping[str, Any] | None) -> PaperState:
@@ -85,7 +95,7 @@ def state_of(doc: Mapping[str, Any] | None) -> PaperState:
         doc["starred"],
         doc["note"],
         doc["citation_key"],
-        doc["updated_at"],
+        seconds(doc["updated_at"]),
         tuple(doc["tags"]),
     )
 
@@ -109,18 +119,29 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     return sorted({tag.strip() for tag in tags if isinstance(tag, str) and tag.strip()})
 
 
+def record_stamp(doc: Mapping[str, Any]) -> int:
+    """The newest stamp of a record: of its fields and of its tags, added or removed."""
+    newest = max(doc["changed"].values(), default=0)
+    if doc["tags"]:
+        newest = max(newest, max(doc["tags"].values()))
+    untagged = doc.get("untagged")
+    if untagged:
+        newest = max(newest, max(untagged.values()))
+    return newest
+
+
+def retagged(doc: Mapping[str, Any], wanted: Iterable[str], stamp: int) -> dict[str, Any]:
+    """``doc``'s tag tables once its tags are ``wanted``: each tag added or removed gets
+    ``stamp``, the others keep theirs."""
+    present: dict[str, int] = doc["tags"]
+    wanted = set(wanted)
+    untagged = {t: s for t, s in doc.get("untagged", {}).items() if t not in wanted}
+    untagged.update((tag, stamp) for tag in present if tag not in wanted)
+    tags = {tag: present.get(tag, stamp) for tag in sorted(wanted)}
+    return {"tags": tags, "untagged": dict(sorted(untagged.items()))}
+
+
 # --------------------------------------------------------------------------- repairs
-
-
-def _finite_time(value: Any) -> float | None:
-    if type(value) is float or type(value) is int:
-        try:
-            value = float(value)
-        except OverflowError:  # an integer beyond any float
-            return None
-        if math.isfinite(value) and value >= 0:
-            return value
-    return None
 
 
 def repair_text(text: str) -> str:
@@ -172,8 +193,8 @@ def repair_value(value: Any) -> tuple[Any, bool]:
 def suspect(raw: bytes, end: int | None = None) -> bool:
     """Whether raw JSON may hold a lone surrogate (an escape, or the bytes of one, which
     the parser lets through); only then is every value walked. NaN and Infinity are
-    caught by the parser's ``parse_constant`` hook, numbers beyond a float in times by
-    ``valid_paper``, and any other odd value when it is written (``encode_repaired``).
+    caught by the parser's ``parse_constant`` hook, odd stamps by ``checks``, and any
+    other odd value when it is written (``encode_repaired``).
     Substring searches: a regular expression over a 180 MB file took seconds."""
     if end is None:
         return b"\\u" in raw or b"\xed" in raw  # 0xED starts a surrogate's UTF-8 bytes
@@ -200,81 +221,3 @@ def encode_repaired(value: Any) -> str:
         return text
     except ValueError:  # NaN or infinity; UnicodeEncodeError: a lone surrogate
         return dumps(repair_value(value)[0])
-
-
-_FIELD_SET, _FLOAT, _STR = set(FIELDS), {float}, {str}
-
-
-def valid_paper(doc: Any, *, deep: bool = False) -> tuple[dict | None, bool]:
-    """(the document completed and repaired, whether it was repaired), or (None, True).
-
-    ``deep`` walks every value to repair odd strings and numbers (slow; used when the
-    raw text holds something suspect).
-    """
-    if type(doc) is not dict:
-        return None, True
-    repaired = False
-    if deep:
-        doc, repaired = repair_value(doc)
-    get = doc.get
-    changed = get("changed")
-    if (
-        not repaired
-        and type(get("read")) is bool
-        and type(get("starred")) is bool
-        and type(get("note")) is str
-        and type(get("tags")) is list
-        and type(get("updated_at")) is float
-        and type(changed) is dict
-        and changed.keys() == _FIELD_SET
-        and "citation_key" in doc
-        and (doc["citation_key"] is None or type(doc["citation_key"]) is str)
-        and type(get("paper", {})) is dict
-        and set(map(type, changed.values())) == _FLOAT  # C loops: 100,000 records at open
-        and math.isfinite(sum(changed.values()))
-        and math.isfinite(doc["updated_at"])
-        and set(map(type, doc["tags"])) <= _STR
-    ):
-        return doc, False
-    fixed = dict(doc)
-    for name, default in EMPTY_DOC.items():
-        fixed.setdefault(name, {} if name == "changed" else default)
-    if not (
-        type(fixed["read"]) is bool
-        and type(fixed["starred"]) is bool
-        and type(fixed["note"]) is str
-        and (fixed["citation_key"] is None or type(fixed["citation_key"]) is str)
-        and type(fixed.get("paper", {})) is dict
-    ):
-        return None, True
-    updated = _finite_time(fixed["updated_at"])
-    if updated is None:
-        updated, repaired = 0.0, True
-    if type(fixed["tags"]) is not list:
-        fixed["tags"], repaired = [], True
-    tags = clean_tags(fixed["tags"])
-    if tags != fixed["tags"]:
-        fixed["tags"] = tags
-        repaired = repaired or any(type(t) is not str for t in doc.get("tags", []))
-    times: dict[str, float] = {}
-    raw_times = fixed["changed"] if type(fixed["changed"]) is dict else {}
-    for name in FIELDS:
-        time = _finite_time(raw_times.get(name, updated))
-        if time is None:
-            time, repaired = 0.0, True
-        times[name] = time
-    fixed["changed"] = times
-    fixed["updated_at"] = max(times.values(), default=updated)
-    if fixed["citation_key"] == "":
-        fixed["citation_key"] = None
-    return fixed, repaired
-
-
-def valid_setting(doc: Any, *, deep: bool = False) -> dict | None:
-    if type(doc) is not dict or "value" not in doc:
-        return None
-    time = _finite_time(doc.get("updated_at"))
-    if time is None:
-        return None
-    value, _ = repair_value(doc["value"]) if deep else (doc["value"], False)
-    return {"value": value, "updated_at": time}

@@ -38,22 +38,24 @@ from pathlib import Path
 from typing import Any
 
 from . import files
+from .checks import stamped_doc, valid_paper, valid_setting
+from .clock import Clock, FutureStamps
 from .details import Backing, DamagedDetails, Details, index_lines, parse_line
 from .migrations import DETAILS, META, MIGRATIONS, PAPERS, SETTINGS, schema_version, upgrade_doc
+from .ours import NOT_OURS, ours_tables
 from .records import (
     EMPTY_DOC,
     ConstantSpotter,
     NewerSchemaError,
+    NotOursError,
     StateFileError,
     encode_repaired,
     suspect,
-    valid_paper,
-    valid_setting,
 )
 from .rows import details_line, details_of_value, row_part
 from .salvage import SEPARATOR_TEXT, salvage_tables
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 _BUCKETS = 256
 SEPARATOR = SEPARATOR_TEXT.encode()  # ends the hot table, opens the details table
 
@@ -122,6 +124,7 @@ class Image:
     signature: tuple
     damaged: int = 0  # entries that were dropped
     repaired: int = 0  # entries whose odd values were repaired
+    future: int = 0  # of the repairs: stamps too far ahead (``clock.FutureStamps``)
     migrated_from: int | None = None
     salvaged: bool = False  # the file as a whole was damaged; intact records kept
     raw: bytes | None = field(default=None, repr=False)
@@ -182,24 +185,34 @@ def _decode_lines(
     return header
 
 
-def parse(raw: bytes, signature: tuple, *, lenient: bool = False, fd: int | None = None) -> Image:
+def parse(
+    raw: bytes,
+    signature: tuple,
+    *,
+    lenient: bool = False,
+    fd: int | None = None,
+    clock: Clock | None = None,
+) -> Image:
     """Bytes of a snapshot -> validated, migrated image. Raises StateFileError.
 
     With ``lenient``, a file that is not valid JSON as a whole gives the records still
     intact in it (``salvaged``) instead of raising. Given ``fd`` (open on the file the
     bytes were read from; the image takes it over), details are left in the file behind
-    a ``Details`` handle; without, they are parsed into the records.
+    a ``Details`` handle; without, they are parsed into the records. ``clock`` repairs
+    stamps too far ahead (``clock.FutureStamps``).
     """
     owned = fd
     try:
-        return _parse(raw, signature, lenient, fd)
+        return _parse(raw, signature, lenient, fd, FutureStamps(clock or Clock()))
     except BaseException:
         if owned is not None:
             os.close(owned)
         raise
 
 
-def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image:
+def _parse(
+    raw: bytes, signature: tuple, lenient: bool, fd: int | None, stamps: FutureStamps
+) -> Image:
     if not raw or raw.isspace():
         if fd is not None:
             os.close(fd)
@@ -208,6 +221,7 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
     spotter = ConstantSpotter()
     index: dict[str, tuple[int, int]] = {}
     bad_lines, hot_end = 0, None
+    found = None
     try:
         found = _decode_layout(raw, spotter)
         if found is None:
@@ -222,6 +236,8 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
         if not lenient:
             raise StateFileError("not valid JSON (truncated or damaged)") from None
         tables, salvaged = salvage_tables(raw), True
+    if not salvaged and found is None and not ours_tables(tables):
+        raise NotOursError(NOT_OURS)  # another program's JSON: never moved or replaced
     if type(tables) is not dict or any(type(table) is not dict for table in tables.values()):
         raise StateFileError("not a TinyDB database (wrong JSON shape)")
     version = schema_version(tables) if not salvaged else SCHEMA_VERSION
@@ -231,7 +247,7 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
         )
     migrated_from = version if version < SCHEMA_VERSION else None
     if salvaged:  # records of any format: make them current
-        tables[PAPERS] = {k: upgrade_doc(v) for k, v in tables[PAPERS].items()}
+        tables[PAPERS] = {k: stamped_doc(upgrade_doc(v)) for k, v in tables[PAPERS].items()}
     while version < SCHEMA_VERSION:
         try:
             tables = MIGRATIONS[version](tables)
@@ -243,7 +259,7 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
     damaged, repaired = bad_lines, 0
     papers: dict[str, dict] = {}
     for key, doc in tables.get(PAPERS, {}).items():
-        valid, fixed = valid_paper(doc, deep=deep)
+        valid, fixed = valid_paper(doc, stamps=stamps, deep=deep)
         if valid is None:
             damaged += 1
         else:
@@ -272,14 +288,15 @@ def _parse(raw: bytes, signature: tuple, lenient: bool, fd: int | None) -> Image
         os.close(fd)
     settings = {}
     for name, doc in tables.get(SETTINGS, {}).items():
-        valid_doc = valid_setting(doc, deep=deep)
+        valid_doc, fixed = valid_setting(doc, stamps=stamps, deep=deep)
         if valid_doc is None:
             damaged += 1
         else:
             settings[name] = valid_doc
-            repaired += valid_doc != doc
+            repaired += fixed
     other = {n: t for n, t in tables.items() if n not in (PAPERS, SETTINGS, META, DETAILS)}
-    image = Image(papers, settings, other, signature, damaged, repaired, migrated_from, salvaged)
+    image = Image(papers, settings, other, signature, damaged, repaired, stamps.count,
+                  migrated_from, salvaged)  # fmt: skip
     if damaged or repaired or salvaged or migrated_from is not None:
         image.raw = raw
     return image
@@ -358,7 +375,7 @@ def _attach(papers: dict[str, dict], arxiv_id: str, details: dict | Details) -> 
     if doc is None:
         doc = dict(EMPTY_DOC)
         doc["changed"] = dict(EMPTY_DOC["changed"])
-        doc["tags"] = []
+        doc["tags"] = {}
         papers[arxiv_id] = doc
     doc["paper"] = details  # a record just parsed: nobody else holds it yet
 

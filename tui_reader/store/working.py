@@ -21,6 +21,7 @@ from tui_reader.model import Paper
 
 from . import files, snapshot
 from .changes import Changes
+from .clock import Clock
 from .details import DamagedDetails, load_many, resolve
 from .news import News
 from .paper_details import paper_or_none
@@ -68,6 +69,7 @@ class StateStore(Changes, News, Persistence):
         on_external_change: Callable[[set[str]], None] | None,
         on_notice: Callable[[str], None] | None,
         read_only: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         self.notices: list[str] = []
         self.on_external_change = on_external_change
@@ -82,12 +84,13 @@ class StateStore(Changes, News, Persistence):
         self._dirty_settings: set[str] = set()
         self._dirty_since: float | None = None
         self._undo: list[list[tuple[str, tuple, tuple]]] = []
-        self._last_stamp = 0.0
+        self._clock = clock or Clock()  # this copy's: its id orders its stamps
         self._closed = False
         self._pending_notices: list[str] = []
         self._pending_changes: set[str] = set()
         self._delivery_lock = threading.RLock()  # a callback may call flush()
         self._said: set[str] = set()  # messages about lasting conditions, said once
+        self._damage: list[str] = []  # what of the state could not be read, said once
         self._loaded = threading.Event()  # set once the files have been read
         self._init_files(path, read_only)
 
@@ -105,6 +108,7 @@ class StateStore(Changes, News, Persistence):
         on_notice: Callable[[str], None] | None = None,
         read_only: bool = False,
         lazy: bool = False,
+        clock: Clock | None = None,
     ) -> StateStore:
         """Open the state file at ``path`` (which need not exist yet).
 
@@ -116,6 +120,7 @@ class StateStore(Changes, News, Persistence):
         (and ``background``) the files are read by the background thread: ``open``
         returns at once with the settings read from the snapshot's first line, and every
         other call waits until the papers are loaded, so answers are always complete.
+        ``clock`` stamps this copy's changes (``clock.Clock``; tests inject a wall clock).
         """
         store = cls(
             Path(path),
@@ -124,6 +129,7 @@ class StateStore(Changes, News, Persistence):
             on_external_change=on_external_change,
             on_notice=on_notice,
             read_only=read_only,
+            clock=clock,
         )
         if lazy and background:
             store._settings.update(store._header_settings())
@@ -170,7 +176,7 @@ class StateStore(Changes, News, Persistence):
             thread.join(timeout=30)  # a callback could hang it; the flush below is ours
         if not self.read_only:
             with self._flush_lock:
-                if self._flush_locked() and self._journal.offset and self._blocked is None:
+                if self._flush_locked() and self._journal.pending() and self._blocked is None:
                     size = self._snap_sig[2] if self._snap_sig and len(self._snap_sig) > 2 else 0
                     if size < FOLD_AT_CLOSE_BELOW:
                         self._needs_fold = True
@@ -193,6 +199,15 @@ class StateStore(Changes, News, Persistence):
     def unsaved(self) -> bool:
         """Whether some change is not on disk yet."""
         return bool(self._dirty or self._dirty_settings)
+
+    @property
+    def damage(self) -> tuple[str, ...]:
+        """What of the state could not be read, one message each (empty: read whole): a
+        damaged file (moved aside or left), entries skipped, journal lines not merged,
+        details that cannot be read, a newer format. Odd values repaired, an upgrade
+        from an older format or a save that failed are not damage."""
+        with self._lock:
+            return tuple(self._damage)
 
     @property
     def save_failing(self) -> bool:
@@ -260,14 +275,14 @@ class StateStore(Changes, News, Persistence):
             self._damaged_details(arxiv_id)
             return None
         if isinstance(details, OSError):
-            self._notice_once(f"Could not read the details of {arxiv_id} ({details.strerror}).")
+            self._damage_notice(f"Could not read the details of {arxiv_id} ({details.strerror}).")
             self._deliver()
             return None
         return details
 
     def _damaged_details(self, arxiv_id: str) -> None:
         """Details found damaged when read: said once; the next save drops the line."""
-        self._notice_once(
+        self._damage_notice(
             f"The details of {arxiv_id} in the state file {self.path} are damaged; its "
             "reading state is kept, its details are dropped at the next save."
         )
@@ -304,7 +319,7 @@ class StateStore(Changes, News, Persistence):
             docs = list(self._docs.values())
         counts: Counter[str] = Counter()
         for doc in docs:
-            counts.update(doc["tags"])
+            counts.update(doc["tags"].keys())
         return dict(sorted(counts.items()))
 
     def citation_keys(self) -> dict[str, str]:

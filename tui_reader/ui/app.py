@@ -44,6 +44,7 @@ from .screens.unsaved import UnsavedGuard
 from .screens.warnings import WarningsScreen, loading_report
 from .searching import SearchActions
 from .session import Session, load_session, save_session
+from .state_banner import StateBanner
 from .summary_bar import SummaryBar
 from .watching import DIGEST_WATCH_BINDINGS, DigestWatchActions
 
@@ -170,6 +171,7 @@ class TriageScreen(
 
     def compose(self) -> ComposeResult:
         yield SummaryBar(id="summary")
+        yield StateBanner(id="state-banner")  # hidden unless the state was not read whole
         with Horizontal(id="body"):
             paper_list = PaperList(self.triage, display_title, id="papers")
             # Now, not on mount: the loader's first papers may arrive before that.
@@ -639,6 +641,9 @@ class DigestApp(App[None]):
             self.theme = theme
         for notice in self.store.notices:
             self.notify(notice, title="State file", severity="warning", timeout=10)
+        self.bind("exclamation_mark", "dismiss_state_banner", description="Dismiss the "
+                  "state file warning", show=False)  # fmt: skip
+        self.call_after_refresh(self.show_state_damage)  # once the screen is mounted
         self.load_digests()
 
     def get_default_screen(self) -> Screen:
@@ -722,6 +727,17 @@ class DigestApp(App[None]):
     def store_notice(self, message: str) -> None:
         """The store reports a problem (read-only folder, corrupt file moved aside)."""
         self.notify(message, title="State file", severity="warning", timeout=10)
+        self.show_state_damage()
+
+    def show_state_damage(self) -> None:
+        """A lasting banner while the state was not read whole (``StateStore.damage``)."""
+        if self.store.damage:
+            for banner in self.triage_screen.query(StateBanner):  # none before it mounts
+                banner.show_damage(self.store.damage)
+
+    def action_dismiss_state_banner(self) -> None:
+        for banner in self.triage_screen.query(StateBanner):
+            banner.dismiss()
 
 
 def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> DigestApp:

@@ -5,7 +5,10 @@ the store twice a second and keeps an error notification on screen for as long a
 store's changes cannot be saved (the store itself keeps retrying in the background).
 ``request_quit()`` saves, and when that fails asks with ``UnsavedScreen``: retry, save a
 copy to another path (``SaveCopyScreen``), quit anyway (the app then exits with code 1
-and says what was lost) or cancel. The app never exits 0 with changes not on disk.
+and says what was lost) or cancel. The app never exits 0 with changes not on disk, and
+never says changes are lost that are on disk: while the question is open, saving that
+works again (the disk freed up, the file made writable) answers it (the app quits with
+code 0), and "quit anyway" saves once more before it says anything was lost.
 """
 
 from __future__ import annotations
@@ -39,9 +42,19 @@ class UnsavedScreen(ModalScreen[str]):
         Binding("escape", "choose('cancel')", "Back", id="unsaved.cancel"),
     ]
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, store: StateStore | None = None) -> None:
         super().__init__()
         self.reason = reason
+        self.store = store
+
+    def on_mount(self) -> None:
+        if self.store is not None:
+            self.set_interval(0.25, self.check_saved)
+
+    def check_saved(self) -> None:
+        """Saving works again (the store retries on its own): nothing is lost any more."""
+        if self.store is not None and not self.store.unsaved and self.is_active:
+            self.dismiss("retry")  # the retry finds everything on disk: the app quits
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -125,12 +138,17 @@ class UnsavedGuard:
                 if await asyncio.to_thread(self.store.flush):
                     self.app.exit()
                     return
-                choice = await self.app.push_screen_wait(UnsavedScreen(_reason(self.store)))
+                choice = await self.app.push_screen_wait(
+                    UnsavedScreen(_reason(self.store), self.store)
+                )
                 if choice == "retry":
                     continue
                 if choice == "save-as" and await self._save_copy():
                     return
                 if choice == "quit":
+                    if await asyncio.to_thread(self.store.flush):  # saved meanwhile after all
+                        self.app.exit()
+                        return
                     self.app.exit(
                         return_code=EXIT_NOT_SAVED,
                         message=f"digest-reader: changes were NOT saved: {_reason(self.store)}",
