@@ -28,8 +28,8 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TypeVar
 
-from ..model import DigestRef, Paper
-from .common import ARXIV_REF_RE, Reading, default_ref, make_paper, plain_title
+from ..model import DigestRef, Paper, absurd_version, version_number
+from .common import ARXIV_REF_RE, DigestWarning, Reading, default_ref, make_paper, plain_title
 
 NAME = "arxiv-links"
 DESCRIPTION = "any Markdown or text with arXiv links or arXiv:IDs (the fallback)"
@@ -69,7 +69,11 @@ def head_date(head: str) -> None:
 def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     ref = ref or default_ref(path, None)
     page = _Page(text)
-    return Reading([page.paper(index, ref) for index in range(len(page.mentions))], [], None)
+    papers = [page.paper(index, ref) for index in range(len(page.mentions))]
+    warnings = [DigestWarning(path, line + 1, f"{match.group(1)}: {absurd}")
+                for line, match in page.mentions
+                if (absurd := absurd_version(match.group(2)))]  # fmt: skip
+    return Reading(papers, warnings, None)
 
 
 class _Page:
@@ -165,7 +169,7 @@ class _Page:
         return make_paper(
             ref,
             arxiv_id,
-            int(version) if version else None,
+            version_number(version),
             title or f"arXiv:{arxiv_id}",
             authors,
             None,
