@@ -13,13 +13,9 @@ is the query + sort step ``list --query`` uses too; it raises ``QueryError``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .bibtex import assign_citation_keys, format_entries, format_entry
@@ -156,36 +152,3 @@ def bibtex_entry(store: StateStore, paper: Paper, *, utf8: bool = False) -> tupl
     key = citation_keys_for(store, [paper])[paper.arxiv_id]
     state = store.state(paper.arxiv_id)
     return format_entry(paper, key, state.note, utf8=utf8, tags=tags_of(state)), key
-
-
-def write_export(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed over it).
-
-    Raises FileExistsError when ``path`` exists and ``overwrite`` is false, and OSError
-    when it cannot be written.
-    """
-    if path.exists() and not overwrite:
-        raise FileExistsError(17, "File exists", str(path))
-    with tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    ) as handle:
-        temporary = handle.name
-        try:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            handle.close()
-            os.unlink(temporary)
-            raise
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
