@@ -4,7 +4,10 @@
 module picks the papers (starred, noted or all, then a query, then a sort), takes their
 metadata from the loaded digests or, when a digest is gone, from the store's snapshot,
 adds the reader's notes and tags, and assigns citation keys once, for good, in the
-store.
+store. Every entry goes to the exporters through ``exporters.safe_entry`` and the whole
+text through ``safe_export_text`` (CSV: each cell through ``spreadsheet_cell``): no
+control character or bidirectional override from a digest or the state reaches a file,
+nor the clipboard (``bibtex_entry``).
 
 ``export_papers(store, loaded, selection, *, fmt, query, sort, utf8) -> Export``;
 ``export_bibtex`` is the BibTeX case. ``filter_papers(papers, store, query, sort)``
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from .bibtex import assign_citation_keys, format_entries, format_entry
 from .exporters import FORMATS, Entry, render
+from .exporters.safe_entry import safe_entry, safe_export_text
 from .model import Paper
 
 if TYPE_CHECKING:
@@ -96,14 +100,15 @@ def filter_papers(
 
 
 def entries_for(store: StateStore, papers: Sequence[Paper]) -> list[Entry]:
-    """Each paper with its citation key (assigned now if new), note and tags."""
+    """Each paper with its citation key (assigned now if new), note and tags, its text
+    fit for a file (``safe_entry``)."""
     from .query.evaluate import tags_of
 
     keys = citation_keys_for(store, papers)
     entries = []
     for paper in papers:
         state = store.state(paper.arxiv_id)
-        entries.append(Entry(paper, keys[paper.arxiv_id], state.note, tags_of(state)))
+        entries.append(safe_entry(Entry(paper, keys[paper.arxiv_id], state.note, tags_of(state))))
     return entries
 
 
@@ -132,6 +137,8 @@ def export_papers(
         text = format_entries(entries, utf8=utf8, warnings=warnings)
     else:
         text = render(fmt, entries)
+    if fmt != "csv":  # CSV: every cell is spreadsheet_cell's; its lines end in CR LF
+        text = safe_export_text(text)
     return Export(text, tuple(papers), tuple(missing), tuple(warnings))
 
 
@@ -151,4 +158,6 @@ def bibtex_entry(store: StateStore, paper: Paper, *, utf8: bool = False) -> tupl
 
     key = citation_keys_for(store, [paper])[paper.arxiv_id]
     state = store.state(paper.arxiv_id)
-    return format_entry(paper, key, state.note, utf8=utf8, tags=tags_of(state)), key
+    entry = safe_entry(Entry(paper, key, state.note, tags_of(state)))
+    text = format_entry(entry.paper, key, entry.note, utf8=utf8, tags=entry.tags)
+    return safe_export_text(text), key

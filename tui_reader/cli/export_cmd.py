@@ -18,6 +18,7 @@ from pathlib import Path
 from ..export import export_papers
 from ..exporters.destination import DestinationError, export_destination, write_export
 from ..query import QueryError
+from ..sanitize import printable
 from .common import CommandError, chosen_state_path, load_given_or_default, open_store, warn
 
 
@@ -67,5 +68,5 @@ def run_export(args: argparse.Namespace) -> int:
         raise CommandError(f"{output}: cannot write ({error.strerror or error})") from None
     count = len(export.papers)
     print(f"digest-reader: wrote {count} {'paper' if count == 1 else 'papers'} "
-          f"({args.format}) to {output}", file=sys.stderr)  # fmt: skip
+          f"({args.format}) to {printable(str(output))}", file=sys.stderr)  # fmt: skip
     return 0
