@@ -113,6 +113,7 @@ def commands(folder: Path) -> list[list[str]]:
         ["list", "--tags", "--json"],
         ["list", str(folder / f"missing {ATTACK}.md")],
         ["list", where, "--query", f"({ATTACK}"],
+        ["list", where, f"--no-such-option{ATTACK}"],  # argparse echoes it back
         ["mark", FIRST, "--read", "--digest", where],
         ["similar", FIRST, where, "-n", "3"],
         ["similar", FIRST, where, "-n", "3", "--json"],

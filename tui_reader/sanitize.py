@@ -59,8 +59,14 @@ def escaped_json(text: str) -> str:
     """``text`` (JSON) with unsafe characters as ``\\uXXXX`` escapes.
 
     Such a character can only stand inside a JSON string, where its escape means the
-    same character, so the JSON values are unchanged."""
-    if _RAW_IN_JSON_RE.search(text) is None:
+    same character, so the JSON values are unchanged. ASCII text (most rows) costs one
+    ``memchr`` for DEL (``isascii`` is a flag of the string); other text that
+    ``isprintable`` (no control, format or separator character: one row of JSON) half
+    what the search costs."""
+    if text.isascii():
+        if "\x7f" not in text:
+            return text
+    elif text.isprintable() or _RAW_IN_JSON_RE.search(text) is None:
         return text
     return _RAW_IN_JSON_RE.sub(_json_escape, text)
 

@@ -192,13 +192,13 @@ def write_json_rows(rows: Iterable[str | Mapping[str, object]]) -> None:
     never held whole."""
     opening = "[\n"
     lines: list[str] = []
-    for row in rows:
-        lines.append(row if type(row) is str else _encode(row))
+    for row in rows:  # each row escaped alone: most are ASCII, which costs nothing
+        lines.append(escaped_json(row if type(row) is str else _encode(row)))
         if len(lines) == JSON_BATCH:
-            sys.stdout.write(escaped_json(opening + ",\n".join(lines)))
+            sys.stdout.write(opening + ",\n".join(lines))
             opening, lines = ",\n", []
     if lines:
-        sys.stdout.write(escaped_json(opening + ",\n".join(lines)))
+        sys.stdout.write(opening + ",\n".join(lines))
         opening = ""
     sys.stdout.write("[]\n" if opening == "[\n" else "\n]\n")
 
