@@ -42,13 +42,13 @@ from . import paper_fields
 from .component_styles import ComponentStyles
 from .rendering import (
     SHOWN_CHARS,
-    TITLE_CHARS,
     abstract_text,
     field_text,
     fitting,
     left_out,
     more_items,
     shown_part,
+    title_left_out,
     title_text,
 )
 
@@ -270,8 +270,8 @@ class PaperDetail(ScrollView, can_focus=False):
 
     def _title(self, model: DetailModel) -> Text:
         text = title_text(model.paper.title, self._rich_styles("paper-detail--title"))
-        hidden = len(model.paper.title) - TITLE_CHARS
-        if hidden > 0:
+        hidden = title_left_out(model.paper.title)
+        if hidden:
             text.append("\n" + left_out(hidden), self._rich_styles("paper-detail--notice"))
         return text
 

@@ -30,8 +30,8 @@ Public API
 Rules: digest text is untrusted. Every string from a digest goes through
 ``printable`` and into ``Text`` as plain text, never markup; each field is bounded
 (``rendering.field_text``, and the TL;DR by ``shown_part`` with a line saying how
-much is not shown), so no field of any size holds the screen up. A code link is shown as
-text, not as a link: only arXiv pages open from this program.
+much is not shown), so no field of any size holds the screen up. A code link is
+shown as text, not as a link: only arXiv pages open from this program.
 """
 
 from __future__ import annotations

@@ -10,10 +10,10 @@ at a space near the end when there is one) and how many characters are left out;
 ``left_out(count)`` the line that says so; ``field_text(items)`` a metadata field
 (authors, keywords, digests ...) joined up to ``FIELD_CHARS``, then ``… and N more``
 (``fitting`` and ``more_items`` for a caller that styles each item).
-``display_title`` shows at most ``TITLE_CHARS``; ``abstract_text`` at most
-``SHOWN_CHARS`` of the abstract (and its first ``SHOWN_HIGHLIGHTS`` highlights),
-returning what it left out. The whole text stays in the
-paper: in exports and ``list --json``.
+``display_title`` shows at most ``TITLE_CHARS`` (``title_left_out`` counts the rest);
+``abstract_text`` at most ``SHOWN_CHARS`` of the abstract (and its first
+``SHOWN_HIGHLIGHTS`` highlights), returning what it left out. The whole text stays in
+the paper: in exports and ``list --json``.
 """
 
 from __future__ import annotations
@@ -87,6 +87,11 @@ def field_text(items: Sequence[str], joiner: str = ", ") -> str:
         head, hidden = shown_part(items[0], FIELD_CHARS)
         return f"{head} … ({hidden:,} more characters)" + more_items(len(items) - 1)
     return joiner.join(items[:count]) + more_items(len(items) - count)
+
+
+def title_left_out(title: str) -> int:
+    """How many characters of ``title`` ``display_title`` does not show."""
+    return shown_part(title, TITLE_CHARS)[1]
 
 
 @lru_cache(maxsize=4096)
