@@ -19,7 +19,8 @@ Three rules, one per kind of place:
 ``clean_text(text, *, keep_newlines=True)``
     Text for a file (BibTeX, RIS, CSL-JSON, Markdown, CSV): unsafe characters removed;
     tabs kept; a CR (or CR LF) becomes a line break, or with ``keep_newlines=False``
-    every line break a space. ``removed_offsets(text)`` are the offsets it drops, for
+    every line break a space. ``is_clean(text)``: it would change nothing (a check for
+    many strings at once). ``removed_offsets(text)`` are the offsets it drops, for
     moving spans (``clean_text`` with ``keep_newlines`` keeps every other offset's
     order).
 ``spreadsheet_cell(text)``
@@ -43,9 +44,17 @@ _UNSAFE_KEEP_NEWLINES_RE = re.compile(f"[\x00-\x09\x0b-\x1f{_UNSAFE_CLASS}]")
 # becomes a line feed), and the CR of a CR LF.
 _DROPPED_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_UNSAFE_CLASS}]|\r(?=\n)")
 _LINE_BREAKS_RE = re.compile("\r\n?|\n")
+# The same sets for ASCII text, as bytes that ``bytes.translate`` deletes: a check that
+# costs a twentieth of a regex search (the usual text is ASCII).
+_ASCII_UNSAFE = bytes(range(0x20)) + b"\x7f"
+_ASCII_UNSAFE_KEEP_NEWLINES = _ASCII_UNSAFE.replace(b"\n", b"")
+_ASCII_DROPPED = _ASCII_UNSAFE.replace(b"\t", b"").replace(b"\n", b"")  # CR included: rewritten
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 # Spaces and invisible characters a spreadsheet may skip before it sees a formula.
 _LEADING_BLANKS_RE = re.compile("[ \u00a0\u180e\u2000-\u200b\u200c\u200d\u2060\u3000\ufeff]*")
+_CELL_RISKY_START = frozenset(
+    "=+-@\t\r\n \u00a0\u180e\u200b\u200c\u200d\u2060\u3000\ufeff"
+) | frozenset(map(chr, range(0x2000, 0x200B)))
 
 
 _RAW_IN_JSON_RE = re.compile(f"[{_UNSAFE_CLASS}]")
@@ -87,19 +96,52 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
 
     Same length as ``text``, so offsets into it (bold spans, search hits) still hold.
     """
+    if text.isascii():
+        if _ascii_without(text, _ASCII_UNSAFE_KEEP_NEWLINES if keep_newlines else _ASCII_UNSAFE):
+            return text
+    elif _printable_but_breaks(text, "\n" if keep_newlines else ""):
+        return text
     pattern = _UNSAFE_KEEP_NEWLINES_RE if keep_newlines else _UNSAFE_RE
     if pattern.search(text) is None:
         return text
     return pattern.sub(_picture, text)
 
 
+def _ascii_without(text: str, characters: bytes) -> bool:
+    """``text`` (ASCII) holds none of ``characters``."""
+    data = text.encode("ascii")
+    return len(data.translate(None, characters)) == len(data)
+
+
+def _printable_but_breaks(text: str, allowed: str) -> bool:
+    """``text`` is printable apart from the characters of ``allowed`` (line feed, tab):
+    then it holds no unsafe character (``isprintable`` is false for every control,
+    format and separator character; it is also false for a few safe ones, such as a
+    no-break space, which the caller's search then clears). A quarter of the search's
+    cost."""
+    for character in allowed:
+        if character in text:
+            text = text.replace(character, " ")
+    return text.isprintable()
+
+
+def is_clean(text: str) -> bool:
+    """``clean_text(text)`` would be ``text`` (with ``keep_newlines``): one check for
+    many strings joined."""
+    if text.isascii():
+        return _ascii_without(text, _ASCII_DROPPED)
+    if _printable_but_breaks(text, "\n\t"):
+        return True
+    return "\r" not in text and _DROPPED_RE.search(text) is None
+
+
 def clean_text(text: str, *, keep_newlines: bool = True) -> str:
     """``text`` for a file: unsafe characters removed, CR and CR LF made line breaks
     (or, without ``keep_newlines``, every line break a space)."""
-    if _DROPPED_RE.search(text) is not None:
+    if not is_clean(text):
         text = _DROPPED_RE.sub("", text)
-    if "\r" in text:
-        text = text.replace("\r", "\n")
+        if "\r" in text:
+            text = text.replace("\r", "\n")
     if not keep_newlines and "\n" in text:
         text = _LINE_BREAKS_RE.sub(" ", text)
     return text
@@ -113,6 +155,8 @@ def removed_offsets(text: str) -> list[int]:
 def spreadsheet_cell(text: str) -> str:
     """``text`` as a CSV cell no spreadsheet runs as a formula."""
     text = clean_text(text)
+    if not text or text[0] not in _CELL_RISKY_START:
+        return text
     blanks = _LEADING_BLANKS_RE.match(text)
     assert blanks is not None  # it matches the empty string
     return "'" + text if text[blanks.end() :].startswith(_FORMULA_START) else text

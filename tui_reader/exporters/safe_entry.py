@@ -1,11 +1,13 @@
 """Entries whose every text is fit for a file: what every exporter is given.
 
 ``safe_entry(entry) -> Entry``: the paper's strings (title, authors, abstract, keywords,
-comments, every field a layout fills, the digests' file names), the note and the tags,
-each through ``sanitize.clean_text``: no escape sequence, bell, C1 control or
+comments, every field a layout fills, the digests' file names), the note, the tags and
+the citation key (a state file edited by hand can hold anything), each through
+``sanitize.clean_text``: no escape sequence, bell, C1 control or
 bidirectional override reaches a BibTeX, RIS, CSL-JSON, CSV or Markdown file, raw or
 JSON-escaped. The abstract's bold spans move with the characters dropped before them.
-An entry with nothing to clean is returned as it is (the usual case costs one scan).
+An entry with nothing to clean is returned as it is: its strings are joined and
+checked at once (``sanitize.is_clean``), the usual case.
 ``safe_export_text(text)`` is the last check on a whole export (CSV excepted: its
 cells are ``spreadsheet_cell``'s and its line ends CR LF): what an exporter wrote
 around the entries cannot bring an unsafe character either.
@@ -18,32 +20,52 @@ from bisect import bisect_left
 from pathlib import Path
 
 from ..model import DigestRef, Paper
-from ..sanitize import clean_text, removed_offsets
+from ..sanitize import clean_text, is_clean, removed_offsets
 from . import Entry
 
 __all__ = ["safe_entry", "safe_export_text"]
 
+_FIELDS = tuple(field.name for field in dataclasses.fields(Paper))
+# The fields that hold text, by their annotations (a field added later is covered too).
+_TEXT_FIELDS = tuple(f.name for f in dataclasses.fields(Paper) if str(f.type).startswith("str"))
+_TEXTS_FIELDS = tuple(
+    f.name for f in dataclasses.fields(Paper) if str(f.type).startswith("tuple[str")
+)
+
 
 def safe_entry(entry: Entry) -> Entry:
-    paper = _safe_paper(entry.paper)
-    note = clean_text(entry.note)
-    tags = tuple(clean_text(tag, keep_newlines=False) for tag in entry.tags)
-    if paper is entry.paper and note == entry.note and tags == entry.tags:
+    if is_clean("\n".join([entry.key, entry.note, *entry.tags, *_strings(entry.paper)])):
         return entry
-    return dataclasses.replace(entry, paper=paper, note=note, tags=tags)
+    return dataclasses.replace(
+        entry,
+        paper=_safe_paper(entry.paper),
+        key=clean_text(entry.key, keep_newlines=False),
+        note=clean_text(entry.note),
+        tags=tuple(clean_text(tag, keep_newlines=False) for tag in entry.tags),
+    )
 
 
 def safe_export_text(text: str) -> str:
     return clean_text(text)
 
 
+def _strings(paper: Paper) -> list[str]:
+    """Every string of ``paper`` (the digests' file names too)."""
+    found = [value for name in _TEXT_FIELDS if isinstance(value := getattr(paper, name), str)]
+    for name in _TEXTS_FIELDS:
+        found.extend(getattr(paper, name))
+    found.append(str(paper.source.path))
+    found.extend(str(ref.path) for ref in paper.digests)
+    return found
+
+
 def _safe_paper(paper: Paper) -> Paper:
     changes: dict[str, object] = {}
-    for field in dataclasses.fields(paper):
-        value = getattr(paper, field.name)
+    for name in _FIELDS:
+        value = getattr(paper, name)
         cleaned = _clean_value(value)
         if cleaned is not value and cleaned != value:
-            changes[field.name] = cleaned
+            changes[name] = cleaned
     if "abstract" in changes and paper.bold_spans:
         changes["bold_spans"] = _moved_spans(paper.abstract, paper.bold_spans)
     return dataclasses.replace(paper, **changes) if changes else paper
