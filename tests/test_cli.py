@@ -139,14 +139,14 @@ def test_unreadable_file(tmp_path, capsys):
 def test_unreadable_file_as_root_is_simulated(tmp_path, capsys, monkeypatch):
     path = tmp_path / "secret.md"
     path.write_text("## x\n")
-    real_open = Path.open
+    real_open = os.open  # digest files are opened with os.open (digest_files.open_digest)
 
-    def deny(self, *args, **kwargs):
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_open(self, *args, **kwargs)
+    def deny(name, *args, **kwargs):
+        if os.fspath(name) == str(path):
+            raise PermissionError(13, "Permission denied", str(name))
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", deny)
+    monkeypatch.setattr(os, "open", deny)
     assert main(["list", str(path)]) == 2
     err = capsys.readouterr().err
     assert err == f"digest-reader: error: {path}: permission denied\n"

@@ -5,7 +5,8 @@ Public API
 ``find_digest_files(paths) -> (files, warnings)``
     Folders expand to every ``.md``, ``.markdown``, ``.txt`` and ``.eml`` file below
     them (hidden files and folders skipped); files are taken as given. A missing path
-    or a folder without such files is a warning, not an error.
+    or a folder without such files is a warning, not an error; so is a FIFO, device or
+    socket with such a name in a folder (skipped unopened).
 ``ordered_digest_files(paths) -> list[Path]``
     The same files, oldest digest first by the date their first lines or names give
     (the others last, by name: only reading them tells their date).
@@ -42,7 +43,14 @@ from pathlib import Path
 from types import ModuleType
 
 from . import formats
-from .digest_files import check_digest_file, read_head, read_pieces, read_text, unix_newlines
+from .digest_files import (
+    check_digest_file,
+    not_a_file_reason,
+    read_head,
+    read_pieces,
+    read_text,
+    unix_newlines,
+)
 from .formats import FALLBACK, generator
 from .formats.common import DigestError, DigestWarning, filename_date
 from .model import DigestRef, Paper
@@ -259,14 +267,22 @@ def find_digest_files(paths: Iterable[Path]) -> tuple[list[Path], list[DigestWar
     warnings: list[DigestWarning] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(
+            named = sorted(
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() in DIGEST_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                and p.is_file()
+                and p.exists()
+                and not p.is_dir()
             )
-            if not files:
+            files = []
+            for p in named:
+                reason = not_a_file_reason(p)
+                if reason is None:
+                    files.append(p)
+                else:  # a FIFO, device or socket: skipped, never opened
+                    warnings.append(DigestError(p, reason).as_warning())
+            if not named:
                 suffixes = ", ".join(DIGEST_SUFFIXES)
                 warnings.append(DigestWarning(path, None, f"the folder holds no digest files "
                                                           f"({suffixes})"))  # fmt: skip

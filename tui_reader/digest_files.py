@@ -5,16 +5,26 @@ that each end before a ``## `` heading (so a large digest of the main layout str
 ``read_head(path)`` the first characters, for detecting the layout and its date;
 ``check_digest_file(path)`` the cheap test that a file could hold papers at all.
 Each raises ``DigestError`` ("path: reason") for a file that is missing, unreadable,
-a folder, empty, binary or not UTF-8. Newlines come out as ``\\n``; a BOM is dropped.
+a folder, empty, binary or not UTF-8, or that is not a regular file at all (a FIFO, a
+device, a socket). ``open_digest(path)`` is the one way they open a file: the path is
+stat'ed first and anything but a regular file refused without being opened; the open
+itself is non-blocking and the type checked again on the descriptor, so a FIFO or a
+terminal can never make a reader wait. ``not_a_file_reason(path)`` says why a path is
+not a regular file (None when it is one, or does not exist). Newlines come out as
+``\\n``; a BOM is dropped.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .formats.common import DigestError
+from .store.files import kind_of
 
 HEAD_SIZE = 1 << 16
 BLOCK_SIZE = 1 << 22
@@ -36,6 +46,42 @@ def read_error(path: Path, error: OSError) -> DigestError:
     if isinstance(error, PermissionError):
         return DigestError(path, "permission denied")
     return DigestError(path, f"cannot be read ({error.strerror or error})")
+
+
+def not_a_file_reason(path: Path) -> str | None:
+    """``"is a FIFO (named pipe), not a file"`` and the like for what is not a regular
+    file (a symlink is followed); None for a regular file or a path that gives no stat."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None  # open_digest says what is wrong with it
+    reason = kind_of(mode)
+    return None if reason is None else f"is {reason}"
+
+
+def open_digest(path: Path) -> BinaryIO:
+    """``path`` open for reading, or DigestError; never waits on a FIFO or a device."""
+    reason = not_a_file_reason(path)
+    if reason is not None:
+        raise DigestError(path, reason)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        if error.errno == errno.ENXIO:  # a socket (or a device with nothing behind it)
+            raise DigestError(path, "is not a regular file") from None
+        raise read_error(path, error) from None
+    except ValueError:  # a NUL byte in the name
+        raise DigestError(path, "no such file") from None
+    try:
+        reason = kind_of(os.fstat(fd).st_mode)  # it may have changed since the stat
+        if reason is not None:
+            raise DigestError(path, f"is {reason}")
+        os.set_blocking(fd, True)  # a regular file: reads as usual
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
 
 
 def _check_binary(block: bytes, path: Path) -> None:
@@ -65,7 +111,7 @@ def unix_newlines(text: str) -> str:
 def read_head(path: Path) -> str:
     """The first ``HEAD_SIZE`` bytes (cut at a line break) as text."""
     try:
-        with path.open("rb") as handle:
+        with open_digest(path) as handle:
             head = handle.read(HEAD_SIZE)
     except OSError as error:
         raise read_error(path, error) from None
@@ -80,7 +126,7 @@ def read_head(path: Path) -> str:
 def read_text(path: Path) -> str:
     """The whole decoded text: one read, decoded once (no copy into a buffer first)."""
     try:
-        with path.open("rb") as handle:
+        with open_digest(path) as handle:
             data = handle.read()
     except OSError as error:
         raise read_error(path, error) from None
@@ -95,10 +141,7 @@ def read_pieces(path: Path) -> Iterator[str]:
 
     Reading in blocks keeps the whole file from being in memory next to its papers.
     """
-    try:
-        handle = path.open("rb")
-    except OSError as error:
-        raise read_error(path, error) from None
+    handle = open_digest(path)
     with handle:
         pending = bytearray()
         offset = 0
@@ -136,7 +179,7 @@ def check_digest_file(path: Path) -> None:
     """
     read_head(path)
     try:
-        with path.open("rb") as handle:
+        with open_digest(path) as handle:
             tail = b""
             while block := handle.read(BLOCK_SIZE):
                 if _ARXIV_REF_BYTES.search(tail + block):

@@ -4,7 +4,10 @@
 module picks the papers (starred, noted or all, then a query, then a sort), takes their
 metadata from the loaded digests or, when a digest is gone, from the store's snapshot,
 adds the reader's notes and tags, and assigns citation keys once, for good, in the
-store.
+store. Every entry goes to the exporters through ``exporters.safe_entry`` and the whole
+text through ``safe_export_text`` (CSV: each cell through ``spreadsheet_cell``): no
+control character or bidirectional override from a digest or the state reaches a file,
+nor the clipboard (``bibtex_entry``).
 
 ``export_papers(store, loaded, selection, *, fmt, query, sort, utf8, metadata) -> Export``;
 ``export_bibtex`` is the BibTeX case. ``filter_papers(papers, store, query, sort)``
@@ -16,17 +19,14 @@ gives each exported paper arXiv's exact title and authors and its published venu
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import os
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from .bibtex import assign_citation_keys, format_entries, format_entry
 from .exporters import FORMATS, Entry, render
+from .exporters.safe_entry import safe_entry, safe_export_text
 from .model import Paper
 
 if TYPE_CHECKING:
@@ -107,14 +107,17 @@ def entries_for(
     store: StateStore, papers: Sequence[Paper], metadata: Mapping[str, Metadata] | None = None
 ) -> list[Entry]:
     """Each paper with its citation key (assigned now if new), note and tags, and what
-    ``metadata`` knows of it (arXiv's title and authors, the published version)."""
+    ``metadata`` knows of it (arXiv's title and authors, the published version); its
+    text fit for a file (``safe_entry``)."""
     from .query.evaluate import tags_of
 
     keys = citation_keys_for(store, papers)
     entries = []
     for paper in papers:
         state = store.state(paper.arxiv_id)
-        entries.append(_entry(paper, keys[paper.arxiv_id], state.note, tags_of(state), metadata))
+        entries.append(
+            safe_entry(_entry(paper, keys[paper.arxiv_id], state.note, tags_of(state), metadata))
+        )
     return entries
 
 
@@ -154,6 +157,8 @@ def export_papers(
         text = format_entries(entries, utf8=utf8, warnings=warnings)
     else:
         text = render(fmt, entries)
+    if fmt != "csv":  # CSV: every cell is spreadsheet_cell's; its lines end in CR LF
+        text = safe_export_text(text)
     return Export(text, tuple(papers), tuple(missing), tuple(warnings))
 
 
@@ -178,37 +183,4 @@ def bibtex_entry(
     [entry] = entries_for(store, [paper], metadata)
     text = format_entry(entry.paper, entry.key, entry.note, utf8=utf8, tags=entry.tags,
                         published=entry.published)  # fmt: skip
-    return text, entry.key
-
-
-def write_export(path: Path, text: str, *, overwrite: bool) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed over it).
-
-    Raises FileExistsError when ``path`` exists and ``overwrite`` is false, and OSError
-    when it cannot be written.
-    """
-    if path.exists() and not overwrite:
-        raise FileExistsError(17, "File exists", str(path))
-    with tempfile.NamedTemporaryFile(
-        "w",
-        encoding="utf-8",
-        dir=path.parent,
-        prefix=f".{path.name}.",
-        suffix=".tmp",
-        delete=False,
-    ) as handle:
-        temporary = handle.name
-        try:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        except BaseException:
-            handle.close()
-            os.unlink(temporary)
-            raise
-    try:
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    return safe_export_text(text), entry.key

@@ -22,6 +22,29 @@ _URL_RE = re.compile(
 )
 
 
+MAX_VERSION_DIGITS = 6  # no arXiv paper has a millionth version; Python will not even
+# turn more than 4,300 digits into a number
+
+
+def version_number(digits: str | None) -> int | None:
+    """The version a digest's ``v2`` gives (``digits`` is ``"2"``); None when there is
+    none or it has more than ``MAX_VERSION_DIGITS`` digits (the paper is then kept
+    without a version: ``absurd_version`` says so for a warning)."""
+    if not digits or len(digits) > MAX_VERSION_DIGITS:
+        return None
+    return int(digits)
+
+
+def absurd_version(digits: str | None) -> str | None:
+    """The warning for a version ``version_number`` drops, or None."""
+    if not digits or len(digits) <= MAX_VERSION_DIGITS:
+        return None
+    return (
+        f"version v{digits[:6]}… ({len(digits):,} digits) is not a version; "
+        "the paper is kept without one"
+    )
+
+
 def parse_arxiv_id(text: str) -> tuple[str, int | None]:
     """Return ``(id_without_version, version)`` for an id, ``arXiv:`` id or arXiv URL.
 
@@ -37,7 +60,7 @@ def parse_arxiv_id(text: str) -> tuple[str, int | None]:
         archive, number = arxiv_id.split("/")
         head, _, subject = archive.partition(".")
         arxiv_id = f"{head.lower()}{'.' + subject.upper() if subject else ''}/{number}"
-    return arxiv_id, int(version) if version else None
+    return arxiv_id, version_number(version)
 
 
 def abs_url(arxiv_id: str) -> str:

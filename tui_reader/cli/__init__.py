@@ -23,6 +23,9 @@ some of its paths need (digest readers, config, exporters, query parser) where t
 paths start, so ``list --starred --json`` loads none of them; the UI only when the app
 is started, the ranking (scikit-learn) only by the command that needs it (tests check
 that importing this package loads no Textual, scikit-learn or numpy).
+
+Errors pass through ``sanitize.printable``: a file name or digest text in one cannot
+drive the terminal.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from ..sanitize import printable
 from .common import EXIT_NOT_SAVED, EXIT_USAGE, CommandError, NotSavedError
 from .parser import build_parser, split_default_command
 
@@ -80,10 +84,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         run = getattr(importlib.import_module(f".{module}", __name__), function)
         return run(args)
     except user_errors() as error:
-        print(f"digest-reader: error: {error}", file=sys.stderr)
+        print(f"digest-reader: error: {printable(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except NotSavedError as error:
-        print(f"digest-reader: error: not saved: {error}", file=sys.stderr)
+        print(f"digest-reader: error: not saved: {printable(str(error))}", file=sys.stderr)
         return EXIT_NOT_SAVED
     except KeyboardInterrupt:
         return 130

@@ -13,7 +13,9 @@ the row of stored details; ``store.rows.row_json`` is the one definition of its 
 
 Rules: messages go to stderr as ``digest-reader: warning: ...``; a store opened
 read-only creates, moves and writes nothing; a change that did not reach the disk is
-never reported as done.
+never reported as done. Text from digests and the state reaches the terminal only
+through ``sanitize``: rows and messages through ``printable``, JSON through
+``escaped_json``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..locations import config_path, sample_digest_path, state_path
 from ..model import Paper, parse_arxiv_id
+from ..sanitize import escaped_json, printable
 from ..store import PaperState, StateStore
 from ..store.ours import refusal
 from ..store.paper_details import details_of, digest_labels, plain_details
@@ -104,7 +107,7 @@ def load_given_or_default(paths: Sequence[Path], args: argparse.Namespace) -> li
 
 
 def warn(message: str) -> None:
-    print(f"digest-reader: warning: {message}", file=sys.stderr)
+    print(f"digest-reader: warning: {printable(message)}", file=sys.stderr)
 
 
 def chosen_state_path(args: argparse.Namespace) -> Path:
@@ -180,8 +183,9 @@ def flags(state: PaperState) -> str:
 
 
 def print_row(label: str, state: PaperState, *columns: str) -> None:
-    """A line of text output: the paper's id, its state ``flags``, then ``columns``, by tabs."""
-    print("\t".join((label, flags(state), *columns)))
+    """A line of text output: the paper's id, its state ``flags``, then ``columns``, by tabs
+    (each ``printable``: a tab or line break in a title cannot make another column)."""
+    print("\t".join((printable(label), flags(state), *map(printable, columns))))
 
 
 def write_json(
@@ -208,8 +212,8 @@ def write_json_rows(rows: Iterable[str | Mapping[str, object]]) -> None:
     never held whole."""
     opening = "[\n"
     lines: list[str] = []
-    for row in rows:
-        lines.append(row if type(row) is str else _encode(row))
+    for row in rows:  # each row escaped alone: most are ASCII, which costs nothing
+        lines.append(escaped_json(row if type(row) is str else _encode(row)))
         if len(lines) == JSON_BATCH:
             sys.stdout.write(opening + ",\n".join(lines))
             opening, lines = ",\n", []
@@ -221,7 +225,7 @@ def write_json_rows(rows: Iterable[str | Mapping[str, object]]) -> None:
 
 def write_json_indented(value: object) -> None:
     """``value`` as indented JSON (the pure-Python encoder: for short outputs only)."""
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=1)
+    sys.stdout.write(escaped_json(json.dumps(value, ensure_ascii=False, indent=1)))
     sys.stdout.write("\n")
 
 

@@ -3,7 +3,10 @@
 API: ``run_export(args) -> int``.
 
 Rules: the state file is opened read-only; an existing FILE is overwritten only with
-``--force``; nothing to export writes nothing and says so on stderr (exit 0). Fetched
+``--force``; nothing to export writes nothing and says so on stderr (exit 0). Whether
+FILE may be written at all is ``exporters.destination``'s rule (never the state file or
+a file beside it, a device, FIFO, socket or folder, ``--force`` or not), asked before
+the digests are read and again when writing; a refusal is one line, exit 2. Fetched
 metadata (``enrich_cmd.metadata_for``: the cache, filled first with ``--online`` or
 ``online = true``; ``--offline`` never touches the network) give arXiv's titles and
 the published venues.
@@ -15,9 +18,18 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..export import export_papers, write_export
+from ..export import export_papers
+from ..exporters.destination import DestinationError, export_destination, write_export
 from ..query import QueryError
-from .common import CommandError, damaged_exit, load_given_or_default, open_store, warn
+from ..sanitize import printable
+from .common import (
+    CommandError,
+    chosen_state_path,
+    damaged_exit,
+    load_given_or_default,
+    open_store,
+    warn,
+)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -27,10 +39,13 @@ def run_export(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     which = args.which or ("all" if args.query.strip() else "starred")
     output: Path | None = args.output
+    state = chosen_state_path(args)
     if output is not None:
-        if output.is_dir():
-            raise CommandError(f"{output}: is a folder; give a file name")
-        if output.exists() and not args.force:
+        try:
+            destination = export_destination(output, state)
+        except DestinationError as error:
+            raise CommandError(str(error)) from None
+        if destination.exists and not args.force:
             raise CommandError(f"{output}: exists; add --force to overwrite it")
     loaded = None
     if args.paths or which == "all":
@@ -59,14 +74,16 @@ def _export(args: argparse.Namespace) -> int:
         sys.stdout.write(export.text)
         return 0
     try:
-        write_export(output, export.text, overwrite=args.force)
+        write_export(output, export.text, state=state, overwrite=args.force)
+    except DestinationError as error:
+        raise CommandError(str(error)) from None
     except FileExistsError:
         raise CommandError(f"{output}: exists; add --force to overwrite it") from None
     except OSError as error:
         raise CommandError(f"{output}: cannot write ({error.strerror or error})") from None
     count = len(export.papers)
     print(f"digest-reader: wrote {count} {'paper' if count == 1 else 'papers'} "
-          f"({args.format}) to {output}", file=sys.stderr)  # fmt: skip
+          f"({args.format}) to {printable(str(output))}", file=sys.stderr)  # fmt: skip
     return 0
 
 

@@ -18,6 +18,7 @@ import argparse
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from ..sanitize import printable
 from ..store import PaperState, StateStore, paused_gc
 from ..store.paper_details import paper_or_none
 from .common import (
@@ -101,7 +102,7 @@ def list_tags(store: StateStore, args: argparse.Namespace) -> int:
         write_json_indented(counts)
     else:
         for tag, count in counts.items():
-            print(f"{tag}\t{count}")
+            print(f"{printable(tag)}\t{count}")
     return 0
 
 

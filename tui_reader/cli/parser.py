@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .. import __version__
 
@@ -109,6 +110,11 @@ class Parser(argparse.ArgumentParser):
         if self.epilog is None:
             self.epilog = EPILOG.format(formats=format_list())
         return super().format_help()
+
+    def error(self, message: str) -> NoReturn:
+        from ..sanitize import printable  # an argument echoed back cannot drive the terminal
+
+        super().error(printable(message))
 
 
 EXIT_STATUS = (

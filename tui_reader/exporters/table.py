@@ -3,9 +3,11 @@
 Columns: ``id, version, title, authors, date, digests, categories, url, doi, key,
 tags, note, abstract``. Lists are joined with ``; `` (authors, digests, categories,
 tags); the title loses its ``**`` markers; note and abstract keep their line breaks
-(quoted, as CSV allows). A cell that a spreadsheet would run as a formula (starting
-with ``= + - @``, tab or CR) gets a leading ``'`` (OWASP's advice against CSV
-injection); digest text is untrusted.
+(quoted, as CSV allows). Every cell is ``sanitize.spreadsheet_cell``'s: no control
+character, and a cell that a spreadsheet would run as a formula (starting with
+``= + - @``, tab or a line break, also after spaces) gets a leading ``'`` (OWASP's
+advice against CSV injection); digest text is untrusted. A field the paper does not
+have (a version an e-mail does not give) is an empty cell.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ..sanitize import spreadsheet_cell
 from .common import authors, doi, plain
 
 if TYPE_CHECKING:
@@ -37,11 +40,6 @@ COLUMNS = (
     "note",
     "abstract",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def format_csv(entries: Sequence[Entry]) -> str:
@@ -52,7 +50,7 @@ def format_csv(entries: Sequence[Entry]) -> str:
         paper = entry.paper
         row = {
             "id": paper.arxiv_id,
-            "version": str(paper.version),
+            "version": "" if paper.version is None else str(paper.version),
             "title": plain(paper.title),
             "authors": "; ".join(authors(paper)),
             "date": paper.date.isoformat() if paper.date else "",
@@ -65,5 +63,5 @@ def format_csv(entries: Sequence[Entry]) -> str:
             "note": entry.note.strip(),
             "abstract": paper.abstract.strip(),
         }
-        writer.writerow([_safe(row[column]) for column in COLUMNS])
+        writer.writerow([spreadsheet_cell(row[column]) for column in COLUMNS])
     return out.getvalue()

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..model import DigestRef, Paper
+from ..model import DigestRef, Paper, absurd_version, version_number
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
@@ -84,6 +84,8 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
             continue
         paper = _paper(text[heading.end() : end], heading, id_match, section, ref, line)
         reading.papers.append(paper)
+        if absurd := absurd_version(id_match.group(2)):
+            reading.warnings.append(DigestWarning(path, line, f"{paper.title!r}: {absurd}"))
         if not paper.abstract:
             reading.warnings.append(DigestWarning(path, line, f"{paper.title!r} has no abstract"))
     return reading
@@ -129,7 +131,7 @@ def _paper(
     return make_paper(
         ref,
         id_match.group(1),
-        int(version) if version else None,
+        version_number(version),
         plain_title(heading.group(1)),
         authors,
         None,

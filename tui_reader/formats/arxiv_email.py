@@ -112,7 +112,7 @@ def _mail_date(text: str) -> dt.date | None:
             return None
     try:
         return parsedate_to_datetime(text).date()
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a 20-digit year overflows
         return None
 
 

@@ -40,7 +40,7 @@ from itertools import accumulate
 from pathlib import Path
 from urllib.parse import unquote
 
-from ..model import ARXIV_ID_RE, DigestRef, Paper
+from ..model import ARXIV_ID_RE, DigestRef, Paper, absurd_version, version_number
 from .common import (
     NO_SPANS,
     DigestWarning,
@@ -215,10 +215,12 @@ def _parse_section(
     if not abstract:
         problems.append(f"{title!r} has no abstract")
     version = id_match.group(2)
+    if absurd := absurd_version(version):
+        problems.append(f"{title!r}: {absurd}")
     paper = make_paper(
         ref,
         id_match.group(1),
-        int(version) if version else None,
+        version_number(version),
         title,
         authors,
         date,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..model import _ID_BODY  # the one definition of an id's shape
+from ..model import _ID_BODY, version_number  # _ID_BODY: the one definition of an id's shape
 
 # The way an id is shown, before it. Alternatives that start with "arxiv" come first,
 # so that a link is a link and not "arXiv" followed by text.
@@ -123,4 +123,4 @@ def _mention(match: re.Match[str]) -> Mention:
     else:
         kind = KIND_LINK
     version = match.group(2)
-    return Mention(match.start(), match.end(), arxiv_id, int(version) if version else None, kind)
+    return Mention(match.start(), match.end(), arxiv_id, version_number(version), kind)

@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from ..model import DigestRef
+from ..model import DigestRef, absurd_version, version_number
 from .common import (
     ARXIV_REF_RE,
     DigestWarning,
@@ -119,6 +119,8 @@ def _row(
         reading.warnings.append(DigestWarning(path, number, "a table row without an arXiv link"))
         return
     arxiv_id = found.group(1)
+    if absurd := absurd_version(found.group(2)):
+        reading.warnings.append(DigestWarning(path, number, f"{arxiv_id}: {absurd}"))
     row = rows.get(arxiv_id)
     if row is not None:
         if topic and topic not in row["topics"]:
@@ -128,7 +130,7 @@ def _row(
     code = _LINK_TARGET_RE.search(_cell(cells, columns, "code"))
     rows[arxiv_id] = {
         "id": arxiv_id,
-        "version": int(found.group(2)) if found.group(2) else None,
+        "version": version_number(found.group(2)),
         "title": plain_title(_cell(cells, columns, "title")) or arxiv_id,
         "authors": authors,
         "cut_short": cut_short,

@@ -33,10 +33,17 @@ SMALL_CORPUS = 2000
 _BLOCK = 1 << 20  # entries weighed at a time: bounds the temporaries (4 MB each)
 
 
+# What the model reads of one paper, at most: a real one has a few thousand characters;
+# a 10 MB abstract would hold the interpreter (and so the screen) for seconds.
+TEXT_LIMIT = 20_000
+
+
 def paper_text(paper: Paper) -> str:
-    """What the model reads of a paper: title, keywords, topics, then the abstract."""
-    parts = [paper.title, " ".join(paper.keywords), " ".join(paper.topics), paper.abstract]
-    return "\n".join(part for part in parts if part)
+    """What the model reads of a paper: title, keywords, topics, then the abstract (at
+    most ``TEXT_LIMIT`` characters in all)."""
+    parts = [paper.title, " ".join(paper.keywords[:200]), " ".join(paper.topics[:200]),
+             paper.abstract]  # fmt: skip
+    return "\n".join(part for part in parts if part)[:TEXT_LIMIT]
 
 
 def _hashing(analyzer: Any = "word") -> Any:

@@ -5,7 +5,9 @@ the starred papers in a format the user picks.
 ``current_paper``). Links are built from the arXiv id, never taken from the digest;
 ``o``/``p`` ask ``browser.open_link`` in a worker thread and, when no browser could be
 started, say so, show the link and put it on the clipboard. Exporting asks for a path,
-refuses folders, asks before overwriting and writes off the UI thread.
+refuses what ``exporters.destination`` refuses (the state file and its side files, a
+folder, device, FIFO or socket) with a notification, asks before overwriting and
+writes off the UI thread.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from pathlib import Path
 
 from textual import work
 
-from ..export import bibtex_entry, export_papers, write_export
+from ..export import bibtex_entry, export_papers
+from ..exporters.destination import DestinationError, export_destination, write_export
 from ..model import Paper
+from ..sanitize import printable
 from . import browser
 from .screens.confirm import ConfirmScreen
 from .screens.export_path import ExportChoice, ExportPathScreen
@@ -79,11 +83,14 @@ class OutsideActions:
         if answer is None:
             return
         path = Path(answer.path).expanduser()
-        if path.is_dir():
-            self.notify(f"{path} is a folder; give a file name.", severity="error")
+        try:
+            destination = export_destination(path, store.path)
+        except DestinationError as error:
+            self.notify(f"Not exported: {printable(str(error))}", severity="error", markup=False)
             return
-        if path.exists() and not await self.app.push_screen_wait(
-            ConfirmScreen(f"{path} exists. Overwrite it?", yes="Overwrite", no="Cancel")
+        question = f"{printable(str(path))} exists. Overwrite it?"
+        if destination.exists and not await self.app.push_screen_wait(
+            ConfirmScreen(question, yes="Overwrite", no="Cancel")
         ):
             return
         missing: list[str] = []
@@ -94,13 +101,20 @@ class OutsideActions:
             export = await asyncio.to_thread(
                 partial(export_papers, store, selected, "all", fmt=answer.fmt, metadata=metadata)
             )
-            await asyncio.to_thread(write_export, path, export.text, overwrite=True)
+            await asyncio.to_thread(
+                partial(write_export, path, export.text, state=store.path, overwrite=True)
+            )
+        except DestinationError as error:
+            self.notify(f"Not exported: {printable(str(error))}", severity="error", markup=False)
+            return
         except OSError as error:
-            self.notify(f"Cannot write {path}: {error.strerror or error}", severity="error")
+            self.notify(f"Cannot write {printable(str(path))}: {error.strerror or error}",
+                        severity="error", markup=False)  # fmt: skip
             return
         store.set_setting("export_path", str(path))
         store.set_setting("export_format", answer.fmt)
         count = len(export.papers)
         noun = "paper" if count == 1 else "papers"
         lost = f" {len(missing)} starred without details (not in these digests)." if missing else ""
-        self.notify(f"Exported {count} {what} {noun} to {path}.{lost}", timeout=4)
+        self.notify(f"Exported {count} {what} {noun} to {printable(str(path))}.{lost}", timeout=4,
+                    markup=False)  # fmt: skip

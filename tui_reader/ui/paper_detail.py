@@ -16,6 +16,9 @@ columns on wide terminals, a comfortable reading width.
 
 Digest text arrives here as plain strings and leaves as Rich ``Text`` built span by
 span: it is never parsed as markup, and control characters are made visible first.
+Every block is bounded (``rendering.shown_part``, ``field_text``): a title, an
+abstract, a note or a field of any size costs what its first screens cost, and a line
+says how much is not shown.
 """
 
 from __future__ import annotations
@@ -41,7 +44,17 @@ if TYPE_CHECKING:
     from ..online.records import Metadata
 from . import paper_fields
 from .component_styles import ComponentStyles
-from .rendering import abstract_text, title_text
+from .rendering import (
+    SHOWN_CHARS,
+    abstract_text,
+    field_text,
+    fitting,
+    left_out,
+    more_items,
+    shown_part,
+    title_left_out,
+    title_text,
+)
 
 COMPACT_ROWS = 30  # terminals lower than this get the two-line metadata block
 MEASURE = 100  # columns: the longest line of running text
@@ -263,36 +276,43 @@ class PaperDetail(ScrollView, can_focus=False):
 
     def _title(self, model: DetailModel) -> Text:
         """The digest's title, or arXiv's where fetched metadata say otherwise (the
-        metadata block then says so)."""
+        metadata block then says so), and how much of a huge one is left out."""
         title = model.paper.title
         if model.metadata is not None:
             from ..online.view import arxiv_title
 
             title = arxiv_title(model.paper, model.metadata) or title
-        return title_text(title, self._rich_styles("paper-detail--title"))
+        text = title_text(title, self._rich_styles("paper-detail--title"))
+        hidden = title_left_out(title)
+        if hidden:
+            text.append("\n" + left_out(hidden), self._rich_styles("paper-detail--notice"))
+        return text
 
     def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
         """One Text per line in compact form (two or three lines), else one per field."""
         style = self._rich_styles
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
-        authors = ", ".join(paper.authors) if paper.authors else "(none given)"
+        authors = field_text(paper.authors) if paper.authors else "(none given)"
         if paper.authors and paper.authors_cut_short:
             authors += ", et al."
         submitted = paper.date.isoformat() if paper.date else "(unknown)"
-        digests = ", ".join(ref.label for ref in paper.digests)
+        digests = field_text([ref.label for ref in paper.digests])
         link = paper.abs_url
         flags = "read" if state.read else "unread"
         if state.starred:
             flags += " · ★ starred"
-        tags = " ".join(f"#{printable(tag)}" for tag in state.tags)
+        tags = printable(field_text([f"#{tag}" for tag in state.tags], " "))
         if compact and tags:
             flags += f" · {tags}"
         keywords = Text()
-        for number, keyword in enumerate(paper.keywords):
+        count = fitting(paper.keywords)
+        shown = paper.keywords[:count] if count else [field_text(paper.keywords[:1])]
+        for number, keyword in enumerate(shown):
             if number:
                 keywords.append(", ")
             keywords.append(printable(keyword), style("paper-detail--keyword"))
+        keywords.append(more_items(len(paper.keywords) - len(shown)))
         if compact:
             second = Text.assemble(
                 (paper.versioned_id, Style(link=link, underline=True)),
@@ -331,22 +351,29 @@ class PaperDetail(ScrollView, can_focus=False):
 
     def _note(self, model: DetailModel) -> list[Text]:
         style = self._rich_styles
-        note = printable(model.state.note, keep_newlines=True)
-        return [Text("Note", style("paper-detail--label")),
-                Text(note, style("paper-detail--note"))]  # fmt: skip
+        note, hidden = shown_part(model.state.note, SHOWN_CHARS)
+        note = printable(note, keep_newlines=True)
+        texts = [
+            Text("Note", style("paper-detail--label")),
+            Text(note, style("paper-detail--note")),
+        ]
+        if hidden:
+            texts.append(Text(left_out(hidden), style("paper-detail--notice")))
+        return texts
 
     def _abstract(self, model: DetailModel) -> list[Text]:
         """The TL;DR (when the digest gives one), then the abstract or why there is none."""
         style = self._rich_styles
         texts = paper_fields.summary_lines(model.paper, {
             "label": style("paper-detail--label"), "summary": style("paper-detail--summary"),
+            "notice": style("paper-detail--notice"),
         })  # fmt: skip
         if texts:
             texts.append(Text())
         notice = paper_fields.abstract_notice(model.paper)
         if notice is not None:
             return [*texts, Text(notice, style("paper-detail--notice"))]
-        return [*texts, abstract_text(
+        abstract, hidden = abstract_text(
             model.paper,
             words=model.words,
             search=model.search,
@@ -357,4 +384,8 @@ class PaperDetail(ScrollView, can_focus=False):
                 "emphasis": style("paper-detail--emphasis"),
                 "math": style("paper-detail--math"),
             },
-        )]  # fmt: skip
+        )  # fmt: skip
+        texts.append(abstract)
+        if hidden:
+            texts.append(Text(left_out(hidden), style("paper-detail--notice")))
+        return texts

@@ -34,8 +34,10 @@ Public API
     topic table's row), or None when there is an abstract.
 
 Rules: digest text is untrusted. Every string from a digest goes through
-``printable`` and into ``Text`` as plain text, never markup. A code link is shown as
-text, not as a link: only arXiv pages open from this program.
+``printable`` and into ``Text`` as plain text, never markup; each field is bounded
+(``rendering.field_text``, and the TL;DR by ``shown_part`` with a line saying how
+much is not shown), so no field of any size holds the screen up. A code link is
+shown as text, not as a link: only arXiv pages open from this program.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from rich.text import Text
 from ..mathtext import render_latex
 from ..model import Paper
 from ..sanitize import printable
+from .rendering import SHOWN_CHARS, field_text, left_out, shown_part
 
 if TYPE_CHECKING:
     from ..online.records import Metadata
@@ -79,19 +82,20 @@ def extra_fields(paper: Paper, styles: Mapping[str, Style]) -> list[tuple[str, T
     label = styles.get("label", _NO_STYLE)
     fields: list[tuple[str, Text]] = []
     if paper.categories:
-        subjects = Text(", ".join(printable(c) for c in paper.categories))
+        subjects = Text(printable(field_text(paper.categories)))
         if paper.cross_list:
             subjects.append(f"  ({CROSS_LIST_MARK})", label)
         fields.append(("Subjects", subjects))
     if paper.comments:
-        fields.append(("Comments", Text(printable(paper.comments))))
+        fields.append(("Comments", Text(printable(field_text([paper.comments])))))
     if paper.journal_ref:
-        fields.append(("Journal", Text(printable(paper.journal_ref))))
+        fields.append(("Journal", Text(printable(field_text([paper.journal_ref])))))
     if paper.code_url:
         # Shown, never linked: a digest could point it anywhere.
-        fields.append(("Code", Text(printable(paper.code_url), styles.get("code", _NO_STYLE))))
+        code = printable(field_text([paper.code_url]))
+        fields.append(("Code", Text(code, styles.get("code", _NO_STYLE))))
     if paper.topics and keywords_label(paper) != "Topics":
-        fields.append(("Topics", Text(", ".join(printable(t) for t in paper.topics))))
+        fields.append(("Topics", Text(printable(field_text(paper.topics)))))
     return fields
 
 
@@ -138,9 +142,13 @@ def summary_lines(paper: Paper, styles: Mapping[str, Style]) -> list[Text]:
     summary = paper.summary.strip()
     if not summary:
         return []
+    summary, hidden = shown_part(summary, SHOWN_CHARS)
     shown = printable(render_latex(summary).text, keep_newlines=True)
-    return [Text("TL;DR", styles.get("label", _NO_STYLE)),
-            Text(shown, styles.get("summary", _NO_STYLE))]  # fmt: skip
+    lines = [Text("TL;DR", styles.get("label", _NO_STYLE)),
+             Text(shown, styles.get("summary", _NO_STYLE))]  # fmt: skip
+    if hidden:
+        lines.append(Text(left_out(hidden), styles.get("notice", _NO_STYLE)))
+    return lines
 
 
 def abstract_notice(paper: Paper) -> str | None:
