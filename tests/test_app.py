@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
+from tests.app_helpers import advance, detail_text, loaded, new_app, row_text, summary
 from tests.conftest import SEED_DIGEST
 from tui_reader.ui.app import TriageScreen
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -65,13 +65,17 @@ async def test_moving_in_the_list(tmp_path, keys, expected):
 
 
 async def test_held_j_and_jumps_mark_nothing(tmp_path):
-    # A paper stays read-proof for 5 s: each key here comes well within that, even on a
-    # loaded machine, and the old rule (moving on marks the paper left) fails at once.
+    # Each key comes 0.1 s after the last on the app's clock, well inside the 5 s a
+    # paper needs; the old rule (moving on marks the paper left) fails at once.
     app = new_app(tmp_path, read_after=5.0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        await pilot.press(*["j"] * 12, "G", "g", "f", "f", "f", "f", "k")
-        await pilot.press("slash", *"spars", "escape", "escape")
+        for key in [*["j"] * 12, "G", "g", "f", "f", "f", "f", "k"]:
+            await pilot.press(key)
+            await advance(pilot, 0.1)
+        for key in ["slash", *"spars", "escape", "escape"]:
+            await pilot.press(key)
+            await advance(pilot, 0.1)
         assert screen.triage.counts().unread == 30
         assert "30 unread" in summary(app)
 
@@ -80,12 +84,11 @@ async def test_a_paper_on_screen_for_the_dwell_time_becomes_read(tmp_path):
     app = new_app(tmp_path, read_after=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        await advance(pilot, 0.5)
         await pilot.press("j")
+        await advance(pilot, 0.9)
         assert not state(app, SECOND).read  # not yet
-        for _ in range(50):  # the timer's 1 s, and a margin for a busy machine
-            await pilot.pause(0.1)
-            if state(app, SECOND).read:
-                break
+        await advance(pilot, 0.1)
         assert state(app, SECOND).read
         assert not state(app, FIRST).read  # left before its time was up
         assert "29 unread" in summary(app)
@@ -99,15 +102,14 @@ async def test_each_move_starts_the_dwell_clock_again(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press("j")
-        await pilot.pause(1.2)
+        await advance(pilot, 1.2)
         await pilot.press("j")
-        await pilot.pause(1.2)
+        await advance(pilot, 1.2)
         assert screen.triage.counts().unread == 30
         third = screen.current_paper().arxiv_id
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.store.state(third).read:
-                break
+        await advance(pilot, 0.7)
+        assert not app.store.state(third).read  # 1.9 s on it
+        await advance(pilot, 0.1)
         assert app.store.state(third).read and screen.triage.counts().unread == 29
 
 
@@ -703,9 +705,9 @@ async def test_where_you_are_is_written_once_you_stay_not_per_key(tmp_path):
         screen = await loaded(pilot)
         before = load_session(app.store, app.paths)
         await pilot.press("j", "j", "j")
-        await pilot.pause()
+        await advance(pilot, app_module.SESSION_SAVE_DELAY - 0.1)
         assert load_session(app.store, app.paths) == before  # not on every key
-        await pilot.pause(app_module.SESSION_SAVE_DELAY + 0.3)
+        await advance(pilot, 0.1)
         assert load_session(app.store, app.paths).paper == screen.current_paper().arxiv_id
     app.store.close()
 
@@ -783,5 +785,5 @@ async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r", "r")
-        await pilot.pause(2.0)
+        await advance(pilot, 2.0)
         assert not state(app, FIRST).read

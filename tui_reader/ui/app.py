@@ -20,12 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from ..clock import Clock
 from ..digest import DigestWarning
 from ..model import Paper
 from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .app_clock import AppClock
 from .footer import KeysFooter
 from .for_you import ForYouActions
 from .loader import read_digests
@@ -126,14 +128,17 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         read_after: float | None,
         session: Session | None = None,
         on_session: Callable[[Session], None] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        # Every timer that decides something reads this clock (tests pass a FakeClock).
+        self.clock: Clock = clock or AppClock(self)
         self.triage = triage
         self.words = tuple(words)
         self.read_after = read_after  # None: never mark read on its own
         self.reading_digests = True
         self._shown: Paper | None = None
-        self._dwell = QuietTimer(self, read_after or 0.0, self._dwelt)
+        self._dwell = QuietTimer(self.clock, read_after or 0.0, self._dwelt)
         self._dwelling: Paper | None = None  # the paper the dwell clock runs for
         self._restore = session or Session()
         if self._restore.filter in FILTER_NAMES:
@@ -141,7 +146,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             triage.set_filter(self._restore.filter)
         self._on_session = on_session
         self._session_pending: Session | None = None  # where you are, not yet written
-        self._session_timer = QuietTimer(self, SESSION_SAVE_DELAY, self.save_session)
+        self._session_timer = QuietTimer(self.clock, SESSION_SAVE_DELAY, self.save_session)
         self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
@@ -222,7 +227,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         # The ranking's import and counting hold the interpreter: not while loading,
         # nor under the first keys pressed as the last papers arrive (y and L start it
         # at once).
-        self.set_timer(RANK_AFTER, self.ranking_start)
+        self.clock.call_later(RANK_AFTER, self.ranking_start)
         self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
         report = loading_report(self.skipped_files, self.digest_warnings)
         if report:
@@ -590,6 +595,7 @@ class DigestApp(App[None]):
         read_after: float = READ_AFTER,
         restore: bool = True,
         layout: str | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -603,6 +609,7 @@ class DigestApp(App[None]):
             read_after=read_after if auto_read else None,
             session=session,
             on_session=lambda session: save_session(store, self.paths, session),
+            clock=clock,
         )
         self.unsaved_guard = UnsavedGuard(self, store)
 
@@ -702,6 +709,7 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     after ``read_after`` seconds on screen (0: at once), never on its own when
     ``auto_read`` is False; ``restore`` brings back the paper, filter, search and sort
     of the last session on the same paths; ``layout`` names the digest layout of every file
-    (``formats``), None detects it per file.
+    (``formats``), None detects it per file; ``clock`` (a ``tui_reader.clock.Clock``)
+    drives every timer that decides something, the app's own timers when None.
     """
     return DigestApp(paths, store, **options)
