@@ -192,7 +192,9 @@ ACTIONS = st.lists(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(actions=ACTIONS)
 def test_two_copies_converge_and_lose_nothing_only_one_of_them_changed(tmp_path_factory, actions):
