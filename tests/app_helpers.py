@@ -7,12 +7,17 @@ with ``await advance(pilot, seconds)``, never because the machine was slow.
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tests.conftest import SEED_DIGEST
 from tui_reader.clock import FakeClock
 from tui_reader.store import StateStore
 from tui_reader.ui.app import DigestApp, TriageScreen, make_app
+
+PATIENCE = 60  # seconds a busy machine may need; only a failing test waits this long
 
 
 def new_app(
@@ -55,10 +60,33 @@ async def advance(pilot, seconds: float) -> None:
     await pilot.pause()
 
 
+async def until(
+    pilot, condition: Callable[[], object], what: str, seconds: float = PATIENCE
+) -> None:
+    """Let the app run until ``condition()`` holds (toasts mounted, a thread's news
+    arrived); the deadline is generous, for a busy machine, and only ends a failure."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"{what}: not within {seconds} s"
+        await pilot.pause(0.02)
+
+
+async def settled(pilot) -> None:
+    """Until no worker is left to finish and no message to handle: what the keys
+    started (a search as typed, a sort, an export) is done and shown. A message may
+    start a worker (the search box's Changed) and a worker posts messages, so each is
+    waited for in turn until neither is left."""
+    while True:
+        await pilot.pause()
+        if all(worker.is_finished for worker in pilot.app.workers):
+            return
+        # Bounded: a worker waiting on the FakeClock would otherwise hang the test.
+        await asyncio.wait_for(pilot.app.workers.wait_for_complete(), PATIENCE)
+
+
 async def loaded(pilot) -> TriageScreen:
     """Wait until every digest is read and the screen has settled."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)
     screen = pilot.app.screen
     assert isinstance(screen, TriageScreen)
     assert not screen.reading_digests

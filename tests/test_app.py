@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from tests.app_helpers import advance, detail_text, loaded, new_app, row_text, summary
+from tests.app_helpers import advance, detail_text, loaded, new_app, row_text, summary, until
 from tests.conftest import SEED_DIGEST
 from tui_reader.ui.app import TriageScreen
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -126,7 +126,7 @@ async def test_no_auto_read(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
-        await pilot.pause(0.1)
+        await advance(pilot, 60.0)
         assert not state(app, FIRST).read and "30 unread" in summary(app)
 
 
@@ -593,7 +593,7 @@ async def test_notifications_show_digest_text_as_text(tmp_path):
     app = new_app(tmp_path, [digest])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.query("Toast"), "a toast")
         toasts = list(app.query("Toast"))
         assert toasts  # "1 warning — W lists them"; the warning itself is on that screen
         await pilot.press("W")
@@ -604,15 +604,14 @@ async def test_notifications_show_digest_text_as_text(tmp_path):
 
 
 async def test_a_running_app_picks_up_another_copys_changes(tmp_path):
-    import asyncio
-
     from tui_reader.cli import connect_store
+    from tui_reader.clock import FakeClock
     from tui_reader.store import StateStore
     from tui_reader.ui.app import make_app
 
     path = tmp_path / "state.json"
     store = StateStore.open(path, flush_interval=0.1, check_interval=0.1)
-    app = make_app([SEED_DIGEST], store)
+    app = make_app([SEED_DIGEST], store, clock=FakeClock())  # no dwell: only the star
     connect_store(app, store)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -620,11 +619,7 @@ async def test_a_running_app_picks_up_another_copys_changes(tmp_path):
             other = StateStore.open(path, background=False)
             other.set_starred(["2412.20767"], True)
             other.close()
-            for _ in range(50):
-                await asyncio.sleep(0.1)
-                await pilot.pause()
-                if "1 starred" in summary(app):
-                    break
+            await until(pilot, lambda: "1 starred" in summary(app), "the other copy's star")
             assert "1 starred" in summary(app)
             assert state(app, "2412.20767").starred
     finally:
@@ -757,7 +752,7 @@ async def test_toasts_never_cover_the_abstract(tmp_path, size):
     async with app.run_test(size=size, notifications=True) as pilot:
         screen = await loaded(pilot)
         await pilot.press("f", "O", "u")  # three different toasts
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(app.screen.query("Toast")) >= 3, "three toasts")
         toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 3
         text = screen.detail.content_region

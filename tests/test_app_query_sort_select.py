@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
+from tests.app_helpers import detail_text, loaded, new_app, row_text, settled, summary
 from tui_reader.query import QueryIndex, sort_indices
 
 SIZE = (120, 36)
@@ -26,8 +26,7 @@ async def search(pilot, query: str) -> None:
     if not box.has_focus:
         await pilot.press("slash")
     box.value = query
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settled(pilot)  # the box's Changed starts the search's worker
 
 
 @pytest.mark.parametrize(
@@ -76,8 +75,7 @@ async def test_typed_keys_reach_the_query_engine_and_terms_are_highlighted(tmp_p
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("slash", *"title:sparse -author:wolf")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         assert FIRST not in shown_ids(app) and shown_ids(app)
         assert app.triage.search_terms == ("sparse",)
         assert "sparse" in detail_text(app).casefold()
