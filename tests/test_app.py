@@ -36,32 +36,34 @@ async def test_opens_on_the_first_paper_with_counts(tmp_path):
         assert "●" in row_text(app, 0) and "Sparse chaos" in row_text(app, 0)
 
 
-@pytest.mark.parametrize(
-    ("keys", "expected"),
-    [
-        (["j"], 1),
-        (["down", "down"], 2),
-        (["j", "j", "k"], 1),
-        (["j", "up"], 0),
-        (["G"], 29),
-        (["end"], 29),
-        (["G", "g"], 0),
-        (["G", "home"], 0),
-        (["pagedown"], None),
-        (["pagedown", "pageup"], 0),
-    ],
-)
-async def test_moving_in_the_list(tmp_path, keys, expected):
-    app = new_app(tmp_path)
+MOVES = [
+    (["j"], 1),
+    (["down", "down"], 2),
+    (["j", "j", "k"], 1),
+    (["j", "up"], 0),
+    (["G"], 29),
+    (["end"], 29),
+    (["G", "g"], 0),
+    (["G", "home"], 0),
+    (["pagedown"], None),
+    (["pagedown", "pageup"], 0),
+]
+
+
+async def test_moving_in_the_list(tmp_path):
+    app = new_app(tmp_path)  # one app for every move, each from the top of the list
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        await pilot.press(*keys)
-        if expected is None:
-            assert screen.paper_list.cursor > 5
-        else:
-            assert screen.paper_list.cursor == expected
-        paper = screen.triage.paper_at(screen.paper_list.cursor)
-        assert detail_text(app).startswith(paper.title.replace("$^3$", "³"))
+        for keys, expected in MOVES:
+            screen.paper_list.move_to(0)
+            await pilot.pause()
+            await pilot.press(*keys)
+            if expected is None:
+                assert screen.paper_list.cursor > 5, keys
+            else:
+                assert screen.paper_list.cursor == expected, keys
+            paper = screen.triage.paper_at(screen.paper_list.cursor)
+            assert detail_text(app).startswith(paper.title.replace("$^3$", "³")), keys
 
 
 async def test_held_j_and_jumps_mark_nothing(tmp_path):
