@@ -4,6 +4,7 @@
     python bench/busy_suite.py --runs 3         # three runs in a row, one load
     python bench/busy_suite.py --hogs 0         # the same, with no added load
     python bench/busy_suite.py -- -k terminal   # arguments after -- go to pytest
+    python bench/busy_suite.py --log out/ -- --durations=30   # keep each run's output
 
 The load is ``stress-ng --cpu N`` (``N`` x ``yes > /dev/null`` where stress-ng is
 missing), started before the first run and stopped after the last, whatever happens.
@@ -57,13 +58,16 @@ def uptime() -> str:
     return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
 
 
-def run_suite(pytest_args: list[str]) -> tuple[int, str, float]:
-    """The exit code, pytest's last line and the wall time of one run."""
+def run_suite(pytest_args: list[str], log: Path | None) -> tuple[int, str, float]:
+    """The exit code, pytest's failures and last line, and the wall time of one run
+    (its whole output written to ``log``)."""
     command = [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:randomly",
                *pytest_args]  # fmt: skip
     start = time.monotonic()
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True)
     wall = time.monotonic() - start
+    if log is not None:
+        log.write_text(result.stdout + result.stderr, encoding="utf-8")
     lines = [line for line in result.stdout.splitlines() if line.strip()]
     failures = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
     summary = "\n".join([*failures, lines[-1] if lines else result.stderr.strip()[-500:]])
@@ -74,6 +78,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hogs", type=int, default=4, help="CPU hogs to start (0: none)")
     parser.add_argument("--runs", type=int, default=1, help="runs of the suite in a row")
+    parser.add_argument("--log", type=Path, help="a folder for each run's whole output")
     parser.add_argument("pytest_args", nargs="*", help="after --: passed to pytest")
     args = parser.parse_args()
     load = "stress-ng" if shutil.which("stress-ng") else "yes"
@@ -83,7 +88,11 @@ def main() -> int:
     try:
         for run in range(1, args.runs + 1):
             before = uptime()
-            code, summary, wall = run_suite(args.pytest_args)
+            log = None
+            if args.log is not None:
+                args.log.mkdir(parents=True, exist_ok=True)
+                log = args.log / f"run-{run}.txt"
+            code, summary, wall = run_suite(args.pytest_args, log)
             failed += code != 0
             print(f"run {run}: {summary}", flush=True)
             print(f"  wall {wall // 60:.0f} min {wall % 60:.0f} s (exit {code})")
