@@ -131,10 +131,12 @@ def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITH
         done: set[str] = set()  # of "saved", "overdue", "ended"
 
         def settle(what: str) -> None:
-            """The save ended, or the grace ran out: once both have, end the process."""
+            """Once the save has ended and the grace has run out (or the save is stuck
+            past its lock's timeout), end the process, once."""
             with guard:
                 done.add(what)
-                if "ended" in done or not ({"saved", "overdue"} <= done or what == "late"):
+                due = {"saved", "overdue"} <= done or "late" in done
+                if "ended" in done or not due:
                     return
                 done.add("ended")
             end_process(code)

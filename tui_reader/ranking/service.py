@@ -19,10 +19,9 @@ features are made at the first fit that trains the classifier (or the first
 were added or replaced since.
 A fit runs once every paper known so far is counted and its deadline has passed on
 ``clock`` (real time unless one is passed in); a new request moves the deadline
-(debounce). ``publish`` is called in the worker
-thread with a ``RankedPapers`` or a ``SimilarPapers``; the app hands it to its UI
-thread. A result covers the papers known when it was computed (``papers``): when
-more arrived since, the app asks again.
+(debounce). ``publish`` is called in the worker thread with a ``RankedPapers`` or a
+``SimilarPapers``; the app hands it to its UI thread. A result covers the papers known
+when it was computed (``papers``): when more arrived since, the app asks again.
 
 Judgements are read from ``state_of`` (``store.state``) in the worker thread: the
 store's reads are safe from any thread. scikit-learn is imported only here, in the
