@@ -42,7 +42,7 @@ def template(tmp_path_factory) -> Path:
     return path
 
 
-def wait_for_line(child: subprocess.Popen[str], expected: str, timeout: float = 20) -> None:
+def wait_for_line(child: subprocess.Popen[str], expected: str, timeout: float = PATIENCE) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         line = child.stdout.readline()
@@ -148,7 +148,7 @@ def test_two_processes_sharing_one_file_lose_nothing(tmp_path):
         child.stdin.write("go\n")
         child.stdin.flush()
     for child in children:
-        out, err = child.communicate(timeout=60)
+        out, err = child.communicate(timeout=PATIENCE)
         assert child.returncode == 0, err
         assert out.startswith("done []"), out  # no notices in either copy
     store = StateStore.open(path, background=False)
@@ -172,7 +172,7 @@ def test_a_termination_signal_saves_the_changes_and_exits_cleanly(tmp_path, sign
     assert not path.exists()  # nothing flushed yet: the interval is an hour
     signum = getattr(signal, signame)
     child.send_signal(signum)
-    out, err = child.communicate(timeout=20)
+    out, err = child.communicate(timeout=PATIENCE)
     assert child.returncode == 128 + signum, err
     assert "not interrupted" not in out
     assert "Traceback" not in err

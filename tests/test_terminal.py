@@ -59,7 +59,7 @@ class Terminal:
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
-            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=20
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=60
         )
         return result.stdout
 
