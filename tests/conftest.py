@@ -1,10 +1,21 @@
-"""Every test runs with its own state and config locations, never the user's."""
+"""Every test runs with its own state and config locations, never the user's.
+
+Hypothesis runs without its wall-clock checks (``deadline``, the ``too_slow`` health
+check): a busy machine must not fail a property. A test's own ``suppress_health_check``
+replaces the list, so it names ``too_slow`` too.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "any-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("any-machine")
 
 SEED_DIGEST = Path(__file__).resolve().parents[1] / "tui_reader" / "data" / "sample-2025-01-03.md"
 # ../shared/digests next to the checkout (or next to a folder of worktrees).

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rich.console import Console
 
-from tests.app_helpers import detail_text, loaded, new_app, row_text, summary
+from tests.app_helpers import advance, detail_text, loaded, new_app, row_text, summary, until
 from tests.conftest import SEED_DIGEST
 from tui_reader.ui.app import TriageScreen
 from tui_reader.ui.screens.confirm import ConfirmScreen
@@ -36,42 +36,48 @@ async def test_opens_on_the_first_paper_with_counts(tmp_path):
         assert "●" in row_text(app, 0) and "Sparse chaos" in row_text(app, 0)
 
 
-@pytest.mark.parametrize(
-    ("keys", "expected"),
-    [
-        (["j"], 1),
-        (["down", "down"], 2),
-        (["j", "j", "k"], 1),
-        (["j", "up"], 0),
-        (["G"], 29),
-        (["end"], 29),
-        (["G", "g"], 0),
-        (["G", "home"], 0),
-        (["pagedown"], None),
-        (["pagedown", "pageup"], 0),
-    ],
-)
-async def test_moving_in_the_list(tmp_path, keys, expected):
-    app = new_app(tmp_path)
+MOVES = [
+    (["j"], 1),
+    (["down", "down"], 2),
+    (["j", "j", "k"], 1),
+    (["j", "up"], 0),
+    (["G"], 29),
+    (["end"], 29),
+    (["G", "g"], 0),
+    (["G", "home"], 0),
+    (["pagedown"], None),
+    (["pagedown", "pageup"], 0),
+]
+
+
+async def test_moving_in_the_list(tmp_path):
+    app = new_app(tmp_path)  # one app for every move, each from the top of the list
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        await pilot.press(*keys)
-        if expected is None:
-            assert screen.paper_list.cursor > 5
-        else:
-            assert screen.paper_list.cursor == expected
-        paper = screen.triage.paper_at(screen.paper_list.cursor)
-        assert detail_text(app).startswith(paper.title.replace("$^3$", "³"))
+        for keys, expected in MOVES:
+            screen.paper_list.move_to(0)
+            await pilot.pause()
+            await pilot.press(*keys)
+            if expected is None:
+                assert screen.paper_list.cursor > 5, keys
+            else:
+                assert screen.paper_list.cursor == expected, keys
+            paper = screen.triage.paper_at(screen.paper_list.cursor)
+            assert detail_text(app).startswith(paper.title.replace("$^3$", "³")), keys
 
 
 async def test_held_j_and_jumps_mark_nothing(tmp_path):
-    # A paper stays read-proof for 5 s: each key here comes well within that, even on a
-    # loaded machine, and the old rule (moving on marks the paper left) fails at once.
+    # Each key comes 0.1 s after the last on the app's clock, well inside the 5 s a
+    # paper needs; the old rule (moving on marks the paper left) fails at once.
     app = new_app(tmp_path, read_after=5.0)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
-        await pilot.press(*["j"] * 12, "G", "g", "f", "f", "f", "f", "k")
-        await pilot.press("slash", *"spars", "escape", "escape")
+        for key in [*["j"] * 12, "G", "g", "f", "f", "f", "f", "k"]:
+            await pilot.press(key)
+            await advance(pilot, 0.1)
+        for key in ["slash", *"spars", "escape", "escape"]:
+            await pilot.press(key)
+            await advance(pilot, 0.1)
         assert screen.triage.counts().unread == 30
         assert "30 unread" in summary(app)
 
@@ -80,12 +86,11 @@ async def test_a_paper_on_screen_for_the_dwell_time_becomes_read(tmp_path):
     app = new_app(tmp_path, read_after=1.0)
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
+        await advance(pilot, 0.5)
         await pilot.press("j")
+        await advance(pilot, 0.9)
         assert not state(app, SECOND).read  # not yet
-        for _ in range(50):  # the timer's 1 s, and a margin for a busy machine
-            await pilot.pause(0.1)
-            if state(app, SECOND).read:
-                break
+        await advance(pilot, 0.1)
         assert state(app, SECOND).read
         assert not state(app, FIRST).read  # left before its time was up
         assert "29 unread" in summary(app)
@@ -99,15 +104,14 @@ async def test_each_move_starts_the_dwell_clock_again(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
         await pilot.press("j")
-        await pilot.pause(1.2)
+        await advance(pilot, 1.2)
         await pilot.press("j")
-        await pilot.pause(1.2)
+        await advance(pilot, 1.2)
         assert screen.triage.counts().unread == 30
         third = screen.current_paper().arxiv_id
-        for _ in range(50):
-            await pilot.pause(0.1)
-            if app.store.state(third).read:
-                break
+        await advance(pilot, 0.7)
+        assert not app.store.state(third).read  # 1.9 s on it
+        await advance(pilot, 0.1)
         assert app.store.state(third).read and screen.triage.counts().unread == 29
 
 
@@ -124,7 +128,7 @@ async def test_no_auto_read(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("j", "j")
-        await pilot.pause(0.1)
+        await advance(pilot, 60.0)
         assert not state(app, FIRST).read and "30 unread" in summary(app)
 
 
@@ -591,7 +595,7 @@ async def test_notifications_show_digest_text_as_text(tmp_path):
     app = new_app(tmp_path, [digest])
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await loaded(pilot)
-        await pilot.pause(0.3)
+        await until(pilot, lambda: app.query("Toast"), "a toast")
         toasts = list(app.query("Toast"))
         assert toasts  # "1 warning — W lists them"; the warning itself is on that screen
         await pilot.press("W")
@@ -602,15 +606,14 @@ async def test_notifications_show_digest_text_as_text(tmp_path):
 
 
 async def test_a_running_app_picks_up_another_copys_changes(tmp_path):
-    import asyncio
-
     from tui_reader.cli import connect_store
+    from tui_reader.clock import FakeClock
     from tui_reader.store import StateStore
     from tui_reader.ui.app import make_app
 
     path = tmp_path / "state.json"
     store = StateStore.open(path, flush_interval=0.1, check_interval=0.1)
-    app = make_app([SEED_DIGEST], store)
+    app = make_app([SEED_DIGEST], store, clock=FakeClock())  # no dwell: only the star
     connect_store(app, store)
     try:
         async with app.run_test(size=SIZE) as pilot:
@@ -618,11 +621,7 @@ async def test_a_running_app_picks_up_another_copys_changes(tmp_path):
             other = StateStore.open(path, background=False)
             other.set_starred(["2412.20767"], True)
             other.close()
-            for _ in range(50):
-                await asyncio.sleep(0.1)
-                await pilot.pause()
-                if "1 starred" in summary(app):
-                    break
+            await until(pilot, lambda: "1 starred" in summary(app), "the other copy's star")
             assert "1 starred" in summary(app)
             assert state(app, "2412.20767").starred
     finally:
@@ -703,9 +702,9 @@ async def test_where_you_are_is_written_once_you_stay_not_per_key(tmp_path):
         screen = await loaded(pilot)
         before = load_session(app.store, app.paths)
         await pilot.press("j", "j", "j")
-        await pilot.pause()
+        await advance(pilot, app_module.SESSION_SAVE_DELAY - 0.1)
         assert load_session(app.store, app.paths) == before  # not on every key
-        await pilot.pause(app_module.SESSION_SAVE_DELAY + 0.3)
+        await advance(pilot, 0.1)
         assert load_session(app.store, app.paths).paper == screen.current_paper().arxiv_id
     app.store.close()
 
@@ -755,7 +754,7 @@ async def test_toasts_never_cover_the_abstract(tmp_path, size):
     async with app.run_test(size=size, notifications=True) as pilot:
         screen = await loaded(pilot)
         await pilot.press("f", "O", "u")  # three different toasts
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(app.screen.query("Toast")) >= 3, "three toasts")
         toasts = list(app.screen.query("Toast"))
         assert len(toasts) == 3
         text = screen.detail.content_region
@@ -783,5 +782,5 @@ async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot)
         await pilot.press("r", "r")
-        await pilot.pause(2.0)
+        await advance(pilot, 2.0)
         assert not state(app, FIRST).read

@@ -5,8 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from tests.app_helpers import detail_text, loaded, new_app, row_text
+from tests.app_helpers import advance, detail_text, loaded, new_app, row_text
 from tests.conftest import SEED_DIGEST
+from tui_reader.ranking.service import FIT_DEBOUNCE
+from tui_reader.ui.app import RANK_AFTER
 from tui_reader.ui.screens.similar import SimilarScreen
 
 SIZE = (120, 36)
@@ -103,11 +105,26 @@ async def test_a_star_refits_after_a_pause_and_the_cursor_stays(tmp_path):
         target = triage.papers[26].arxiv_id
         screen.paper_list.move_to(triage.position_of(target))
         await pilot.press("s")  # ...a star does, once a second has passed without another
+        await advance(pilot, FIT_DEBOUNCE - 0.1)
+        await pilot.pause(0.2)  # the worker looks at the clock every 0.1 s
         assert screen.ranking.ranked is before
+        await advance(pilot, 0.1)
         await ranked(pilot)
         after = screen.ranking.ranked
         assert after.ranking.detail == "learned from 4 starred and 4 read-only papers"
         assert screen.current_paper().arxiv_id == target
+
+
+async def test_the_ranking_starts_a_moment_after_loading(tmp_path):
+    app = new_app(tmp_path, auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await advance(pilot, RANK_AFTER - 0.01)
+        assert not screen.ranking.started  # not under the first keys pressed
+        await advance(pilot, 0.01)
+        assert screen.ranking.started
+        await ranked(pilot)
+        assert screen.ranking.ranked.papers == len(screen.triage.papers)
 
 
 async def test_papers_like_this_one_lists_neighbours_and_enter_jumps(tmp_path):

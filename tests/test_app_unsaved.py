@@ -20,7 +20,7 @@ def read_only_app(tmp_path):
     return make_app([SEED_DIGEST], store), store
 
 
-async def wait_for(pilot, condition, seconds: float = 5.0) -> None:
+async def wait_for(pilot, condition, seconds: float = 60.0) -> None:
     for _ in range(int(seconds / 0.05)):
         if condition():
             return

@@ -102,7 +102,9 @@ def test_generated_digests_round_trip(papers, blank_line_paragraphs):
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(st.binary(max_size=400))
 def test_random_bytes_raise_only_digest_errors(tmp_path, data):

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.machine_load import WaitedForCpu
 from tests.store_helpers import REPO_ROOT, make_paper
 from tui_reader.store import SCHEMA_VERSION, PaperState, StateStore, open_tinydb
 from tui_reader.store.clock import MS
@@ -310,15 +311,16 @@ def test_many_papers_survive_a_round_trip(store):
 
 
 def test_changes_reach_the_disk_within_a_second(path):
+    # Within a second, plus what a busy machine kept this process waiting for a CPU.
+    waited = WaitedForCpu(os.getpid(), every_thread=True)
     store = StateStore.open(path)  # default flush interval
     store.set_starred(["2501.00001"], True)
     changed_at = time.monotonic()
-    while time.monotonic() - changed_at < 1.0:
-        if path.exists() and "2501.00001" in json.loads(path.read_text())["papers"]:
-            break
+    while not (path.exists() and "2501.00001" in json.loads(path.read_text())["papers"]):
+        assert time.monotonic() - changed_at < 60, "the change never reached the disk"
         time.sleep(0.01)
-    else:
-        pytest.fail("the change was not on disk within 1 s")
+    took = time.monotonic() - changed_at
+    assert took <= 1.0 + waited.seconds(), f"on disk after {took:.2f} s"
     store.close()
 
 
@@ -354,10 +356,10 @@ def test_a_symlinked_state_file_stays_a_symlink(tmp_path):
 def test_mutations_stay_cheap_with_many_papers(store):
     store.set_read([f"2501.{n:05d}" for n in range(20_000)], True)
     store.flush()
-    start = time.perf_counter()
+    start = time.thread_time()  # CPU time: a busy machine does not make it longer
     for n in range(200):
         store.set_starred([f"2501.{n:05d}"], n % 2 == 0)
-    assert (time.perf_counter() - start) / 200 < 0.005
+    assert (time.thread_time() - start) / 200 < 0.005
 
 
 JSON_TEXT = st.text(st.characters(max_codepoint=0x2FFF, exclude_categories=("Cs",)))

@@ -36,7 +36,7 @@ def open_in_thread(path, **kwargs) -> StateStore:
         daemon=True,
     )
     thread.start()
-    thread.join(5)
+    thread.join(60)  # generous for a busy machine: only a store that hangs waits it out
     assert result, "opening the store hung"
     return result[0]
 

@@ -230,7 +230,7 @@ def test_merging_is_commutative_associative_and_idempotent(a, b, c):
 
 
 def test_a_lazy_open_returns_at_once_and_every_answer_waits_for_the_papers(path, monkeypatch):
-    import time
+    import threading
 
     from tui_reader.store import snapshot as snapshot_module
 
@@ -238,18 +238,27 @@ def test_a_lazy_open_returns_at_once_and_every_answer_waits_for_the_papers(path,
         store.set_note("2501.00001", "kept")
         store.set_setting("theme", "nord")
     real_parse = snapshot_module.parse
+    let_parse, parsed = threading.Event(), threading.Event()
 
     def slow_parse(*args, **kwargs):
-        time.sleep(0.6)  # a very large file
-        return real_parse(*args, **kwargs)
+        let_parse.wait(60)  # a very large file: read once the test lets it
+        try:
+            return real_parse(*args, **kwargs)
+        finally:
+            parsed.set()
 
     monkeypatch.setattr(snapshot_module, "parse", slow_parse)
-    start = time.monotonic()
     store = StateStore.open(path, lazy=True)
-    assert time.monotonic() - start < 0.4
+    assert not parsed.is_set()  # the open did not wait for the papers
     assert store.get_setting("theme") == "nord"  # from the first line, at once
-    assert store.state("2501.00001").note == "kept"  # waited for the papers
-    assert time.monotonic() - start >= 0.6
+    notes: list[str] = []
+    asking = threading.Thread(target=lambda: notes.append(store.state("2501.00001").note))
+    asking.start()
+    asking.join(0.2)
+    assert asking.is_alive() and notes == []  # the answer waits for the papers
+    let_parse.set()
+    asking.join(60)
+    assert notes == ["kept"]
     store.set_read(["2501.00002"], True)
     store.close()
     assert set(on_disk(path)) == {"2501.00001", "2501.00002"}

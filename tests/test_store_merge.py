@@ -145,7 +145,7 @@ def test_the_background_thread_picks_up_the_other_copys_changes(tmp_path):
     b = StateStore.open(path, background=False)
     b.set_note("2501.00001", "hello from b")
     b.flush()
-    assert arrived.wait(5), "no external change reported"
+    assert arrived.wait(60), "no external change reported"  # generous: a busy machine
     assert seen == [{"2501.00001"}]
     assert a.state("2501.00001").note == "hello from b"
     a.close()
@@ -192,7 +192,9 @@ ACTIONS = st.lists(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(actions=ACTIONS)
 def test_two_copies_converge_and_lose_nothing_only_one_of_them_changed(tmp_path_factory, actions):

@@ -2,7 +2,10 @@
 
 Twenty rounds of each way a terminal goes: SIGHUP, ``tmux kill-session`` (the pane's pty
 closed and its processes hung up) and a pty whose other end is simply closed. Every
-round must save the star just made and end the process within ``LIMIT`` seconds.
+round must save the star just made and end the process within ``LIMIT`` seconds, plus
+the time a busy machine kept its main thread waiting for a CPU meanwhile
+(``machine_load``): on an idle machine that is about nothing. The watchdog's own
+moments are checked exactly, on a fake clock, in ``test_exit_watchdog.py``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SEED_DIGEST
+from tests.machine_load import WaitedForCpu
 from tests.store_helpers import REPO_ROOT, on_disk
 
 ROUNDS = int(os.environ.get("TERMINAL_CLOSE_ROUNDS", "20"))
@@ -36,14 +40,24 @@ def ended(pid: int) -> bool:
         return True
 
 
-def wait_ended(pid: int, limit: float) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < limit + 3:
+def wait_ended(pid: int, patience: float = 60) -> tuple[float, float]:
+    """Seconds until ``pid`` ended (inf: it was still there after ``patience``), and
+    the seconds its main thread waited for a CPU meanwhile."""
+    waited = WaitedForCpu(pid)
+    while time.monotonic() - waited.started < patience:
         if ended(pid):
-            return time.monotonic() - start
+            return time.monotonic() - waited.started, waited.seconds()
+        waited.sample()
         time.sleep(0.01)
     os.kill(pid, signal.SIGKILL)
-    return float("inf")
+    return float("inf"), waited.seconds()
+
+
+def in_time(n: int, took: float, waited: float, after: str) -> str | None:
+    """None if the app left within LIMIT (plus its wait for a CPU), else why not."""
+    if took <= LIMIT + waited:
+        return None
+    return f"round {n}: still running {took:.2f} s after {after} (waited for a CPU {waited:.2f} s)"
 
 
 def env_for(db: Path) -> dict[str, str]:
@@ -64,7 +78,7 @@ def test_the_app_leaves_within_2_s_when_tmux_goes(tmp_path, how):
 
     def tmux(*args: str) -> str:
         return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True,
-                              timeout=20).stdout  # fmt: skip
+                              timeout=60).stdout  # fmt: skip
 
     times = []
     try:
@@ -91,9 +105,9 @@ def test_the_app_leaves_within_2_s_when_tmux_goes(tmp_path, how):
                 os.kill(app, getattr(signal, how))
             else:
                 tmux("kill-session", "-t", f"r{n}")
-            took = wait_ended(app, LIMIT)
+            took, stalled = wait_ended(app)
             times.append(took)
-            assert took <= LIMIT, f"round {n}: still running {took:.2f} s after the {how}"
+            assert not (late := in_time(n, took, stalled, f"the {how}")), late
             assert on_disk(db)[STARRED]["starred"], f"round {n}: the star was not saved"
             if how.startswith("SIG"):
                 while time.monotonic() < deadline and not (
@@ -130,9 +144,9 @@ def test_the_app_leaves_within_2_s_when_its_pty_is_closed(tmp_path):
                     starred = True
         finally:
             os.close(master)  # the terminal window is gone
-        took = wait_ended(pid, LIMIT)
+        took, stalled = wait_ended(pid)
         os.waitpid(pid, 0)
         times.append(took)
-        assert took <= LIMIT, f"round {n}: still running {took:.2f} s after the pty closed"
+        assert not (late := in_time(n, took, stalled, "the pty closed")), late
         assert on_disk(db)[STARRED]["starred"], f"round {n}: the star was not saved"
     print(f"closed pty: {ROUNDS} rounds, slowest {max(times):.2f} s")

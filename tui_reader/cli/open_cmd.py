@@ -19,11 +19,11 @@ import os
 import signal
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from ..clock import Clock, SystemClock
 from ..config import load_config
 from ..digest import (
     DigestError,
@@ -129,25 +129,43 @@ LEAVING_SIGNALS = ("SIGTERM", "SIGHUP", "SIGQUIT", "SIGINT")
 def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITHIN,
                             terminal_fd: int | None = None,
                             keep: Callable[[], object] | None = None,
+                            clock: Clock | None = None,
+                            end_process: Callable[[int], object] = os._exit,
                             ) -> Iterator[None]:  # fmt: skip
     """SIGTERM, SIGHUP, SIGQUIT, SIGINT or a terminal that went away: save, then leave.
 
     ``keep()`` (what the app holds only in its widgets: an open note's text) and then
     the store's flush run in a thread (the interrupted main thread may be inside the
     store) and the app is asked to exit with code 128 + the signal's number. A watchdog
-    then ends the process with ``os._exit`` once the save is done if it is still running
-    ``grace`` seconds later: with the terminal gone, Textual's output thread dies on EIO
-    and its bounded queue blocks the shutdown forever, and its input thread spins on EOF. A
-    thread waits for the terminal (``terminal_fd``, default stdin) to hang up (``poll``,
-    which keys do not wake) and treats a hang-up that came without SIGHUP the same way.
+    on ``clock`` (real time unless one is passed in) then ends the process with
+    ``end_process`` (``os._exit``) if it is still running ``grace`` seconds later, once
+    the save is done (at the latest ``LOCK_TIMEOUT + 1`` seconds after that, the longest
+    a save waits for another copy's lock): with the terminal gone, Textual's output
+    thread dies on EIO and its bounded queue blocks the shutdown forever, and its input
+    thread spins on EOF. A thread waits for the terminal (``terminal_fd``, default
+    stdin) to hang up (``poll``, which keys do not wake) and treats a hang-up that came
+    without SIGHUP the same way.
     """
+    clock = clock or SystemClock()
     leaving = threading.Event()
 
     def leave(code: int) -> None:
         if leaving.is_set():
             return
         leaving.set()
-        saved = threading.Event()
+        guard = threading.Lock()
+        done: set[str] = set()  # of "saved", "overdue", "ended"
+
+        def settle(what: str) -> None:
+            """Once the save has ended and the grace has run out (or the save is stuck
+            past its lock's timeout), end the process, once."""
+            with guard:
+                done.add(what)
+                due = {"saved", "overdue"} <= done or "late" in done
+                if "ended" in done or not due:
+                    return
+                done.add("ended")
+            end_process(code)
 
         def save() -> None:
             try:
@@ -156,19 +174,14 @@ def exit_cleanly_on_signals(app, store: StateStore, *, grace: float = LEAVE_WITH
                         keep()
                 store.flush()
             finally:
-                saved.set()
-
-        def watchdog(deadline: float) -> None:
-            time.sleep(max(0.0, deadline - time.monotonic()))
-            # Still here: the UI is stuck. Leave once the save is done (it waits for
-            # another copy's lock at most that long; saving matters more than speed).
-            saved.wait(LOCK_TIMEOUT + 1.0)
-            os._exit(code)
+                settle("saved")
 
         threading.Thread(target=save, name="save-on-signal", daemon=True).start()
-        deadline = time.monotonic() + grace
-        threading.Thread(target=watchdog, args=(deadline,), name="exit-watchdog",
-                         daemon=True).start()  # fmt: skip
+        # Still here after the grace: the UI is stuck. Leave once the save is done
+        # (saving matters more than speed), and after a save stuck past its lock's
+        # timeout, leave anyway.
+        clock.call_later(grace, lambda: settle("overdue"))
+        clock.call_later(grace + LOCK_TIMEOUT + 1.0, lambda: settle("late"))
         with contextlib.suppress(Exception):
             app.exit(return_code=code)
 

@@ -17,11 +17,11 @@ into one ``CountedTerms`` (the counts exist once, 6 bytes an entry). The TF-IDF
 features are made at the first fit that trains the classifier (or the first
 ``request_similar``), not for the keyword fallback, and made again only when papers
 were added or replaced since.
-A fit runs once every paper known so far is counted and its deadline has passed;
-a new request moves the deadline (debounce). ``publish`` is called in the worker
-thread with a ``RankedPapers`` or a ``SimilarPapers``; the app hands it to its UI
-thread. A result covers the papers known when it was computed (``papers``): when
-more arrived since, the app asks again.
+A fit runs once every paper known so far is counted and its deadline has passed on
+``clock`` (real time unless one is passed in); a new request moves the deadline
+(debounce). ``publish`` is called in the worker thread with a ``RankedPapers`` or a
+``SimilarPapers``; the app hands it to its UI thread. A result covers the papers known
+when it was computed (``papers``): when more arrived since, the app asks again.
 
 Judgements are read from ``state_of`` (``store.state``) in the worker thread: the
 store's reads are safe from any thread. scikit-learn is imported only here, in the
@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..clock import Clock, SystemClock
 from ..model import Paper
 from .counts import CountedTerms
 from .model import RelevanceModel, collect_judgements
@@ -104,7 +105,9 @@ class RankingService:
         model: RelevanceModel | None = None,
         count_chunk: int = COUNT_CHUNK,
         count_pause: float = COUNT_PAUSE,
+        clock: Clock | None = None,
     ) -> None:
+        self.clock = clock or SystemClock()  # fit deadlines (a test's FakeClock moves them)
         self.state_of = state_of
         self.words = tuple(words)
         self.publish = publish
@@ -116,7 +119,7 @@ class RankingService:
         self._replaced: set[int] = set()  # papers replaced since counted: count again
         self._counted = 0  # papers 0 .. _counted - 1 are counted (set by the worker)
         self._taken = 0  # papers 0 .. _taken - 1 are counted or being counted
-        self._fit_at: float | None = None  # monotonic deadline of the next fit
+        self._fit_at: float | None = None  # deadline of the next fit, on ``clock``
         self._similar: tuple[int, int] | None = None  # (index, k) asked for
         self._stopped = False
         self._running = False  # a ``run`` is serving requests
@@ -144,7 +147,7 @@ class RankingService:
     def request_fit(self, delay: float = 0.0) -> bool:
         """Fit ``delay`` seconds from now; a later request replaces an earlier one."""
         with self._lock:
-            self._fit_at = time.monotonic() + delay
+            self._fit_at = self.clock.now() + delay
             return self._wake()
 
     def request_similar(self, index: int, k: int = 20) -> bool:
@@ -211,7 +214,7 @@ class RankingService:
                         snapshot = list(self._papers)
                         return lambda: self._find_similar(snapshot, index, k)
                     continue
-                now = time.monotonic()
+                now = self.clock.now()
                 if until_idle and self._fit_at is None:
                     self._running = False  # under the lock: the next request starts a run
                     return None

@@ -20,12 +20,14 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
+from ..clock import Clock
 from ..digest import DigestWarning
 from ..model import Paper
 from ..sanitize import printable
 from ..search_box import PLACEHOLDER, SearchBox
 from ..store import StateStore
 from ..triage import Triage
+from .app_clock import AppClock
 from .digest_watch import DigestWatch
 from .enrichment import EnrichmentWorker, OnlineMetadata
 from .footer import KeysFooter
@@ -141,8 +143,11 @@ class TriageScreen(
         session: Session | None = None,
         on_session: Callable[[Session], None] | None = None,
         online: dict[str, Any] | None = None,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        # Every timer that decides something reads this clock (tests pass a FakeClock).
+        self.clock: Clock = clock or AppClock(self)
         self.triage = triage
         # online: EnrichmentWorker's cache, online and where (None: no metadata at all).
         self.enrichment = EnrichmentWorker(self, triage, **(online or {"cache": None}))
@@ -150,7 +155,7 @@ class TriageScreen(
         self.read_after = read_after  # None: never mark read on its own
         self.reading_digests = True
         self._shown: Paper | None = None
-        self._dwell = QuietTimer(self, read_after or 0.0, self._dwelt)
+        self._dwell = QuietTimer(self.clock, read_after or 0.0, self._dwelt)
         self._dwelling: Paper | None = None  # the paper the dwell clock runs for
         self._restore = session or Session()
         if self._restore.filter in FILTER_NAMES:
@@ -158,7 +163,7 @@ class TriageScreen(
             triage.set_filter(self._restore.filter)
         self._on_session = on_session
         self._session_pending: Session | None = None  # where you are, not yet written
-        self._session_timer = QuietTimer(self, SESSION_SAVE_DELAY, self.save_session)
+        self._session_timer = QuietTimer(self.clock, SESSION_SAVE_DELAY, self.save_session)
         self._restore_paper = ""
         self._user_moved = False
         self._awaiting_unread = True  # no unread paper has been loaded yet
@@ -243,7 +248,7 @@ class TriageScreen(
         # The ranking's import and counting hold the interpreter: not while loading,
         # nor under the first keys pressed as the last papers arrive (y and L start it
         # at once).
-        self.set_timer(RANK_AFTER, self.ranking_start)
+        self.clock.call_later(RANK_AFTER, self.ranking_start)
         self.enrichment.start()  # the metadata cache, then (when online) the services
         self.skipped_files, self.digest_warnings = list(skipped), list(warnings)
         report = loading_report(self.skipped_files, self.digest_warnings)
@@ -608,6 +613,7 @@ class DigestApp(App[None]):
         online: dict[str, Any] | None = None,
         roots: Sequence[Path] | None = None,
         watch: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.paths = list(paths)
@@ -625,6 +631,7 @@ class DigestApp(App[None]):
             session=session,
             on_session=lambda session: save_session(store, opened, session),
             online=online,
+            clock=clock,
         )
         self.triage_screen.digest_watch = DigestWatch(
             self.triage_screen, opened, layout=layout, watching=watch
@@ -752,6 +759,8 @@ def make_app(paths: Sequence[Path], store: StateStore, **options: Any) -> Digest
     the background when ``online["online"]``. ``roots`` are the folders and files the user
     opened (default: ``paths``): ``ctrl+r`` looks there for new, changed and removed
     digests, with ``watch`` the app watches them (``digest_watch``), and the session is
-    kept for them (so a digest arriving in an opened folder does not lose it).
+    kept for them (so a digest arriving in an opened folder does not lose it). ``clock`` (a
+    ``tui_reader.clock.Clock``) drives every timer that decides something, the app's own
+    timers when None.
     """
     return DigestApp(paths, store, **options)

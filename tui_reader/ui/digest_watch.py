@@ -30,7 +30,6 @@ screen shows them (``watching.DigestWatchActions``).
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -39,9 +38,9 @@ from typing import Any
 
 from textual.message import Message
 from textual.screen import Screen
-from textual.timer import Timer
 from textual.worker import get_current_worker
 
+from ..clock import Cancel
 from ..digest import DigestWarning
 from ..formats.common import DigestError
 from ..library_update import FileReading, LibraryUpdate, OpenDigests, readings_by_file
@@ -76,7 +75,7 @@ class DigestWatch:
         self._full = False  # the next read looks at every root (ctrl+r)
         self._busy = False
         self._first_event = self._last_event = 0.0
-        self._timer: Timer | None = None
+        self._timer: Cancel | None = None  # the settle timer on the screen's clock
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.said_gone: set[Path] = set()  # roots already said to be gone
@@ -163,11 +162,11 @@ class DigestWatch:
     def stop(self) -> None:
         self._stop.set()
         if self._timer is not None:
-            self._timer.stop()
+            self._timer()
 
     def files_changed(self, paths: Iterable[Path]) -> None:
         """Paths where something happened (UI thread): read them once things are quiet."""
-        now = time.monotonic()
+        now = self.screen.clock.now()
         if not self._pending:
             self._first_event = now
         self._last_event = now
@@ -186,14 +185,14 @@ class DigestWatch:
         if self.settle <= 0:
             self._start_reading()
         elif self._timer is None:
-            self._timer = self.screen.set_timer(self.settle, self._settled)
+            self._timer = self.screen.clock.call_later(self.settle, self._settled)
 
     def _settled(self) -> None:
         self._timer = None
-        now = time.monotonic()
+        now = self.screen.clock.now()
         quiet_for = now - self._last_event
         if quiet_for < self.settle and now - self._first_event < SETTLE_LIMIT:
-            self._timer = self.screen.set_timer(self.settle - quiet_for, self._settled)
+            self._timer = self.screen.clock.call_later(self.settle - quiet_for, self._settled)
         else:
             self._start_reading()
 

@@ -1,6 +1,6 @@
 """ "For you" on the triage screen: the ranked order, its reasons, papers like this one.
 
-``ForYouActions`` is mixed into ``TriageScreen`` (which provides ``triage``,
+``ForYouActions`` is mixed into ``TriageScreen`` (which provides ``triage``, ``clock``,
 ``paper_list``, ``current_paper``, ``show_current``, ``update_summary``,
 ``_view_rebuilt`` and ``action_clear_search``). The screen calls three hooks:
 ``ranking_start()`` a moment after loading ends, ``ranking_papers_added(new,
@@ -16,6 +16,7 @@ by name: ``@on`` does not reach into a mixin), and
 
 from __future__ import annotations
 
+from ..clock import Clock
 from ..model import Paper
 from .paper_list import NOTE_MARK, STAR_MARK, UNREAD_MARK
 from .ranking_worker import RankingWorker
@@ -28,6 +29,7 @@ WHY_TERMS = 3
 class ForYouActions:
     """The ranking half of ``TriageScreen``."""
 
+    clock: Clock
     _ranking_worker: RankingWorker | None = None
     _similar_open: tuple[SimilarScreen, int] | None = None
     _announce = False  # say what the next ranking learned from (y was pressed)
@@ -35,7 +37,7 @@ class ForYouActions:
     @property
     def ranking(self) -> RankingWorker:
         if self._ranking_worker is None:
-            self._ranking_worker = RankingWorker(self, self.triage, self.words)
+            self._ranking_worker = RankingWorker(self, self.triage, self.words, self.clock)
         return self._ranking_worker
 
     # -- hooks the screen calls ------------------------------------------------------

@@ -1,6 +1,6 @@
 """The app's side of the "for you" ranking: a ``RankingService`` run in thread workers.
 
-    ranking = RankingWorker(screen, triage, words)
+    ranking = RankingWorker(screen, triage, words, clock)
     ranking.start()                  # after first paint: count what is loaded, then fit
     ranking.papers_added(new, replaced)   # each loader hand-over (cheap)
     ranking.judgements_changed()     # a star, unstar, read, undo: fit again, debounced
@@ -27,6 +27,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from ..clock import Clock
 from ..model import Paper
 from ..triage import Triage
 
@@ -42,8 +43,10 @@ class RankingWorker:
         screen: Screen[Any],
         triage: Triage,
         words: Sequence[str],
+        clock: Clock,
     ) -> None:
         self.screen = screen
+        self.clock = clock  # the fit's debounce runs on it
         self.triage = triage
         self.words = tuple(words)
         self.ranked: RankedPapers | None = None
@@ -59,7 +62,9 @@ class RankingWorker:
             return
         from ..ranking.service import RankingService
 
-        self._service = RankingService(self.triage.store.state, self.words, publish=self._publish)
+        self._service = RankingService(
+            self.triage.store.state, self.words, publish=self._publish, clock=self.clock
+        )
         needed = self._service.add_papers(list(self.triage.papers))
         self._run_if(self._service.request_fit() or needed)
 
