@@ -40,7 +40,10 @@ examples:
 
 query:  words as in the app's search, field:value (author: title: abs: kw: id: cat: tag:
         note: digest: date:2025-01..2025-03 is:unread|read|starred|noted|tagged),
-        AND (implicit), OR, NOT or -term, (groups), "phrases"
+        field:=value for whole words (author:=han: Han, not Hanning),
+        AND (implicit), OR, NOT or -term, (groups), "phrases"; a query that cannot
+        match (date:2025-13, an unclosed ", cat: on digests without categories)
+        is one line on stderr and exit code 2
 
 state:  --db PATH, or $DIGEST_READER_DB, else state.json in your user data folder
 formats (detected per file; --format NAME forces one):
