@@ -164,6 +164,21 @@ def test_why_names_terms_of_the_starred_topic():
         ranking.why(len(papers))
 
 
+def test_for_the_reader_the_training_examples_follow_and_say_so():
+    papers, labels = topic_corpus()
+    judgements = judge(labels, "quant", 12)
+    ranking = RelevanceModel().fit(papers, judgements)
+    order = ranking.for_reader()
+    assert set(order[-len(judgements) :]) == set(judgements)
+    assert ranking.order(order[: -len(judgements)]) == order[: -len(judgements)]
+    starred = next(i for i, liked in judgements.items() if liked)
+    read = next(i for i, liked in judgements.items() if not liked)
+    assert ranking.judged(starred) is True and ranking.judged(read) is False
+    assert ranking.judged(order[0]) is None
+    flat = RelevanceModel().fit(papers, {0: True})  # the fallback knows its judgements too
+    assert flat.judged(0) is True and flat.for_reader()[-1] == 0
+
+
 def test_fitting_twice_gives_the_same_scores():
     papers, labels = topic_corpus()
     features = TextFeatures.build(papers)

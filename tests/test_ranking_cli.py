@@ -74,6 +74,24 @@ def test_list_sort_relevance_learns_from_stars_and_reads(capsys):
     assert "quantization" in first.keywords
 
 
+def test_list_sort_relevance_puts_the_judged_papers_after_the_others(capsys):
+    papers = sample_papers()
+    liked = [p.arxiv_id for p in papers[:15] if "quantization" in p.keywords]
+    others = [p.arxiv_id for p in papers[:15] if "quantization" not in p.keywords]
+    digest = ["--digest", str(SEED_DIGEST)]
+    assert main(["mark", *liked, "--star", "--read", *digest]) == 0
+    assert main(["mark", *others, "--read", *digest]) == 0
+    capsys.readouterr()
+    assert main(["list", str(SEED_DIGEST), "--sort", "relevance", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    judged = [row["read"] or row["starred"] for row in rows]
+    assert judged == [False] * 15 + [True] * 15  # ranking is for what is still to judge
+    assert [row["id"] for row in rows[15:18]] and {r["id"] for r in rows[15:18]} == set(liked)
+    for half in (rows[:15], rows[15:]):
+        scores = [row["score"] for row in half]
+        assert scores == sorted(scores, reverse=True)
+
+
 def test_list_sort_relevance_falls_back_to_keywords_and_highlight_words(
     tmp_path, monkeypatch, capsys
 ):

@@ -31,6 +31,8 @@ def sort_by_relevance(
     shown: Sequence[Paper], every: Sequence[Paper], store: StateStore
 ) -> tuple[list[Paper], dict[str, float]]:
     """``shown`` likeliest-to-be-starred first, and each one's score, by arXiv id.
+    Ranking is for the papers not judged yet: the starred and read ones (the model's
+    training examples) follow them (``Ranking.for_reader``).
 
     The model learns from the judgements of ``every`` loaded paper and of the starred
     papers the state file remembers from other digests; the user's highlight words
@@ -49,7 +51,7 @@ def sort_by_relevance(
     ranking = RelevanceModel().fit(corpus, collect_judgements(corpus, store.state), words)
     print(f"digest-reader: {ranking.detail}", file=sys.stderr)
     position = {paper.arxiv_id: index for index, paper in enumerate(corpus)}
-    order = ranking.order(position[paper.arxiv_id] for paper in shown)
+    order = ranking.for_reader(position[paper.arxiv_id] for paper in shown)
     ranked = [corpus[index] for index in order]
     return ranked, {corpus[i].arxiv_id: round(ranking.score(i), 4) for i in order}
 

@@ -134,4 +134,4 @@ class RelevanceModel:
             return [name for name in found if name][:n]
 
         detail = f"learned from {stars} starred and {negatives} read-only papers"
-        return Ranking(scores.tolist(), "model", detail, explain)
+        return Ranking(scores.tolist(), "model", detail, explain, dict(judgements))
