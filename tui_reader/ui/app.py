@@ -28,6 +28,7 @@ from ..store import StateStore
 from ..triage import Triage
 from .footer import KeysFooter
 from .for_you import ForYouActions
+from .header import FILTER_NAMES, header_for
 from .loader import read_digests
 from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
@@ -48,7 +49,6 @@ NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
-FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
 class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]):
@@ -173,6 +173,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     def on_resize(self) -> None:
         self._fit_layout(self.size.width)
 
+    def on_summary_bar_rows(self, message: SummaryBar.Rows) -> None:
+        self.set_class(message.rows > 1, "-tall-header")  # toasts go below it (app.tcss)
+
     def on_unmount(self) -> None:
         self.ranking.stop()
         self.save_session()
@@ -277,29 +280,9 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     # -- showing --------------------------------------------------------------------
 
     def update_summary(self) -> None:
-        counts = self.triage.counts()
-        # With many digests open, the one you are in comes first.
-        here = self.triage.digest_summary(self.paper_list.cursor)
-        span = self.triage.date_range() or "digest-reader"
-        parts = [here, f"of {span}"] if here else [span]
-        parts.append(f"{counts.papers:,} papers")
-        parts.append(f"{counts.unread:,} unread")
-        parts.append(f"{counts.starred:,} starred")
-        if counts.noted:
-            parts.append(f"{counts.noted:,} noted")
-        if self.triage.selection:  # early: what r, s, t and b act on must stay in sight
-            parts.append(f"{len(self.triage.selection):,} selected")
-        if self.triage.filter != "all":
-            parts.append(f"filter: {FILTER_NAMES[self.triage.filter]}")
-        if self.triage.search_hits is not None:
-            parts.append(f"search: {self._search_query} ({len(self.triage.view):,})")
-        elif self.triage.filter != "all":
-            parts.append(f"{len(self.triage.view):,} shown")
-        if self.triage.sort != "digest":
-            parts.append(f"sort: {self.triage.sort_label()}")
-        if self.reading_digests:
-            parts.append("loading…")
-        self.query_one(SummaryBar).show(" · ".join(parts))
+        header = header_for(self.triage, self.paper_list.cursor, self._search_query,
+                            self.reading_digests)  # fmt: skip
+        self.query_one(SummaryBar).show(header)
 
     def current_paper(self) -> Paper | None:
         return self.triage.paper_at(self.paper_list.cursor)
