@@ -747,6 +747,11 @@ async def test_footer_shows_q_and_help_first_and_never_cuts_a_label(tmp_path, wi
         assert right <= width
         for key in keys:  # each label whole on screen
             assert key.region.width >= len(key.key_display) + len(key.description) + 1
+        # Chosen by use: at 80 columns too, the keys of a day's triage are there.
+        shown = {key.key for key in keys}
+        assert {"space", "s", "n", "slash", "f", "t", "O", "b"} <= shown, shown
+        if width >= 120:
+            assert {"S", "r"} <= shown, shown
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)])
@@ -775,7 +780,7 @@ async def test_space_pages_a_long_paper_before_it_counts_as_read(tmp_path):
             await pilot.press("space")
             presses += 1
         assert state(app, FIRST).read and screen.paper_list.cursor == 1
-        assert presses >= 3
+        assert presses >= 2
 
 
 async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -30,6 +30,7 @@ from .footer import KeysFooter
 from .for_you import ForYouActions
 from .header import FILTER_NAMES, header_for
 from .loader import read_digests
+from .narrow import NarrowLayout
 from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
 from .paper_detail import DetailModel, PaperDetail
@@ -45,13 +46,14 @@ from .searching import SearchActions
 from .session import Session, load_session, save_session
 from .summary_bar import SummaryBar
 
-NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
 
 
-class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions, Screen[None]):
+class TriageScreen(
+    ForYouActions, SearchActions, OrganiseActions, OutsideActions, NarrowLayout, Screen[None]
+):
     """The main screen. Owns the view state; the list and detail pane only show it."""
 
     BINDINGS = [
@@ -166,12 +168,12 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
 
     def on_mount(self) -> None:
         # Choose the layout before the first frame, so the list is never laid out twice.
-        self._fit_layout(self.app.size.width)
+        self.fit_layout(self.app.size.width)
         self.query_one(PaperList).focus()
         self.update_summary()
 
     def on_resize(self) -> None:
-        self._fit_layout(self.size.width)
+        self.fit_layout(self.size.width)
 
     def on_summary_bar_rows(self, message: SummaryBar.Rows) -> None:
         self.set_class(message.rows > 1, "-tall-header")  # toasts go below it (app.tcss)
@@ -179,12 +181,6 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
     def on_unmount(self) -> None:
         self.ranking.stop()
         self.save_session()
-
-    def _fit_layout(self, width: int) -> None:
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        # A compact footer fits the main keys into 80 columns.
-        self.query_one(KeysFooter).compact = narrow
 
     @property
     def paper_list(self) -> PaperList:
@@ -364,9 +360,10 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
             return True
         return False
 
-    def on_key(self) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Any key the user presses on this screen means the cursor is theirs now.
         self._user_moved = True
+        self.layout_key(event.key)
 
     # -- moving -----------------------------------------------------------------------
 
@@ -375,18 +372,22 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         detail = self.detail
         if not detail.at_end():
             detail.scroll_page_down(animate=False)
+            self.start_reading()
             return
         paper = self.current_paper()
         if paper is not None:
             self._stop_dwell()
             self._mark_read(paper)
         self._next_unread(1)
+        self.start_reading()
 
     def action_next_unread(self) -> None:
         self._next_unread(1)
+        self.start_reading()
 
     def action_previous_unread(self) -> None:
         self._next_unread(-1)
+        self.start_reading()
 
     def _stop_dwell(self) -> None:
         self._dwell.stop()
@@ -458,6 +459,7 @@ class TriageScreen(ForYouActions, SearchActions, OrganiseActions, OutsideActions
         self.refresh_current()
         self.ranking_judged()
         self._next_unread(1)
+        self.start_reading()
 
     def action_toggle_star(self) -> None:
         paper = self.current_paper()
