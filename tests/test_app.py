@@ -386,7 +386,7 @@ async def test_b_exports_and_asks_before_overwriting(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "@misc{engelken2024sparse," in target.read_text()
-        assert app.store.get_setting("export_path") == str(target)
+        assert app.store.get_setting("export_path") == str(target.absolute())
         target.write_text("% mine\n")
         await pilot.press("b")
         await pilot.pause()
