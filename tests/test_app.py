@@ -725,8 +725,7 @@ async def test_digest_picker_lists_digests_and_jumps(tmp_path):
         assert isinstance(app.screen, DigestPickerScreen)
         options = app.screen.query_one("OptionList")
         lines = [str(options.get_option_at_index(i).prompt) for i in range(2)]
-        assert lines[0].startswith("2025-01-03") and "30 papers" in lines[0]
-        assert "you are here" in lines[0]
+        assert lines[0].startswith("▶ 2025-01-03") and "30 papers" in lines[0]  # you are here
         assert "1 paper " in lines[1] and "1 unread" in lines[1]
         await pilot.press("down", "enter")
         await pilot.pause()
