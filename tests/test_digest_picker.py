@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.synthetic import write_digests
-from tests.app_helpers import loaded, new_app, summary
+from tests.app_helpers import loaded, new_app, summary, year_app
 from tests.test_triage import undated_folder
 from tui_reader.ui.screens.digest_picker import DigestPickerScreen
 
@@ -18,9 +17,7 @@ def prompts(picker) -> list[str]:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_typing_filters_and_enter_goes(tmp_path, size):
-    folder = tmp_path / "year"
-    write_digests(570, folder, days=57)
-    app = new_app(tmp_path, [folder], auto_read=False)
+    app = year_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         screen = await loaded(pilot)
         await pilot.press("D")

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.synthetic import write_digests
-from tests.app_helpers import loaded, new_app, summary
+from tests.app_helpers import loaded, summary, year_app
 from tui_reader.ui.header import SEPARATOR, Header
 
 CONTEXT = (
@@ -75,9 +74,7 @@ def test_a_query_too_long_for_its_line_is_cut_in_its_middle():
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36)])
 async def test_the_header_of_a_year_of_digests_shows_the_search_and_sort(tmp_path, size):
-    folder = tmp_path / "digests"
-    write_digests(570, folder, days=57)
-    app = new_app(tmp_path, [folder], auto_read=False)
+    app = year_app(tmp_path)
     async with app.run_test(size=size) as pilot:
         await loaded(pilot)
         await pilot.press("f", "slash", *"author:chen", "enter", "O")
