@@ -228,3 +228,16 @@ async def test_two_digests_for_you_has_no_dividers_and_like_this_names_digests(t
         await pilot.press("escape", "y")
         assert row_text(app, 0).startswith("── 2025-01-03")  # digest order: dividers back
         assert screen.current_paper().arxiv_id == triage.papers[14].arxiv_id
+
+
+async def test_like_this_says_nothing_is_close_rather_than_list_strangers(tmp_path):
+    app = new_app(tmp_path, auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("L")  # the first paper: neuroscience, nothing near it
+        similar = app.screen
+        await ranked(pilot)
+        status = str(similar.query_one("#similar-status").render())
+        assert status.startswith("Nothing in the open digests is close to this paper")
+        assert "cosine 0.06 or more" in status
+        assert not similar.query_one("OptionList").display

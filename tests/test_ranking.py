@@ -235,10 +235,15 @@ def test_similar_on_the_sample_digest():
     papers = load_library([SEED_DIGEST]).papers
     features = TextFeatures.build(papers)
     mbq = next(i for i, p in enumerate(papers) if p.title.startswith("MBQ"))
-    nearest = [papers[i] for i, _ in features.similar(mbq, k=5)]
+    nearest = [papers[i] for i, _ in features.similar(mbq, k=5, at_least=0.0)]
     about_quantization = ["quantiz" in (p.title + p.abstract).lower() for p in nearest]
     # 8 of the sample's 30 papers mention quantization; the nearest is one, and most of 5.
     assert about_quantization[0] and sum(about_quantization) >= 3
+    # Of those, only the close ones are "like" it: two, both on quantization.
+    close = [papers[i] for i, _ in features.similar(mbq, k=5)]
+    assert close == nearest[:2] and all("quantiz" in p.abstract.lower() for p in close)
+    # The neuroscience paper has no neighbour nearer than 0.032: nothing is close.
+    assert features.similar(0, k=5) == [] and features.similar(0, k=5, at_least=0.0)
 
 
 def test_a_sample_reader_of_quantization_gets_quantization_papers_first():

@@ -22,8 +22,10 @@ def test_similar_lists_the_nearest_papers_with_digest_and_state(capsys):
     assert main(["mark", MBQ, "--star", "--digest", str(SEED_DIGEST)]) == 0
     capsys.readouterr()
     assert main(["similar", MBQ, str(SEED_DIGEST), "-n", "3"]) == 0
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2  # only two papers are close (cosine 0.06 or more)
+    assert f"{MBQ}: only 2 papers in these digests are close to it (cosine 0.06" in err
     fields = [line.split("\t") for line in lines]
     assert all(len(f) == 5 and f[3] == "2025-01-03" and f[1] == "N.." for f in fields)
     similarities = [float(f[2]) for f in fields]
@@ -37,9 +39,21 @@ def test_similar_lists_the_nearest_papers_with_digest_and_state(capsys):
 def test_similar_json_has_the_paper_keys_and_a_similarity(capsys):
     assert main(["similar", f"https://arxiv.org/abs/{MBQ}v1", "--json"]) == 0  # the sample
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 10
+    assert len(rows) == 2
     assert {"id", "title", "digests", "read", "starred", "similarity"} <= set(rows[0])
-    assert rows[0]["similarity"] >= rows[-1]["similarity"] > 0
+    assert rows[0]["similarity"] >= rows[-1]["similarity"] >= 0.06
+
+
+def test_similar_says_nothing_is_close_rather_than_list_strangers(capsys):
+    chaos = "2412.21188"  # neuroscience: no paper of the sample nearer than cosine 0.032
+    assert main(["similar", chaos]) == 0
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip() == (
+        f"digest-reader: {chaos}: no paper in these digests is close to it (cosine 0.06 or more)"
+    )
+    assert main(["similar", chaos, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 @pytest.mark.parametrize(

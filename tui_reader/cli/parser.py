@@ -331,7 +331,9 @@ def add_similar_command(
         parents=[common],
         help="the papers most like one paper",
         description="List the papers of the digests most similar to paper ID (cosine of "
-        "TF-IDF over title, keywords and abstract), nearest first, with their state.",
+        "TF-IDF over title, keywords and abstract), nearest first, with their state. Only "
+        "papers at cosine 0.06 or more are listed (below it a paper is no closer than one "
+        "picked at random); when fewer than N are, standard error says so.",
     )
     similar_cmd.add_argument("id", metavar="ID", help="arXiv id or URL of a paper in the digests")
     paths_argument(similar_cmd)

@@ -3,7 +3,9 @@
 API: ``run_similar(args) -> int``; ``sort_by_relevance(shown, every, store)``.
 
 Rules: ``tui_reader.ranking`` (and so scikit-learn) is imported inside the functions,
-only when a command needs it, never when the CLI starts.
+only when a command needs it, never when the CLI starts. ``similar`` lists only papers
+at ``SIMILAR_MIN`` cosine or more; when none is (or fewer than ``-n``), it says so in
+one line on stderr, and the output holds what is close (``[]`` with ``--json``).
 """
 
 from __future__ import annotations
@@ -65,8 +67,14 @@ def run_similar(args: argparse.Namespace) -> int:
     if index is None:
         raise CommandError(f"{arxiv_id}: not in the digests (name them as PATH)")
     from ..ranking import TextFeatures
+    from ..ranking.text import SIMILAR_MIN
 
     nearest = TextFeatures.build(papers).similar(index, args.n)
+    if len(nearest) < args.n:
+        found = {0: "no paper", 1: "only 1 paper"}.get(len(nearest), f"only {len(nearest)} papers")
+        verb = "are" if len(nearest) > 1 else "is"
+        print(f"digest-reader: {arxiv_id}: {found} in these digests {verb} close to it "
+              f"(cosine {SIMILAR_MIN} or more)", file=sys.stderr)  # fmt: skip
     with open_store(args) as store:
         if args.json:
             rows = [

@@ -177,7 +177,7 @@ class ForYouActions:
                              NOTE_MARK if state.note else " "))  # fmt: skip
             rows.append(SimilarRow(paper.arxiv_id, display_title(paper.title),
                                    paper.digests[0].label, marks, cosine))  # fmt: skip
-        self._similar_open[0].show(rows)
+        self._similar_open[0].show(rows, result.at_least)
 
     def _similar_chosen(self, arxiv_id: str | None) -> None:
         self._similar_open = None
