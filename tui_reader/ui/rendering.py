@@ -1,7 +1,8 @@
 """Digest strings -> Rich Text for the screen: LaTeX made readable, highlights styled.
 
 The rules (what is math, what is highlighted) live in the core modules ``mathtext``
-and ``highlight``; this module only maps their spans to styles.
+and ``highlight``; this module only maps their spans to styles. ``shortened(text,
+cells)`` cuts a line of text for a title bar at a word's end, with an ellipsis.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -46,3 +48,14 @@ def abstract_text(
         if style is not None:
             text.stylize(style, highlight.start, highlight.end)
     return text
+
+
+def shortened(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` cells: whole, or cut at the end of a word (mid-word
+    only when its first word is longer than that) and ended with ``…``."""
+    if cell_len(text) <= cells:
+        return text
+    cut = set_cell_size(text, max(0, cells - 1))
+    if not text[len(cut)].isspace():  # the cut fell inside a word: back to its start
+        cut = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -23,8 +23,9 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...sanitize import printable
+from ..rendering import shortened
 
-TITLE_CELLS = 60
+TITLE_CELLS = 56  # "Papers like “…”" then fits an 80-column terminal's dialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class SimilarScreen(ModalScreen[str | None]):
         self._ready = False  # on_mount ran: the widgets are there
 
     def compose(self) -> ComposeResult:
-        title = set_cell_size(printable(self.paper_title), TITLE_CELLS).rstrip()
+        title = shortened(printable(self.paper_title), TITLE_CELLS)
         with Vertical(classes="dialog similar-dialog"):
             yield Label(Text(f"Papers like “{title}”"), classes="dialog-title")
             yield Label("Looking for papers like this one…", id="similar-status")
