@@ -2,17 +2,51 @@
 
 ``ComponentStyles(widget)``: ``styles()`` is the widget's own style (``rich_style``),
 ``styles("a-component")`` a component class's, ``styles.ink(name, base)`` the
-component's colour and weight over ``base`` (a row's background: cursor, selection).
+component's colour and weight over ``base`` (a row's background: cursor, selection),
+``styles.readable(style)`` the style with a colour that reads on its background.
 The widget calls ``clear()`` from ``notify_style_update`` (a theme change, new CSS).
 
 Why: Textual works each of these out afresh on every call, walking the widget's
 ancestors, and a row drawn per key asks for several.
+
+Contrast: a colour chosen for one background (a read title's muted grey on the list)
+can land on another (the cursor's, the selection's), and a theme's accent can leave
+its own text at 1.1:1. ``ink`` and ``readable`` keep text at ``MINIMUM_CONTRAST``
+(WCAG AA, 4.5:1, colours as the terminal gets them: ANSI ones through the app's
+``ansi_theme``): a colour under it gives way to the row's own text colour, else to
+black or white, whichever reads best.
 """
 
 from __future__ import annotations
 
+from rich.color import Color, ColorType
 from rich.style import Style
+from rich.terminal_theme import TerminalTheme
 from textual.widget import Widget
+
+MINIMUM_CONTRAST = 4.5
+_BLACK, _WHITE = Color.from_rgb(0, 0, 0), Color.from_rgb(255, 255, 255)
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _rgb(color: Color, palette: TerminalTheme, *, foreground: bool) -> tuple[int, int, int]:
+    if color.type == ColorType.DEFAULT:
+        default = palette.foreground_color if foreground else palette.background_color
+        return tuple(default)  # type: ignore[return-value]
+    return tuple(color.get_truecolor(palette))  # type: ignore[return-value]
 
 
 class ComponentStyles:
@@ -20,6 +54,7 @@ class ComponentStyles:
         self.widget = widget
         self._styles: dict[str, Style] = {}
         self._inks: dict[tuple[str, Style], Style] = {}
+        self._readable: dict[Style, Style] = {}
 
     def __call__(self, name: str = "") -> Style:
         style = self._styles.get(name)
@@ -36,9 +71,33 @@ class ComponentStyles:
             component = self(name)
             style = base + Style(color=component.color, bold=component.bold,
                                  italic=component.italic)  # fmt: skip
+            style = self.readable(style, base.color)
             self._inks[key] = style
         return style
+
+    def readable(self, style: Style, fallback: Color | None = None) -> Style:
+        """``style``, its colour replaced when under ``MINIMUM_CONTRAST`` on its
+        background: by ``fallback`` (the row's own text colour), black or white,
+        whichever reads best."""
+        known = self._readable.get(style)
+        if known is not None:
+            return known
+        result = style
+        if style.color is not None and style.bgcolor is not None:
+            palette = self.widget.app.ansi_theme
+            background = _rgb(style.bgcolor, palette, foreground=False)
+
+            def ratio(color: Color) -> float:
+                return contrast_ratio(_rgb(color, palette, foreground=True), background)
+
+            if ratio(style.color) < MINIMUM_CONTRAST:
+                choices = [c for c in (fallback, _BLACK, _WHITE) if c is not None]
+                readable = [c for c in choices if ratio(c) >= MINIMUM_CONTRAST]
+                result = style + Style(color=readable[0] if readable else max(choices, key=ratio))
+        self._readable[style] = result
+        return result
 
     def clear(self) -> None:
         self._styles.clear()
         self._inks.clear()
+        self._readable.clear()

@@ -185,9 +185,9 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         selected = self.triage.view[position] in self.triage.selection
         if selected:
-            base = base + styles("paper-list--selected")
+            base = styles.readable(base + styles("paper-list--selected"))
         if position == self.cursor:
-            base = base + styles("paper-list--cursor")
+            base = styles.readable(base + styles("paper-list--cursor"))
             if not self.has_focus:
                 base = base + Style(dim=True)
         state = self.triage.store.state(paper.arxiv_id)
