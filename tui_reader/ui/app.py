@@ -499,7 +499,8 @@ class TriageScreen(
         )
         names = [f"“{title}”" for _, title in titles[:shown]]
         if len(titles) > shown:
-            names.append(f"{len(titles) - shown:,} more papers")
+            more = len(titles) - shown
+            names.append(f"{more:,} more {'paper' if more == 1 else 'papers'}")
         return ", ".join(names)
 
     def action_mark_view_read(self) -> None:

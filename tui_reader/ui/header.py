@@ -115,7 +115,8 @@ def header_for(triage: Triage, cursor: int, query: str, loading: bool) -> Header
         context.append((f"of {triage.date_range() or 'digest-reader'}", 8, SEPARATOR))
     else:
         context.append((triage.date_range() or "digest-reader", 8, SEPARATOR))
-    context.append((f"{counts.papers:,} papers", 7, SEPARATOR))
+    noun = "paper" if counts.papers == 1 else "papers"
+    context.append((f"{counts.papers:,} {noun}", 7, SEPARATOR))
     context.append((f"{counts.unread:,} unread", 0, SEPARATOR))
     context.append((f"{counts.starred:,} starred", 5, SEPARATOR))
     if counts.noted:
