@@ -10,11 +10,13 @@ Why: Textual works each of these out afresh on every call, walking the widget's
 ancestors, and a row drawn per key asks for several.
 
 Contrast: a colour chosen for one background (a read title's muted grey on the list)
-can land on another (the cursor's, the selection's), and a theme's accent can leave
-its own text at 1.1:1. ``ink`` and ``readable`` keep text at ``MINIMUM_CONTRAST``
-(WCAG AA, 4.5:1, colours as the terminal gets them: ANSI ones through the app's
-``ansi_theme``): a colour under it gives way to the row's own text colour, else to
-black or white, whichever reads best.
+can land on another (the cursor's, the selection's), and a tint of a theme's accent
+can leave the text on it at 1.1:1. WCAG AA's 4.5:1 (``MINIMUM_CONTRAST``; colours as
+the terminal gets them, ANSI ones through the app's ``ansi_theme``) is kept this way:
+``readable(style)`` gives a style under it black or white, whichever reads best (a
+row's own text on the selection's tint, and on the cursor, whose theme colours can
+be as low as 2.4:1); ``ink`` never lets a component's colour read worse than the
+row's own text under it: below 4.5:1 it takes the row's colour.
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ class ComponentStyles:
         self.widget = widget
         self._styles: dict[str, Style] = {}
         self._inks: dict[tuple[str, Style], Style] = {}
-        self._readable: dict[Style, Style] = {}
+        self._readable: dict[tuple[Style, Color | None], Style] = {}
 
     def __call__(self, name: str = "") -> Style:
         style = self._styles.get(name)
@@ -77,9 +79,10 @@ class ComponentStyles:
 
     def readable(self, style: Style, fallback: Color | None = None) -> Style:
         """``style``, its colour replaced when under ``MINIMUM_CONTRAST`` on its
-        background: by ``fallback`` (the row's own text colour), black or white,
-        whichever reads best."""
-        known = self._readable.get(style)
+        background: by ``fallback`` (the row's own text colour) when that reads better,
+        else, without a ``fallback``, by black or white, whichever reads best."""
+        key = (style, fallback)
+        known = self._readable.get(key)
         if known is not None:
             return known
         result = style
@@ -91,10 +94,11 @@ class ComponentStyles:
                 return contrast_ratio(_rgb(color, palette, foreground=True), background)
 
             if ratio(style.color) < MINIMUM_CONTRAST:
-                choices = [c for c in (fallback, _BLACK, _WHITE) if c is not None]
-                readable = [c for c in choices if ratio(c) >= MINIMUM_CONTRAST]
-                result = style + Style(color=readable[0] if readable else max(choices, key=ratio))
-        self._readable[style] = result
+                if fallback is None:
+                    result = style + Style(color=max((_BLACK, _WHITE), key=ratio))
+                elif ratio(fallback) > ratio(style.color):
+                    result = style + Style(color=fallback)
+        self._readable[key] = result
         return result
 
     def clear(self) -> None:

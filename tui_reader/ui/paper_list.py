@@ -187,6 +187,8 @@ class PaperList(ScrollView, can_focus=True):
         if selected:
             base = styles.readable(base + styles("paper-list--selected"))
         if position == self.cursor:
+            # A theme's cursor text can be under 4.5:1 on its cursor (textual-dark: 3.8,
+            # gruvbox: 2.4): then black or white, whichever reads best.
             base = styles.readable(base + styles("paper-list--cursor"))
             if not self.has_focus:
                 base = base + Style(dim=True)
