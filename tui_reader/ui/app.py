@@ -79,7 +79,7 @@ class TriageScreen(
             "y",
             "sort_for_you",
             "For you",
-            tooltip="Sort by what you starred (again: digest order)",
+            tooltip="For you: papers not yet judged, likeliest first (again: digest order)",
             show=False,
             id="triage.for_you",
         ),
