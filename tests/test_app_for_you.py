@@ -238,6 +238,6 @@ async def test_like_this_says_nothing_is_close_rather_than_list_strangers(tmp_pa
         similar = app.screen
         await ranked(pilot)
         status = str(similar.query_one("#similar-status").render())
-        assert status.startswith("Nothing in the open digests is close to this paper")
+        assert status.startswith("Nothing in the open digests is close to this paper:")
         assert "cosine 0.06 or more" in status
         assert not similar.query_one("OptionList").display

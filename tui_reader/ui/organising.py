@@ -107,7 +107,10 @@ class OrganiseActions:
         current = self.current_paper()
         offset = triage.row_of(paper_list.cursor) - paper_list.scroll_offset.y
         triage.set_scores(scores, judged)
-        paper_list.score_range = (min(scores), max(scores)) if scores else None
+        # The bars span the papers that show one: a training example's score (what the
+        # model was taught, far above or below the rest) would flatten them.
+        ranked = [score for index, score in enumerate(scores) if index not in judged] or scores
+        paper_list.score_range = (min(ranked), max(ranked)) if ranked else None
         if triage.sort == FOR_YOU:
             position = triage.position_of(current.arxiv_id) if current is not None else None
             paper_list.view_changed(cursor=position)

@@ -60,8 +60,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(self.keys_table(), id="help-keys", markup=False)
                 yield Static(self.reference(), id="help-reference", markup=False)
             yield Label("", id="help-more", classes="dialog-hint")
-            yield Label("escape close · j/k, arrows, page keys scroll · ctrl+p every action "
-                        "by name", classes="dialog-hint")  # fmt: skip
+            yield Label("escape close · j/k ↑↓ pgup pgdn scroll · ctrl+p every action",
+                        classes="dialog-hint")  # fmt: skip
 
     def on_mount(self) -> None:
         scroll = self.query_one(VerticalScroll)

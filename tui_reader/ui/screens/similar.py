@@ -74,8 +74,8 @@ class SimilarScreen(ModalScreen[str | None]):
         options = self.query_one(OptionList)
         if not rows:
             status.update(
-                f"Nothing in the open digests is close to this paper (no paper at cosine "
-                f"{at_least:.2f} or more, where papers start to share a subject)."
+                f"Nothing in the open digests is close to this paper: no paper at cosine "
+                f"{at_least:.2f} or more, where papers start to share a subject."
             )
             return
         noun = "paper" if len(rows) == 1 else "papers"
