@@ -20,13 +20,38 @@ async def quiet(pilot) -> None:
     await pilot.pause()
 
 
-def test_header_keeps_what_you_set_at_80x24(snap_compare, tmp_path):
+def shot(snap_compare, app, size, *steps, modal_worker: bool = False) -> bool:
+    """The screen of ``app`` at ``size`` once loaded, after ``steps``: keys to press,
+    or coroutine functions of the pilot (``settle``, anything else), then ``quiet``
+    (``modal_worker``: a dialog a worker waits on is open, so no waiting for workers)."""
+
     async def run_before(pilot):
         await settle(pilot)
-        await pilot.press("f", "slash", *'author:chen title:"graph"', "enter", "O", "x", "x")
-        await quiet(pilot)
+        for step in steps:
+            await (step(pilot) if callable(step) else pilot.press(step))
+        await pilot.pause()
+        if not modal_worker:
+            await quiet(pilot)
+        await pilot.pause()
 
-    assert snap_compare(year_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+    return snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def steady_cursor(pilot) -> None:
+    """The focused input's cursor stops blinking: a blink would make the shot flaky."""
+    pilot.app.focused.cursor_blink = False
+
+
+async def paste_a_bad_query(pilot) -> None:
+    await pilot.press("slash")
+    box = pilot.app.screen.query_one("#search")
+    box.cursor_blink = False  # a blinking cursor would make the snapshot flaky
+    box.value = "date:2025-13..2025-99"  # as pasted
+
+
+def test_header_keeps_what_you_set_at_80x24(snap_compare, tmp_path):
+    keys = ["f", "slash", *'author:chen title:"graph"', "enter", "O", "x", "x"]
+    assert shot(snap_compare, year_app(tmp_path), (80, 24), *keys)
 
 
 def for_you_app(tmp_path):
@@ -43,67 +68,29 @@ def for_you_app(tmp_path):
 
 
 def test_for_you_lands_on_the_best_unjudged_paper(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("y")
-        await quiet(pilot)
-
-    assert snap_compare(for_you_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
+    assert shot(snap_compare, for_you_app(tmp_path), (120, 36), "y")
 
 
 def test_the_for_you_list_ends_with_the_papers_it_learned_from(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("y")
-        await settle(pilot)
-        await pilot.press("G")
-        await quiet(pilot)
-
-    assert snap_compare(for_you_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
+    assert shot(snap_compare, for_you_app(tmp_path), (120, 36), "y", settle, "G")
 
 
 def test_reading_at_80x24_gives_the_paper_the_screen(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("J", "J")
-        await quiet(pilot)
-
-    assert snap_compare(judged_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+    assert shot(snap_compare, judged_app(tmp_path), (80, 24), "J", "J")
 
 
 def test_the_digest_picker_filters_as_you_type(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("D", *"2025-01-1")
-        await pilot.pause()
-
-    assert snap_compare(year_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+    keys = ["D", *"2025-01-1", steady_cursor]
+    assert shot(snap_compare, year_app(tmp_path), (80, 24), *keys, modal_worker=True)
 
 
 def test_help_at_80x24_says_there_is_more(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("question_mark")
-        await pilot.pause()
-        await pilot.pause()
-
-    assert snap_compare(judged_app(tmp_path), terminal_size=(80, 24), run_before=run_before)
+    assert shot(snap_compare, judged_app(tmp_path), (80, 24), "question_mark")
 
 
 def test_a_query_that_cannot_match_is_named_above_the_box(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("slash")
-        pilot.app.screen.query_one("#search").value = "date:2025-13..2025-99"  # as pasted
-        await quiet(pilot)
-
-    assert snap_compare(judged_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
+    assert shot(snap_compare, judged_app(tmp_path), (120, 36), paste_a_bad_query)
 
 
 def test_nothing_close_is_said(snap_compare, tmp_path):
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("g", "L")
-        await quiet(pilot)
-
-    assert snap_compare(judged_app(tmp_path), terminal_size=(120, 36), run_before=run_before)
+    assert shot(snap_compare, judged_app(tmp_path), (120, 36), "g", "L")
