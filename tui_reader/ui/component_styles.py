@@ -3,7 +3,8 @@
 ``ComponentStyles(widget)``: ``styles()`` is the widget's own style (``rich_style``),
 ``styles("a-component")`` a component class's, ``styles.ink(name, base)`` the
 component's colour and weight over ``base`` (a row's background: cursor, selection),
-``styles.readable(style)`` the style with a colour that reads on its background.
+``styles.readable(style)`` the style with a colour that reads on its background;
+``contrast_ratio(a, b)`` and ``terminal_rgb(color, palette, foreground=...)`` measure it.
 The widget calls ``clear()`` from ``notify_style_update`` (a theme change, new CSS).
 
 Why: Textual works each of these out afresh on every call, walking the widget's
@@ -40,11 +41,14 @@ def _luminance(rgb: tuple[int, int, int]) -> float:
 
 
 def contrast_ratio(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    """WCAG's contrast ratio of two RGB colours, 1 to 21."""
     light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
 
-def _rgb(color: Color, palette: TerminalTheme, *, foreground: bool) -> tuple[int, int, int]:
+def terminal_rgb(color: Color, palette: TerminalTheme, *, foreground: bool) -> tuple[int, int, int]:
+    """``color`` as the terminal shows it: a theme's ANSI colour through ``palette``,
+    the default colour as the palette's foreground or background."""
     if color.type == ColorType.DEFAULT:
         default = palette.foreground_color if foreground else palette.background_color
         return tuple(default)  # type: ignore[return-value]
@@ -88,10 +92,10 @@ class ComponentStyles:
         result = style
         if style.color is not None and style.bgcolor is not None:
             palette = self.widget.app.ansi_theme
-            background = _rgb(style.bgcolor, palette, foreground=False)
+            background = terminal_rgb(style.bgcolor, palette, foreground=False)
 
             def ratio(color: Color) -> float:
-                return contrast_ratio(_rgb(color, palette, foreground=True), background)
+                return contrast_ratio(terminal_rgb(color, palette, foreground=True), background)
 
             if ratio(style.color) < MINIMUM_CONTRAST:
                 if fallback is None:
