@@ -28,17 +28,22 @@ SHOTS = {
     "note": ((130, 36), ["j", "j", "j", "j", "j", "n", *"Compare with 3DGS-free SfM"]),
     "help": ((130, 40), ["question_mark"]),
     "narrow-80x24": ((80, 24), ["j", "j", "j", "j", "j", "j", "j", "j"]),
+    # Reading at 80x24: space gives the list's rows to the paper.
+    "reading-80x24": ((80, 24), ["j", "j", "j", "j", "j", "space"]),
     "main-120x36": ((120, 36), ["J", "J"]),
     "wide-200x60": ((200, 60), ["J", "J", "J"]),
     # Tags (set in prepared_store), sorted by title, three papers selected.
     "organise": ((130, 36), ["O", "O", "x", "x", "j", "x", "g", *"jjjjj"]),
-    # The "for you" order learned from the prepared stars and reads, with its why-line.
-    "for-you": ((130, 36), ["y", "g"]),
+    # The "for you" order learned from the prepared stars and reads, with its why-line:
+    # y lands on the best unjudged paper; the judged ones close the list, marked.
+    "for-you": ((130, 36), ["y"]),
 }
 # Twelve synthetic daily digests (bench.synthetic), to show the digest dividers.
 MANY = {
     "many-digests": ((120, 36), ["right_square_bracket", "right_square_bracket", "j"]),
-    "digest-picker": ((120, 36), ["right_square_bracket", "right_square_bracket", "D"]),
+    "digest-picker": ((120, 36), ["right_square_bracket", "right_square_bracket", "D", "0"]),
+    # At 80 columns the header keeps the filter, search, sort and selection in sight.
+    "header-80x24": ((80, 24), ["f", "slash", *"author:chen", "enter", "O", "x", "x"]),
 }
 
 
@@ -66,6 +71,8 @@ async def shoot(
                 await app.workers.wait_for_complete()
         # Not wait_for_complete(): the note editor's worker waits for the dialog.
         await pilot.pause(0.5)
+        app.clear_notifications()
+        await pilot.pause()
         path = HERE / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(HERE))
     store.close()

@@ -84,6 +84,16 @@ async def settled(pilot) -> None:
         await asyncio.wait_for(pilot.app.workers.wait_for_complete(), PATIENCE)
 
 
+def year_app(tmp_path: Path, papers: int = 570, days: int = 57) -> DigestApp:
+    """An app over a year of weekly digests' worth of files (``bench.synthetic``),
+    without auto-read."""
+    from bench.synthetic import write_digests
+
+    folder = tmp_path / "year"
+    write_digests(papers, folder, days=days)
+    return new_app(tmp_path, [folder], auto_read=False)
+
+
 async def loaded(pilot) -> TriageScreen:
     """Wait until every digest is read and the screen has settled."""
     await settled(pilot)

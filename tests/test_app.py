@@ -390,7 +390,7 @@ async def test_b_exports_and_asks_before_overwriting(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "@misc{engelken2024sparse," in target.read_text()
-        assert app.store.get_setting("export_path") == str(target)
+        assert app.store.get_setting("export_path") == str(target.absolute())
         target.write_text("% mine\n")
         await pilot.press("b")
         await pilot.pause()
@@ -724,8 +724,7 @@ async def test_digest_picker_lists_digests_and_jumps(tmp_path):
         assert isinstance(app.screen, DigestPickerScreen)
         options = app.screen.query_one("OptionList")
         lines = [str(options.get_option_at_index(i).prompt) for i in range(2)]
-        assert lines[0].startswith("2025-01-03") and "30 papers" in lines[0]
-        assert "you are here" in lines[0]
+        assert lines[0].startswith("▶ 2025-01-03") and "30 papers" in lines[0]  # you are here
         assert "1 paper " in lines[1] and "1 unread" in lines[1]
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -746,6 +745,11 @@ async def test_footer_shows_q_and_help_first_and_never_cuts_a_label(tmp_path, wi
         assert right <= width
         for key in keys:  # each label whole on screen
             assert key.region.width >= len(key.key_display) + len(key.description) + 1
+        # Chosen by use: at 80 columns too, the keys of a day's triage are there.
+        shown = {key.key for key in keys}
+        assert {"space", "s", "n", "slash", "f", "t", "O", "b"} <= shown, shown
+        if width >= 120:
+            assert {"S", "r"} <= shown, shown
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 36), (200, 60)])
@@ -774,7 +778,7 @@ async def test_space_pages_a_long_paper_before_it_counts_as_read(tmp_path):
             await pilot.press("space")
             presses += 1
         assert state(app, FIRST).read and screen.paper_list.cursor == 1
-        assert presses >= 3
+        assert presses >= 2
 
 
 async def test_choosing_unread_with_r_outlasts_the_dwell(tmp_path):

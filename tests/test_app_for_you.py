@@ -47,7 +47,7 @@ async def judge_quantization(pilot) -> None:
         await pilot.press("y")
 
 
-async def test_for_you_brings_the_starred_topic_to_the_top(tmp_path):
+async def test_for_you_lands_on_the_best_unjudged_paper_and_the_judged_follow(tmp_path):
     app = new_app(tmp_path, auto_read=False)
     async with app.run_test(size=SIZE) as pilot:
         screen = await loaded(pilot)
@@ -59,29 +59,56 @@ async def test_for_you_brings_the_starred_topic_to_the_top(tmp_path):
         assert triage.sort == "for you"
         assert screen.ranking.ranked.ranking.method == "model"
         assert "For you: learned from 3 starred and 3 read-only papers." in (app.notifications_seen)
-        # The cursor stayed on its paper while the list was sorted around it.
-        assert triage.paper_at(screen.paper_list.cursor).arxiv_id == triage.papers[2].arxiv_id
         judged = set(STARRED) | set(READ_ONLY)
-        unjudged = [index for index in triage.view if index not in judged]
-        titles = [triage.papers[i].title for i in unjudged[:5]]
-        assert set(unjudged[:2]) <= QUANTIZATION - set(STARRED), titles
-        assert set(triage.view[:3]) == set(STARRED)  # what you starred is most like itself
-        # The why-line names a term of the topic; the list shows a score mark.
-        await go_to(pilot, 0)  # the top of the for-you order
+        # Ranking is for the papers not judged: they come first, the judged ones last,
+        # the starred ones first of those (what you starred is most like itself).
+        assert set(triage.view[-len(judged) :]) == judged
+        assert set(triage.view[-len(judged) : -len(judged) + 3]) == set(STARRED)
         top = triage.view[0]
-        assert top in STARRED
-        first_unjudged = triage.view.index(unjudged[0])
-        await pilot.press(*["j"] * first_unjudged)
+        assert top in QUANTIZATION - set(STARRED), triage.papers[top].title
+        # y landed on it: the top of the list, the cursor there.
+        assert screen.paper_list.cursor == 0 and screen.paper_list.scroll_offset.y == 0
+        assert screen.current_paper().arxiv_id == triage.papers[top].arxiv_id
         why = next(line for line in detail_text(app).splitlines() if line.startswith("For you"))
-        assert "quantization" in why, why
+        assert "quantization" in why and why.split()[2].startswith(("+", "-")), why
         assert row_text(app, 0).rstrip()[-1] in "▁▂▃▄▅▆▇█"
+        # A training example says so, in its row and its For you line, with no score.
+        await pilot.press("G")
+        last = screen.paper_list.cursor
+        assert (
+            row_text(app, triage.row_of(last) - screen.paper_list.scroll_offset.y).rstrip()[-1]
+            == "✓"
+        )
+        why = next(line for line in detail_text(app).splitlines() if line.startswith("For you"))
+        assert "you read it: a training example" in why and "+" not in why, why
         # y again: digest order, no mark, no why-line, the cursor on the same paper.
         shown = triage.paper_at(screen.paper_list.cursor).arxiv_id
         await pilot.press("y")
         assert triage.view == list(range(len(triage.papers)))
         assert triage.paper_at(screen.paper_list.cursor).arxiv_id == shown
         assert "For you" not in detail_text(app)
-        assert row_text(app, 0).rstrip()[-1] not in "▁▂▃▄▅▆▇█"
+        assert row_text(app, 0).rstrip()[-1] not in "▁▂▃▄▅▆▇█✓"
+
+
+async def test_only_the_ranking_y_asked_for_moves_the_cursor(tmp_path):
+    app = new_app(tmp_path, auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await loaded(pilot)
+        await judge_quantization(pilot)
+        await pilot.press("y")
+        await ranked(pilot)
+        triage = screen.triage
+        top = screen.current_paper().arxiv_id
+        assert screen.paper_list.cursor == 0
+        await pilot.press("s")  # star it: a refit, which moves it among the judged
+        await ranked(pilot)
+        assert "learned from 4 starred" in screen.ranking.ranked.ranking.detail
+        assert screen.current_paper().arxiv_id == top  # the cursor stayed with it
+        assert screen.paper_list.cursor > 0 and triage.view[0] != triage.index_of(top)
+        await pilot.press("y", "y")  # lands afresh, on the new best
+        await ranked(pilot)
+        assert screen.paper_list.cursor == 0
+        assert triage.index_of(screen.current_paper().arxiv_id) not in triage.judged
 
 
 async def test_a_star_refits_after_a_pause_and_the_cursor_stays(tmp_path):
@@ -218,3 +245,16 @@ async def test_two_digests_for_you_has_no_dividers_and_like_this_names_digests(t
         await pilot.press("escape", "y")
         assert row_text(app, 0).startswith("── 2025-01-03")  # digest order: dividers back
         assert screen.current_paper().arxiv_id == triage.papers[14].arxiv_id
+
+
+async def test_like_this_says_nothing_is_close_rather_than_list_strangers(tmp_path):
+    app = new_app(tmp_path, auto_read=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("L")  # the first paper: neuroscience, nothing near it
+        similar = app.screen
+        await ranked(pilot)
+        status = str(similar.query_one("#similar-status").render())
+        assert status.startswith("Nothing in the open digests is close to this paper:")
+        assert "cosine 0.06 or more" in status
+        assert not similar.query_one("OptionList").display

@@ -103,6 +103,30 @@ async def test_a_malformed_query_says_where_in_one_line_and_keeps_the_list(tmp_p
         assert len(shown_ids(app)) == 30 and not error.display
 
 
+async def test_every_bad_query_of_the_family_is_named_above_the_box(tmp_path):
+    app = new_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        error = app.screen.query_one("#search-error")
+        for query, fragment in (
+            ("date:2025-13..2025-99", "no month 13"),
+            ("cat:cs.LG", "no open digest has categories"),  # the sample has none
+            ("id:hello.world", "id: wants an arXiv id"),
+            ("=han", "needs a field"),
+            ("chaos~", "fuzzy"),
+        ):
+            await search(pilot, query)
+            assert error.display and fragment in str(error.render()), query
+            assert app.screen.query_one("#search").has_class("-invalid")
+        await search(pilot, 'title:"sparse ch')  # typing a phrase: answered, and said
+        assert shown_ids(app) == [FIRST]
+        assert error.display and error.has_class("-notice")
+        assert 'the " at column 7 is not closed yet: searched as if' in str(error.render())
+        assert not app.screen.query_one("#search").has_class("-invalid")
+        await search(pilot, 'title:"sparse chaos"')
+        assert not error.display
+
+
 async def test_the_placeholder_says_what_works(tmp_path):
     app = new_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:

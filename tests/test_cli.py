@@ -241,4 +241,4 @@ def test_listing_from_the_state_file_loads_no_digest_reader_config_or_query(tmp_
     assert result.returncode == 2 and "invalid choice: 'bogus'" in result.stderr
     result, _ = loaded_by(tmp_path, "--help")
     assert "{digest,date,title,author,relevance}" not in result.stdout  # list's own help
-    assert "formats (detected per file" in result.stdout and "arxiv-email" in result.stdout
+    assert "layouts (detected per file" in result.stdout and "arxiv-email" in result.stdout

@@ -137,3 +137,29 @@ def test_export_starred_and_a_query_is_both(capsys):
     assert main(["export", SEED, "--starred", "--query", "author:zhuang", "--format", "csv"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out, newline="")))
     assert [row["id"] for row in rows] == ["2412.20105"]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [["--to", "ris"], ["--format", "ris"], ["-f", "ris"]],  # the old two: hidden aliases
+)
+def test_export_writes_the_format_given_by_to_or_an_old_spelling(capsys, spelling):
+    assert main(["export", SEED, "--all", *spelling]) == 0
+    assert capsys.readouterr().out.startswith("TY  - ")
+
+
+@pytest.mark.parametrize("spelling", ["--layout", "--format"])  # --format: a hidden alias
+def test_the_input_layout_is_layout_everywhere_format_still_works(capsys, spelling):
+    assert main(["list", SEED, spelling, "generator", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 30
+
+
+def test_help_says_layout_for_input_and_to_for_output(capsys):
+    for command in ("list", "open", "mark", "similar", "export"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        text = capsys.readouterr().out
+        assert "--layout NAME" in text and "--format" not in text, command
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "--to {bibtex,ris,csl-json,csv,markdown}" in capsys.readouterr().out

@@ -19,17 +19,16 @@ def abstract_start(lines: list[str]) -> int:
                 line.startswith("The dynamics"))  # fmt: skip
 
 
-async def test_below_30_rows_the_metadata_takes_two_lines(tmp_path):
+async def test_below_30_rows_the_metadata_is_short_and_follows_the_title(tmp_path):
     app = new_app(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await loaded(pilot)
         lines = screen_lines(screen.detail)
         assert lines[0].startswith("Sparse chaos in cortical circuits")
-        blank = lines.index("")
-        meta_end = lines.index("", blank + 1)
-        assert meta_end - blank - 1 == 2, lines[: meta_end + 1]
-        assert "Rainer Engelken" in lines[blank + 1]
-        assert "2412.21188v1" in lines[blank + 2] and "unread" in lines[blank + 2]
+        meta_end = lines.index("")
+        assert meta_end == 3, lines[: meta_end + 1]  # the authors, then id, dates, state
+        assert "Rainer Engelken" in lines[1]
+        assert "2412.21188v1" in lines[2] and "unread" in lines[2]
 
 
 async def test_from_30_rows_every_field_has_its_line(tmp_path):

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_reader.model import DigestRef, Paper
-from tui_reader.query import QueryError, QueryIndex, is_plain, sort_indices
+from tui_reader.query import QueryError, QueryIndex, UnclosedQuote, is_plain, sort_indices
 from tui_reader.query.parse import And, Not, Or, Term, parse
 from tui_reader.search import SearchIndex
 
@@ -196,8 +196,11 @@ def test_malformed_query_is_one_line_with_a_column(query, column, fragment):
         assert message.endswith(f"(column {column})")
 
 
-def test_an_unclosed_quote_is_closed_as_while_typing():
-    assert ids('title:"sparse att') == ["1"]
+def test_an_unclosed_quote_is_named_not_closed_in_silence():
+    for query in ('title:"sparse att', '"unclosed', 'a "b" "c'):
+        with pytest.raises(UnclosedQuote, match="never closed"):
+            QueryIndex(PAPERS).search(query, STORE)
+    assert ids('title:"sparse att"') == ["1"]
 
 
 def test_parse_tree():

@@ -164,6 +164,21 @@ def test_why_names_terms_of_the_starred_topic():
         ranking.why(len(papers))
 
 
+def test_for_the_reader_the_training_examples_follow_and_say_so():
+    papers, labels = topic_corpus()
+    judgements = judge(labels, "quant", 12)
+    ranking = RelevanceModel().fit(papers, judgements)
+    order = ranking.for_reader()
+    assert set(order[-len(judgements) :]) == set(judgements)
+    assert ranking.order(order[: -len(judgements)]) == order[: -len(judgements)]
+    starred = next(i for i, liked in judgements.items() if liked)
+    read = next(i for i, liked in judgements.items() if not liked)
+    assert ranking.judged(starred) is True and ranking.judged(read) is False
+    assert ranking.judged(order[0]) is None
+    flat = RelevanceModel().fit(papers, {0: True})  # the fallback knows its judgements too
+    assert flat.judged(0) is True and flat.for_reader()[-1] == 0
+
+
 def test_fitting_twice_gives_the_same_scores():
     papers, labels = topic_corpus()
     features = TextFeatures.build(papers)
@@ -220,10 +235,15 @@ def test_similar_on_the_sample_digest():
     papers = load_library([SEED_DIGEST]).papers
     features = TextFeatures.build(papers)
     mbq = next(i for i, p in enumerate(papers) if p.title.startswith("MBQ"))
-    nearest = [papers[i] for i, _ in features.similar(mbq, k=5)]
+    nearest = [papers[i] for i, _ in features.similar(mbq, k=5, at_least=0.0)]
     about_quantization = ["quantiz" in (p.title + p.abstract).lower() for p in nearest]
     # 8 of the sample's 30 papers mention quantization; the nearest is one, and most of 5.
     assert about_quantization[0] and sum(about_quantization) >= 3
+    # Of those, only the close ones are "like" it: two, both on quantization.
+    close = [papers[i] for i, _ in features.similar(mbq, k=5)]
+    assert close == nearest[:2] and all("quantiz" in p.abstract.lower() for p in close)
+    # The neuroscience paper has no neighbour nearer than 0.032: nothing is close.
+    assert features.similar(0, k=5) == [] and features.similar(0, k=5, at_least=0.0)
 
 
 def test_a_sample_reader_of_quantization_gets_quantization_papers_first():

@@ -111,3 +111,12 @@ def test_tags_on_counts_tags_of_states(store, papers):
         "a": 2,
         "b": 1,
     }
+
+
+def test_an_unclosed_quote_is_answered_while_typing_and_said(papers, store):
+    found = SearchBox().run(papers, 'title:"sparse ch', store)
+    assert found.error == "" and found.hits == [0]
+    assert found.notice.startswith('the " at column 7 is not closed yet')
+    assert SearchBox().run(papers, 'title:"sparse chaos"', store).notice == ""
+    found = SearchBox().run(papers, 'date:2025-13 "x', store)  # a real error still wins
+    assert found.hits is None and "no month 13" in found.error

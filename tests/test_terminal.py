@@ -52,8 +52,10 @@ class Terminal:
         }
         exports = " ".join(f"{k}={v}" for k, v in self.env.items())
         program = " ".join(f"'{part}'" for part in [*command(), *args])
+        self.size = size
         self.tmux(
             "new-session", "-d", "-s", "app", "-x", str(size[0]), "-y", str(size[1]),
+            "-c", str(tmp_path),  # the app's current folder: where exports go
             f"env {exports} {program}; echo exit-code=$?; sleep 60",
         )  # fmt: skip
 
@@ -79,6 +81,35 @@ class Terminal:
 
     def wait_for(self, text: str, timeout: float = PATIENCE) -> str:
         return self.wait_until(lambda screen: text in screen, repr(text), timeout)
+
+    def paper_view(self, screen: str) -> list[str]:
+        """The header and the detail pane, where toasts never go: right of column 50
+        at 120 columns; at 80 the rows between header and footer (the reading layout,
+        whose toasts sit on the footer)."""
+        lines = screen.splitlines()
+        if self.size[0] >= 100:
+            return lines[:1] + [line[50:] for line in lines[1:-1]]
+        return lines[:-1]
+
+    def wait_for_change(self, before: str, timeout: float = 10) -> None:
+        """Until the header or the detail pane differs from ``before``."""
+        deadline = time.monotonic() + timeout
+        while self.paper_view(self.screen()) == self.paper_view(before):
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.02)
+
+    def wait_until_still(self, quiet: float = 0.3, timeout: float = 10) -> str:
+        """Until the header and detail pane have not changed for ``quiet`` seconds."""
+        screen = self.screen()
+        last, since = self.paper_view(screen), time.monotonic()
+        deadline = since + timeout
+        while time.monotonic() - since < quiet and time.monotonic() < deadline:
+            time.sleep(0.05)
+            screen = self.screen()
+            if self.paper_view(screen) != last:
+                last, since = self.paper_view(screen), time.monotonic()
+        return screen
 
     def press(self, *keys: str) -> None:
         for key in keys:

@@ -213,3 +213,50 @@ def test_a_session_without_a_known_sort_keeps_digest_order(tmp_path, triage):
     assert load_session(store, [a]) == Session("2412.21188")
     store.set_setting(session_key([a]), {**old, "sort": "shoe size"})
     assert load_session(store, [a]).sort == "digest"
+
+
+def undated_folder(tmp_path):
+    """Seven digests: three dated by their heading, one by its papers (zeta.md), two
+    with no date at all (alpha, beta), and one whose paper 1 is a newer version of a
+    paper first seen in 2025-01-03 (its record then comes from the later file)."""
+
+    def paper(i, date="2025-01-01", version=1):
+        return (f"## Paper {i}\n\n>Authors: A. Author\n\n>{date}\n\n"
+                f"> http://arxiv.org/abs/2501.{i:05d}v{version}\n\nText {i}.\n\n")  # fmt: skip
+
+    folder = tmp_path / "digests"
+    folder.mkdir()
+    for day, ids in (("2025-01-03", [1, 2]), ("2025-01-05", [3, 4]), ("2025-01-07", [5])):
+        (folder / f"{day}.md").write_text(f"# {day}\n\n" + "".join(paper(i) for i in ids))
+    (folder / "2025-01-06.md").write_text("# 2025-01-06\n\n" + paper(11) + paper(1, version=2))
+    (folder / "zeta.md").write_text("# Contents\n\n" + paper(6, "2025-01-04") + paper(7))
+    (folder / "alpha.txt").write_text(
+        "Links\n\nhttps://arxiv.org/abs/2501.00008 One\n\nhttps://arxiv.org/abs/2501.00009 Two\n"
+    )
+    (folder / "beta.txt").write_text("More\n\nhttps://arxiv.org/abs/2501.00010 Three\n")
+    (folder / "2024-09-27.md").write_text("# 2024-09-29\n\n" + paper(12, "2024-09-26"))
+    return folder
+
+
+@pytest.mark.parametrize("batch", [1, 3, 100])
+def test_one_digest_order_everywhere_undated_ones_last(tmp_path, batch):
+    store = StateStore.open(tmp_path / "state.json", background=False)
+    papers = load_library([undated_folder(tmp_path)]).papers
+    triage = Triage(store)
+    for start in range(0, len(papers), batch):
+        triage.add_papers(papers[start : start + batch])
+    labels = [ref.label for ref in triage.digests]
+    assert labels == ["2024-09-29 (2024-09-27.md)", "2025-01-03", "2025-01-04 (zeta.md)",
+                      "2025-01-05", "2025-01-06", "2025-01-07", "alpha", "beta"]  # fmt: skip
+    # The list shows the digests in that order, and the header counts them so.
+    homes = [triage.home(triage.papers[index]) for index in triage.view]
+    assert homes == sorted(homes)
+    positions, position = [0], 0
+    while (position := triage.digest_start(position, 1)) is not None:  # ] from the top
+        positions.append(position)
+    numbers = [triage.digest_summary(p).rsplit(" (", 1)[0].rsplit(" ", 1)[-1] for p in positions]
+    assert numbers == [f"{n}/8" for n in range(1, 9)]
+    dividers = [-1 - row for y in range(triage.row_count()) if (row := triage.row(y)) < 0]
+    assert dividers == list(range(8))
+    assert [ref.label for ref, _, _ in triage.digest_table()] == labels  # the picker
+    store.close()

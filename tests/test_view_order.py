@@ -109,6 +109,17 @@ def test_for_you_waits_for_scores_then_ranks_and_keeps_ties_in_digest_order(tria
     assert triage.view == list(range(30))
 
 
+def test_for_you_ranks_the_unjudged_papers_and_the_judged_follow(triage):
+    triage.set_sort(FOR_YOU)
+    scores = [i / 100 for i in range(30)]  # paper 29 best, paper 0 worst
+    triage.set_scores(scores, judged=frozenset({29, 28, 3}))
+    assert triage.view[:3] == [27, 26, 25]  # the best paper still to judge is on top
+    assert triage.view[-3:] == [29, 28, 3]  # then the judged ones, best first too
+    assert triage.judged == {29, 28, 3}
+    triage.set_scores(scores)  # a ranking without judgements: plain score order
+    assert triage.view[:2] == [29, 28]
+
+
 def test_targets_are_the_selection_else_the_current_paper(triage):
     assert [p.arxiv_id for p in triage.targets(2)] == [triage.papers[2].arxiv_id]
     assert triage.targets(99) == [] and triage.targets(None) == []

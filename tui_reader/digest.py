@@ -336,8 +336,11 @@ class DigestLoader:
         dates = {path: date for path, (date, _) in peeked.items()}
         self.layouts = {path: layout for path, (_, layout) in peeked.items()}
         shared = Counter(date for date in dates.values() if date is not None)
-        self.refs = {path: DigestRef(date, path, named=shared[date] > 1) if date else None
-                     for path, date in dates.items()}  # fmt: skip
+        # Named where the date alone does not say which file: a date two files share,
+        # or a file named for another date (2024-09-27.md holding 2024-09-29).
+        self.refs = {path: DigestRef(date, path, named=shared[date] > 1
+                                     or filename_date(path) not in (None, date))
+                     if date else None for path, date in dates.items()}  # fmt: skip
         self.files = _ordered(dates)
         self.warnings: list[DigestWarning] = list(problems)
         self.skipped: list[DigestWarning] = list(problems)

@@ -12,7 +12,10 @@ and result caches serve every keystroke. ``run(query, states) -> Found``:
   phrases, and the values of ``title:``, ``abs:``, ``author:`` and ``kw:`` terms, but
   nothing under a NOT;
 * ``Found.error``: the ``QueryError``'s one-line message when the query cannot be
-  read (``hits`` is then None and the screen keeps its last view).
+  read (``hits`` is then None and the screen keeps its last view);
+* ``Found.notice``: a one-line remark on a query that was answered anyway: an
+  unclosed ``"`` (the user is typing) is closed at the end, and the box says so
+  (the command line refuses it: ``query.UnclosedQuote``).
 
 It runs in a worker thread: the store is read through ``states`` (its ``ids`` and
 ``state`` take its lock). Nothing here imports Textual.
@@ -24,14 +27,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from .model import Paper
-from .query import QueryError, QueryIndex, StateSource, is_plain
+from .query import QueryError, QueryIndex, StateSource, UnclosedQuote, is_plain
 from .search import SearchIndex, query_terms
 
 __all__ = ["PLACEHOLDER", "Found", "SearchBox", "highlight_terms"]
 
 PLACEHOLDER = (
     'words match from their start · "a phrase" · author: title: abs: kw: tag: cat: id: '
-    "date:2025-01..2025-03 is:unread · a OR b · -word"
+    "date:2025-01..2025-03 is:unread · author:=han whole words · a OR b · -word"
 )
 _HIGHLIGHTED_FIELDS = frozenset({None, "title", "abs", "author", "kw"})
 
@@ -41,6 +44,7 @@ class Found:
     hits: list[int] | None
     terms: tuple[str, ...] = ()
     error: str = ""
+    notice: str = ""
 
 
 def highlight_terms(query: str) -> tuple[str, ...]:
@@ -87,9 +91,18 @@ class SearchBox:
             # Papers are still arriving: index what is here now.
             snapshot, titles = list(papers), self._other_titles
             index = self._index = QueryIndex(snapshot, SearchIndex(snapshot, titles), titles)
+        notice = ""
         try:
-            hits = index.search(query, states)
+            try:
+                hits = index.search(query, states)
+            except UnclosedQuote as unclosed:
+                notice = (
+                    f'the " at column {unclosed.column} is not closed yet: searched as if '
+                    "it were closed at the end"
+                )
+                query = query + '"'
+                hits = index.search(query, states)
             terms = highlight_terms(query)
         except QueryError as error:
             return Found(None, error=str(error))
-        return Found(hits, terms)
+        return Found(hits, terms, notice=notice)

@@ -5,7 +5,8 @@ the live counts for the header, and turns the user's verbs (read, star, note, un
 mark all read) into store calls. The UI only draws it and forwards keys, so all the
 rules here are tested without starting an app.
 
-Digests: a paper belongs to the digest it first appeared in (its *home*). With more
+Digests: a paper belongs to the digest it first appeared in (its *home*); ``digests``
+is in ``digest_order``, the loader's (oldest first, undated last by name). With more
 than one digest open, ``rows`` interleaves a divider before each run of one digest's
 papers: ``row(y)`` is a view position (``>= 0``) or a divider (``-1 - digest index``);
 ``row_of(position)`` goes back. ``digest_summary(position)`` is the header's "which
@@ -33,6 +34,11 @@ if TYPE_CHECKING:
     from .store import PaperState, StateStore
 
 FILTERS = ("all", "unread", "starred", "noted")
+
+
+def digest_order(ref: DigestRef) -> tuple[bool, dt.date, str]:
+    """Oldest digest first, undated ones last by file name: ``DigestLoader``'s order."""
+    return ref.date is None, ref.date or dt.date.min, str(ref.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,19 +102,31 @@ class Triage(ViewOrder, ViewUpdates):
             self._count(paper, state(paper.arxiv_id), +1)
             if self._passes(index):
                 self.view.append(index)
-        self._extend_rows(shown)
         for index, paper in replaced:
             self.papers[index] = paper
             self._add_digests(paper.digests)
+        self._extend_rows(shown)  # from the top when a digest took an earlier place
 
     def _add_digests(self, refs: Iterable[DigestRef]) -> None:
+        """Known digests in ``digest_order``, the order the loader reads files in, so
+        the list, the header's "3/7", the picker and ``[``/``]`` agree. A digest known
+        only as a newer version's source can arrive before earlier ones: it is put in
+        its place, and the indices (and the rows naming them) are made again."""
         for ref in refs:
-            if ref not in self._digest_set:
-                self._digest_set.add(ref)
-                self._digest_index[ref] = len(self.digests)
-                self.digests.append(ref)
-                self._home_papers.append(0)
-                self._home_unread.append(0)
+            if ref in self._digest_set:
+                continue
+            self._digest_set.add(ref)
+            at = len(self.digests)
+            while at and digest_order(self.digests[at - 1]) > digest_order(ref):
+                at -= 1
+            self.digests.insert(at, ref)
+            self._home_papers.insert(at, 0)
+            self._home_unread.insert(at, 0)
+            if at == len(self.digests) - 1:
+                self._digest_index[ref] = at
+                continue
+            self._digest_index = {known: index for index, known in enumerate(self.digests)}
+            self._rows, self._row_of = None, []  # dividers name digests by index: redo
 
     # -- reading ----------------------------------------------------------------------
 

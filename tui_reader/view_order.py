@@ -10,9 +10,12 @@
   order and every sort is deterministic. Papers loaded while the view is sorted join
   its end; ``reorder()`` (the app calls it when loading ends) puts them in place.
 * ``scores``: one relevance score per paper index, or None while they are being
-  computed. ``set_scores(scores)`` re-sorts when the sort is ``FOR_YOU``; until scores
-  arrive, ``FOR_YOU`` keeps the view's current order and its label says so. A paper
-  without a score (loaded after the scores were computed, or NaN) sorts last;
+  computed, and ``judged``: the paper indices the ranking was fitted on (starred or
+  read then: its training examples). ``set_scores(scores, judged)`` re-sorts when the
+  sort is ``FOR_YOU``: ranking is for the papers not judged yet, best first, and the
+  judged ones follow them (best first too); until scores arrive, ``FOR_YOU`` keeps
+  the view's current order and its label says so. A paper without a score (loaded
+  after the scores were computed, or NaN) sorts last of its half;
   ``score_of(index)`` is its score or None.
 * ``selection``: a ``selection.Selection`` of paper indices; ``targets(position)``
   is what a verb acts on (the selection, else the paper at ``position``).
@@ -31,7 +34,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from .model import Paper
 from .query import SORTS, sort_indices
@@ -59,6 +62,7 @@ class ViewOrder:
     def _init_view_order(self) -> None:
         self.sort = "digest"
         self.scores: Sequence[float] | None = None
+        self.judged: Collection[int] = frozenset()
         self.selection = Selection()
         self.place: list[int] | None = None
         self._ranks: dict[str, list[int]] = {}
@@ -84,9 +88,13 @@ class ViewOrder:
         self.set_sort(APP_SORTS[(APP_SORTS.index(self.sort) + 1) % len(APP_SORTS)])
         return self.sort
 
-    def set_scores(self, scores: Sequence[float] | None) -> None:
-        """The relevance of every paper (by index); re-sorts when sorted "for you"."""
+    def set_scores(
+        self, scores: Sequence[float] | None, judged: Collection[int] = frozenset()
+    ) -> None:
+        """The relevance of every paper (by index) and the papers it was fitted on;
+        re-sorts when sorted "for you"."""
         self.scores = scores
+        self.judged = judged
         if self.sort == FOR_YOU:
             self.reorder()
 
@@ -117,13 +125,13 @@ class ViewOrder:
         if self.sort == "digest" or (self.sort == FOR_YOU and self.scores is None):
             return indices
         if self.sort == FOR_YOU:
-            scores = self.scores
+            scores, judged = self.scores, self.judged
             assert scores is not None
             known = len(scores)
 
-            def worth(index: int) -> float:
+            def worth(index: int) -> tuple[bool, float]:
                 score = scores[index] if index < known else math.nan
-                return -score if score == score else math.inf
+                return index in judged, -score if score == score else math.inf
 
             return sorted(indices, key=worth)
         rank = self.prepare_sort(self.sort)

@@ -7,7 +7,9 @@ list from the state file alone (papers marked by id only show as ``(details unkn
 their JSON rows are the rows the state file holds (format 4: ``store.rows``), spliced
 with the state unparsed, else made from the stored details as they are
 (``common.stored_row``): the same text a ``Paper`` would give. ``--sort relevance`` ranks with
-``similar_cmd.sort_by_relevance`` and adds a score. The cyclic collector is paused for
+``similar_cmd.sort_by_relevance`` and adds a score. A text row is the id, the state
+FLAGS (``common.flags``: ``N`` unread or ``.``, ``*`` starred or ``.``, ``+`` noted or
+``.``; explained in ``--help``), the score, the title. The cyclic collector is paused for
 the whole command (``store.paused_gc``). The query parser and the ranking are imported
 only when ``--query`` or ``--sort`` asks for them.
 """
@@ -142,9 +144,11 @@ def list_from_state(store: StateStore, args: argparse.Namespace) -> int:
         for _ in rows():
             pass
     if unknown:
+        these = "1 of these papers was" if unknown == 1 else f"{unknown} of these papers were"
+        them = "it" if unknown == 1 else "them"
         warn(
-            f"{unknown} of these papers were marked by id without a digest; their details "
-            "are unknown (mark them again with --digest PATH to store them)"
+            f"{these} marked by id without a digest; {'its' if unknown == 1 else 'their'} "
+            f"details are unknown (mark {them} again with --digest PATH to store them)"
         )
     return 0
 

@@ -9,13 +9,18 @@ Rules: argparse only, no work: the names of the digest layouts, export formats a
 sorts are read from their modules only when an option naming one is given or help is
 shown (``LazyChoices``, ``Parser``), so ``list`` does not import every digest reader.
 ``--db`` is accepted before or after the command and a
-command's parser never resets one given before it. On ``export``, ``--format`` names the
-output format, so the digest layout is ``--layout`` there.
+command's parser never resets one given before it.
+
+Words that say what they do: ``--layout NAME`` is the layout digests are read in, on
+every command; ``export --to FORMAT`` is the format written. The old spellings stay
+as hidden aliases so scripts keep working: ``--format NAME`` for the layout (``open``,
+``list``, ``mark``, ``similar``) and ``export -f/--format FORMAT`` for the output.
 """
 
 from __future__ import annotations
 
 import argparse
+import textwrap
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -37,20 +42,37 @@ examples:
   digest-reader mark 2412.21188 --star --note "read section 3"
   digest-reader export -o refs.bib       starred papers as BibTeX
   digest-reader list ~/digests --query 'author:han title:"sparse attention" -is:read'
-  digest-reader export ~/digests --query 'tag:to-cite' --format ris -o refs.ris
+  digest-reader export ~/digests --query 'tag:to-cite' --to ris -o refs.ris
 
 query:  words as in the app's search, field:value (author: title: abs: kw: id: cat: tag:
         note: digest: date:2025-01..2025-03 is:unread|read|starred|noted|tagged),
-        AND (implicit), OR, NOT or -term, (groups), "phrases"
+        field:=value for whole words (author:=han: Han, not Hanning),
+        AND (implicit), OR, NOT or -term, (groups), "phrases"; a query that cannot
+        match (date:2025-13, an unclosed ", cat: on digests without categories)
+        is one line on stderr and exit code 2
 
 state:  --db PATH, or $DIGEST_READER_DB, else state.json in your user data folder
-formats (detected per file; --format NAME forces one):
+layouts (detected per file; --layout NAME forces one):
 {formats}
 config: $DIGEST_READER_CONFIG, else config.toml in your user config folder, e.g.
           digests = "~/arxiv-digests"   # opened when no PATH is given
           highlight = ["sparse"]        # extra words to highlight
           read_after = 2                # seconds on screen before a paper is read
 """
+
+
+def filled(text: str) -> str:
+    """A paragraph wrapped as argparse would, for a parser that keeps its text as written
+    (``RawDescriptionHelpFormatter``, which the FLAGS table needs)."""
+    return textwrap.fill(text, 79)
+
+
+FLAGS = """\
+FLAGS, the second column: three characters, one per state --
+  N  unread       (. read)
+  *  starred      (. not starred)
+  +  has a note   (. no note)
+so N.. is an unread paper, .*. a read and starred one, .*+ read, starred, noted."""
 
 
 class LazyChoices(Sequence[str]):
@@ -146,38 +168,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     def paths_argument(
-        command: argparse.ArgumentParser,
-        *,
-        layouts: bool = True,
-        layout_flags: tuple[str, ...] = ("--format", "--layout"),
+        command: argparse.ArgumentParser, *, layouts: bool = True, format_alias: bool = True
     ) -> None:
         command.add_argument(
             "paths", nargs="*", type=Path, metavar="PATH", help="digest file or folder"
         )
         if layouts:
-            format_argument(command, layout_flags)
+            format_argument(command, format_alias)
 
-    def format_argument(
-        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
-    ) -> None:
+    def format_argument(command: argparse.ArgumentParser, format_alias: bool = True) -> None:
         command.add_argument(
             "-v",
             "--verbose",
             action="store_true",
             help="list every digest warning (default: one summary line)",
         )
-        layout_argument(command, flags)
+        layout_argument(command, format_alias)
 
-    def layout_argument(
-        command: argparse.ArgumentParser, flags: tuple[str, ...] = ("--format", "--layout")
-    ) -> None:
-        command.add_argument(
-            *flags,
-            dest="layout",
-            choices=LazyChoices(layout_names),
-            metavar="NAME",
-            help="read every digest as this layout instead of detecting it",
-        )
+    def layout_argument(command: argparse.ArgumentParser, format_alias: bool = True) -> None:
+        """``--layout``; ``format_alias``: also the old ``--format``, hidden."""
+        choices = LazyChoices(layout_names)
+        command.add_argument("--layout", dest="layout", choices=choices, metavar="NAME",
+                             help="read every digest in this layout instead of detecting it "
+                             "(digest-reader --help lists them)")  # fmt: skip
+        if format_alias:
+            command.add_argument("--format", dest="layout", choices=choices, metavar="NAME",
+                                 default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # fmt: skip
 
     open_cmd = commands.add_parser(
         "open",
@@ -216,9 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
         "list",
         parents=[common],
         help="list papers (text or --json)",
-        description="List papers, one per line or as a JSON array. With no PATH, --starred "
-        "and --noted list from the state file alone.",
-        epilog=EXIT_STATUS,
+        description=filled(
+            "List papers, one per line or as a JSON array. With no PATH, "
+            "--starred and --noted list from the state file alone."
+        ),
+        epilog=filled(
+            "output: one paper a line, by tabs: ID (with its version), FLAGS, the "
+            "score (with --sort relevance), the title."
+        )
+        + "\n\n"
+        + FLAGS
+        + "\n\n"
+        + filled(EXIT_STATUS),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     paths_argument(list_cmd)
     list_cmd.add_argument("--json", action="store_true", help="print one JSON array")
@@ -233,20 +259,31 @@ def build_parser() -> argparse.ArgumentParser:
         "mark",
         parents=[common],
         help="mark papers read / starred / noted",
-        description="Change the state of papers by arXiv id (2412.21188, 2412.21188v2 or an "
-        "arXiv URL). An id must be in the state file already or in a --digest.",
+        description=filled(
+            "Change the state of papers by arXiv id (2412.21188, 2412.21188v2 or an arXiv "
+            "URL). An id must be in the state file already or in a --digest. Once the "
+            "change is on disk, each paper's id and FLAGS are printed, one a line."
+        ),
+        epilog=FLAGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    mark_cmd.add_argument("ids", nargs="+", metavar="ID")
+    mark_cmd.add_argument("ids", nargs="+", metavar="ID", help="arXiv ids or arXiv URLs")
     read = mark_cmd.add_mutually_exclusive_group()
-    read.add_argument("--read", dest="read", action="store_const", const=True)
-    read.add_argument("--unread", dest="read", action="store_const", const=False)
+    read.add_argument("--read", dest="read", action="store_const", const=True,
+                      help="mark them read")  # fmt: skip
+    read.add_argument("--unread", dest="read", action="store_const", const=False,
+                      help="mark them unread")  # fmt: skip
     star = mark_cmd.add_mutually_exclusive_group()
-    star.add_argument("--star", dest="star", action="store_const", const=True)
-    star.add_argument("--unstar", dest="star", action="store_const", const=False)
+    star.add_argument("--star", dest="star", action="store_const", const=True,
+                      help="star them")  # fmt: skip
+    star.add_argument("--unstar", dest="star", action="store_const", const=False,
+                      help="take their star away")  # fmt: skip
     note = mark_cmd.add_mutually_exclusive_group()
-    note.add_argument("--note", metavar="TEXT", help="set the note (- reads standard input)")
-    note.add_argument("--note-file", type=Path, metavar="PATH", help="set the note from a file")
-    note.add_argument("--clear-note", action="store_true")
+    note.add_argument("--note", metavar="TEXT",
+                      help="set the note to TEXT (- reads it from standard input)")  # fmt: skip
+    note.add_argument("--note-file", type=Path, metavar="PATH",
+                      help="set the note to the text of a file (UTF-8)")  # fmt: skip
+    note.add_argument("--clear-note", action="store_true", help="delete the note")
     mark_cmd.add_argument("--tag", action="append", default=[], metavar="TAG",
                           help="add a tag (repeatable)")  # fmt: skip
     mark_cmd.add_argument("--untag", action="append", default=[], metavar="TAG",
@@ -272,11 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
         "ones) that match it are exported.",
         epilog=EXIT_STATUS,
     )
-    # On export, --format names the output format: the digest layout is --layout there.
-    paths_argument(export_cmd, layout_flags=("--layout",))
+    # On export, the old --format names the output format (--to): the layout is --layout.
+    paths_argument(export_cmd, format_alias=False)
     which = export_cmd.add_mutually_exclusive_group()
-    which.add_argument("--starred", dest="which", action="store_const", const="starred")
-    which.add_argument("--noted", dest="which", action="store_const", const="noted")
+    which.add_argument("--starred", dest="which", action="store_const", const="starred",
+                       help="the starred papers (the default)")  # fmt: skip
+    which.add_argument("--noted", dest="which", action="store_const", const="noted",
+                       help="the papers with a note")  # fmt: skip
     which.add_argument("--all", dest="which", action="store_const", const="all",
                        help="every paper of the digests")  # fmt: skip
     export_cmd.add_argument("-o", "--output", type=Path, metavar="FILE",
@@ -285,8 +324,10 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--utf8", action="store_true",
                             help="BibTeX: keep non-ASCII characters instead of LaTeX commands "
                             "(for biber with XeLaTeX or LuaLaTeX)")  # fmt: skip
-    choice_option(export_cmd, "-f", "--format", names=export_format_names, default="bibtex",
-                  help="output format (default: bibtex)")  # fmt: skip
+    choice_option(export_cmd, "--to", dest="format", names=export_format_names,
+                  default="bibtex", help="the format to write (default: bibtex)")  # fmt: skip
+    choice_option(export_cmd, "-f", "--format", dest="format", names=export_format_names,
+                  default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # fmt: skip
     query_and_sort_arguments(export_cmd)
     online_arguments(export_cmd)
     add_enrich_command(commands, common, paths_argument)
@@ -318,7 +359,7 @@ def add_enrich_command(
         "published, into a cache beside the state file. Only arXiv ids are sent, to arXiv's "
         "API and to Semantic Scholar (docs/online.md).",
     )
-    paths_argument(enrich_cmd, layout_flags=("--layout",))
+    paths_argument(enrich_cmd, format_alias=False)
     enrich_cmd.add_argument("--starred", action="store_true",
                             help="only the starred papers (from the state file when no PATH "
                             "is given)")  # fmt: skip
@@ -382,8 +423,18 @@ def add_similar_command(
         "similar",
         parents=[common],
         help="the papers most like one paper",
-        description="List the papers of the digests most similar to paper ID (cosine of "
-        "TF-IDF over title, keywords and abstract), nearest first, with their state.",
+        description=filled(
+            "List the papers of the digests most similar to paper ID (cosine of TF-IDF over "
+            "title, keywords and abstract), nearest first, with their state. Only papers at "
+            "cosine 0.06 or more are listed (below it a paper is no closer than one picked "
+            "at random); when fewer than N are, standard error says so."
+        ),
+        epilog=filled(
+            "output: one paper a line, by tabs: ID, FLAGS, the cosine, the digest, the title."
+        )
+        + "\n\n"
+        + FLAGS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     similar_cmd.add_argument("id", metavar="ID", help="arXiv id or URL of a paper in the digests")
     paths_argument(similar_cmd)

@@ -3,7 +3,9 @@
 API: ``run_similar(args) -> int``; ``sort_by_relevance(shown, every, store)``.
 
 Rules: ``tui_reader.ranking`` (and so scikit-learn) is imported inside the functions,
-only when a command needs it, never when the CLI starts.
+only when a command needs it, never when the CLI starts. ``similar`` lists only papers
+at ``SIMILAR_MIN`` cosine or more; when none is (or fewer than ``-n``), it says so in
+one line on stderr, and the output holds what is close (``[]`` with ``--json``).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def sort_by_relevance(
     shown: Sequence[Paper], every: Sequence[Paper], store: StateStore
 ) -> tuple[list[Paper], dict[str, float]]:
     """``shown`` likeliest-to-be-starred first, and each one's score, by arXiv id.
+    Ranking is for the papers not judged yet: the starred and read ones (the model's
+    training examples) follow them (``Ranking.for_reader``).
 
     The model learns from the judgements of ``every`` loaded paper and of the starred
     papers the state file remembers from other digests; the user's highlight words
@@ -49,7 +53,7 @@ def sort_by_relevance(
     ranking = RelevanceModel().fit(corpus, collect_judgements(corpus, store.state), words)
     print(f"digest-reader: {ranking.detail}", file=sys.stderr)
     position = {paper.arxiv_id: index for index, paper in enumerate(corpus)}
-    order = ranking.order(position[paper.arxiv_id] for paper in shown)
+    order = ranking.for_reader(position[paper.arxiv_id] for paper in shown)
     ranked = [corpus[index] for index in order]
     return ranked, {corpus[i].arxiv_id: round(ranking.score(i), 4) for i in order}
 
@@ -63,8 +67,14 @@ def run_similar(args: argparse.Namespace) -> int:
     if index is None:
         raise CommandError(f"{arxiv_id}: not in the digests (name them as PATH)")
     from ..ranking import TextFeatures
+    from ..ranking.text import SIMILAR_MIN
 
     nearest = TextFeatures.build(papers).similar(index, args.n)
+    if len(nearest) < args.n:
+        found = {0: "no paper", 1: "only 1 paper"}.get(len(nearest), f"only {len(nearest)} papers")
+        verb = "are" if len(nearest) > 1 else "is"
+        print(f"digest-reader: {arxiv_id}: {found} in these digests {verb} close to it "
+              f"(cosine {SIMILAR_MIN} or more)", file=sys.stderr)  # fmt: skip
     with open_store(args) as store:
         if args.json:
             rows = [

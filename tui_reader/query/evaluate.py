@@ -11,6 +11,9 @@ into ``papers`` in paper order and raises ``QueryError`` for a malformed query.
   one AND together), so bare words match exactly as in plain search.
 * ``AND`` intersects, smallest first; a ``NOT`` inside an AND is subtracted, so only a
   query that is all negation pays for the set of every paper.
+* A field term whose field no paper carries (``cat:`` over digests without
+  categories, ``kw:`` without keywords) is a ``QueryError`` naming that, not an empty
+  answer: ``NOT_CARRIED`` says what is missing.
 * State terms (``is:``, ``tag:``, ``note:``) read ``states``: any object with
   ``ids()`` (the arXiv ids it knows) and ``state(arxiv_id)`` (an object with ``read``,
   ``starred``, ``note`` and ``tags``). Only known ids are
@@ -39,12 +42,28 @@ from .fields import (
     list_pattern,
 )
 from .parse import And, Node, Not, Or, QueryError, Term, is_plain, parse
+from .values import check_quotes
 
-__all__ = ["QueryIndex", "StateSource", "tags_of"]
+__all__ = ["NOT_CARRIED", "QueryIndex", "StateSource", "tags_of"]
 
 _STATE_FIELDS = frozenset({"is", "tag", "note"})
-_IS_VALUES = ("read", "unread", "starred", "unstarred", "noted", "tagged")
 _CACHE = 64
+# A field only some digest layouts give: whether a paper has it, and what to say when
+# none has.
+_CARRIED = {
+    "author": lambda paper: bool(paper.authors),
+    "abs": lambda paper: bool(paper.abstract.strip()),
+    "kw": lambda paper: bool(paper.keywords or paper.topics),
+    "cat": lambda paper: bool(paper.categories),
+    "date": lambda paper: paper.date is not None,
+}
+NOT_CARRIED = {
+    "author": "no open digest names authors",
+    "abs": "no open digest gives abstracts",
+    "kw": "no open digest has keywords or topics",
+    "cat": "no open digest has categories (arXiv's e-mail and AI-summary digests do)",
+    "date": "no open digest gives submission dates",
+}
 
 
 class StateSource(Protocol):
@@ -98,6 +117,7 @@ class QueryIndex:
         self._position: dict[str, int] | None = None
         self._everyone: frozenset[int] | None = None
         self._cache: OrderedDict[Term, frozenset[int]] = OrderedDict()
+        self._carried: dict[str, bool] = {}
         self._lock = threading.RLock()
 
     def __len__(self) -> int:
@@ -105,15 +125,34 @@ class QueryIndex:
 
     def search(self, query: str, states: StateSource | None = None) -> list[int]:
         """Indices of the papers matching ``query``, in paper order."""
+        check_quotes(query)
         if is_plain(query):
             return self._search.search(query)
         return self.evaluate(parse(query), states)
 
     def evaluate(self, node: Node, states: StateSource | None = None) -> list[int]:
         with self._lock:
+            self._check_carried(node)
             run = _Run(self, states)
             found = run.positive(node)
             return sorted(found) if found is not None else list(range(len(self._papers)))
+
+    def _check_carried(self, node: Node) -> None:
+        """QueryError for a term on a field no paper has (the whole query, before any
+        part of it is evaluated: the answer must not depend on the order of terms)."""
+        if isinstance(node, Not):
+            self._check_carried(node.child)
+        elif isinstance(node, (And, Or)):
+            for child in node.children:
+                self._check_carried(child)
+        elif node.field in _CARRIED and self._papers:
+            carried = self._carried.get(node.field)
+            if carried is None:
+                has = _CARRIED[node.field]
+                carried = self._carried[node.field] = any(map(has, self._papers))
+            if not carried:
+                name = f"{node.field}:{'=' if node.exact else ''}{node.value}"
+                raise QueryError(f"{name}: {NOT_CARRIED[node.field]}", node.column)
 
     # -- used by _Run ------------------------------------------------------------------
 
@@ -236,14 +275,11 @@ class _Run:
         return frozenset(
             index
             for index, state in states
-            if state.note and find_word_starts(line_text(state.note), [0], needle)
+            if state.note and find_word_starts(line_text(state.note), [0], needle, whole=term.exact)
         )
 
     def is_term(self, term: Term, states: list[tuple[int, Any]]) -> frozenset[int]:
-        value = term.value.casefold()
-        if value not in _IS_VALUES:
-            known = ", ".join(f"is:{name}" for name in _IS_VALUES)
-            raise QueryError(f"unknown 'is:{term.value}'; use {known}", term.column)
+        value = term.value.casefold()  # one of values.IS_VALUES (checked when parsed)
         if value in ("unread", "unstarred"):
             flag = value[2:]
             return self.everyone() - {i for i, state in states if getattr(state, flag)}

@@ -1,21 +1,24 @@
 """Per-field lookups of the query engine: which papers a ``field:value`` term matches.
 
 Indexes are built on first use of their field and kept (papers do not change under an
-index). All answers are lists of paper indices in paper order.
+index). All answers are lists of paper indices in paper order. Values arrive checked
+(``values.checked``).
 
 * ``TextField`` (``author``, ``title``, ``abs``, ``kw``): the field's case-folded text
   of every paper in one string, papers separated by a newline; a term matches at the
   start of a word (``author:han`` finds "Han" and "Song Han-Lin", not "Shane"), a
   phrase's spaces match any whitespace, a trailing ``*`` is dropped (it is a prefix
-  match anyway). The regex runs in C over the whole string and jumps to the next paper
+  match anyway). An exact term (``author:=han``) must also end where a word ends:
+  "Han" and "Han-Lin", not "Hanning". ``field:*`` is every paper with some text
+  there. ``str.find`` runs in C over the whole string and jumps to the next paper
   after each hit.
 * ``ListField`` (``cat``): exact values, or the archive of a category (``cat:cs``
-  matches ``cs.LG``); ``value*`` is a prefix.
+  matches ``cs.LG``); ``value*`` is a prefix; ``cat:*`` any category.
 * ``DateField`` (``date``, ``digest``): ISO dates sorted once; ``2025``, ``2025-01``,
   ``2025-01-05`` and ranges ``A..B``, ``A..``, ``..B`` (ends included, at the
   precision written) are two bisections.
 * ``id``: a prefix of ``arxiv_id`` + ``v`` + version (``id:2412`` is December 2024),
-  ``arXiv:`` and URLs accepted.
+  ``arXiv:`` and URLs accepted; ``id:=2412.21188`` that id alone (any version).
 """
 
 from __future__ import annotations
@@ -25,20 +28,17 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
 
 from ..model import Paper
-from .parse import QueryError, Term
+from .parse import Term
+from .values import date_bounds, id_prefix
 
 __all__ = [
     "DateField",
     "IdField",
     "ListField",
     "TextField",
-    "date_bounds",
     "find_word_starts",
     "line_text",
 ]
-
-_DATE_RE = re.compile(r"\d{4}(?:-\d{2}(?:-\d{2})?)?")
-_TOP = "\uffff"
 
 
 def find_in_lines(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[int]:
@@ -72,20 +72,32 @@ def line_text(text: str) -> str:
     return text.casefold()
 
 
-def find_word_starts(text: str, starts: list[int], needle: str) -> list[int]:
-    """Lines of ``text`` where ``needle`` occurs at the start of a word.
+def _in_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def find_word_starts(
+    text: str, starts: list[int], needle: str, *, whole: bool = False
+) -> list[int]:
+    """Lines of ``text`` where ``needle`` occurs at the start of a word (``whole``: and
+    ends where a word ends).
 
     ``str.find`` in C from hit to hit, jumping to the next line after each match; a
-    hit inside a word (preceded by a letter, digit or ``_``) is skipped.
+    hit inside a word (preceded by a letter, digit or ``_``) is skipped, and with
+    ``whole`` one followed by such a character.
     """
     found: list[int] = []
     if not needle:
         return list(range(len(starts)))
     find, last = text.find, len(starts) - 1
-    check = needle[0].isalnum() or needle[0] == "_"
+    check = _in_word(needle[0])
+    check_end = whole and _in_word(needle[-1])
+    size = len(needle)
     position = find(needle)
     while position >= 0:
-        if check and position and (text[position - 1].isalnum() or text[position - 1] == "_"):
+        if (check and position and _in_word(text[position - 1])) or (
+            check_end and position + size < len(text) and _in_word(text[position + size])
+        ):
             position = find(needle, position + 1)
             continue
         line = bisect_right(starts, position) - 1
@@ -96,6 +108,9 @@ def find_word_starts(text: str, starts: list[int], needle: str) -> list[int]:
     return found
 
 
+_HAS_TEXT = re.compile(r"(?m)^.*[^\s\x1f].*$")
+
+
 class TextField:
     """Word-start search in one text field of every paper."""
 
@@ -103,8 +118,10 @@ class TextField:
         self._text, self._starts = joined_lines([line_text(text_of(paper)) for paper in papers])
 
     def find(self, term: Term) -> list[int]:
+        if term.value.strip() == "*":
+            return find_in_lines(_HAS_TEXT, self._text, self._starts)
         needle = " ".join(term.value.casefold().rstrip("*").split())
-        return find_word_starts(self._text, self._starts, needle)
+        return find_word_starts(self._text, self._starts, needle, whole=term.exact)
 
 
 class ListField:
@@ -122,26 +139,11 @@ class ListField:
 
 def list_pattern(value: str) -> re.Pattern[str]:
     value = value.casefold().strip()
+    if value == "*":
+        return re.compile("\x1f[^\x1f\n]")
     if value.endswith("*"):
         return re.compile("\x1f" + re.escape(value.rstrip("*")))
     return re.compile("\x1f" + re.escape(value) + "[\x1f.]")
-
-
-def date_bounds(term: Term) -> tuple[str, str]:
-    """``(low, high)`` ISO strings: a date matches when ``low <= date < high``."""
-    value = term.value.strip()
-    low, dots, high = value.partition("..")
-    if not dots:
-        high = low
-    for part in (low, high):
-        if part and not _DATE_RE.fullmatch(part):
-            raise QueryError(
-                f"{term.field}: wants YYYY, YYYY-MM or YYYY-MM-DD, or a range A..B, not {value!r}",
-                term.column,
-            )
-    if not low and not high:
-        raise QueryError(f"{term.field}: needs a date or a range A..B", term.column)
-    return low, (high + _TOP) if high else _TOP
 
 
 class DateField:
@@ -160,13 +162,6 @@ class DateField:
         return sorted(set(found))
 
 
-def id_prefix(value: str) -> str:
-    """The id text to look for: ``arXiv:`` and arXiv URLs reduced to the id."""
-    value = value.strip().casefold()
-    value = re.sub(r"^(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf)/", "", value)
-    return value.removeprefix("arxiv:").rstrip("*")
-
-
 class IdField:
     """Papers whose ``id`` + ``v`` + version starts with a value."""
 
@@ -176,5 +171,8 @@ class IdField:
 
     def find(self, term: Term) -> list[int]:
         prefix = id_prefix(term.value)
-        pattern = re.compile(r"(?m)^" + re.escape(prefix))
+        end = ""
+        if term.exact:  # the whole id: its version as given, else any version
+            end = "$" if re.search(r"v\d+$", prefix) else r"v[^\n]*$"
+        pattern = re.compile(r"(?m)^" + re.escape(prefix) + end)
         return find_in_lines(pattern, self._text, self._starts)

@@ -5,12 +5,16 @@ only when a query needs it: ``is_plain`` says when it does not). ``QueryError`` 
 a one-line message with the 1-based column of the problem.
 
 Syntax: words and ``"quoted phrases"`` (bare terms, matched by the search index),
-``field:value`` and ``field:"a phrase"`` (fields in :data:`FIELDS`), implicit AND,
-``AND``, ``OR``, ``NOT``, ``-term``, ``+term`` and parentheses. ``field:(a OR b)``
-applies the field to every term inside; ``id:arXiv:2501.00001`` is one value. An
-unclosed ``"`` at the end is closed, as while typing. Anything else luqum knows
-(``word^2``, ``word~``, ``/regex/``, ranges ``[a TO b]`` outside ``date:`` and
-``digest:``) is taken as its text, a bare term.
+``field:value`` and ``field:"a phrase"`` (fields in :data:`FIELDS`), ``field:=value``
+and ``field:="a phrase"`` (whole words: ``Term.exact``), implicit AND, ``AND``,
+``OR``, ``NOT``, ``-term``, ``+term`` and parentheses. ``field:(a OR b)`` applies the
+field to every term inside; ``id:arXiv:2501.00001`` is one value. Every field term's
+value is checked for its field as it is read (``values.checked``), so a value that
+cannot match (``date:2025-13``) is an error, never an empty answer. An unclosed ``"``
+is an ``UnclosedQuote`` error (the app closes it while the user types, and says so).
+What else luqum knows is refused with its name: boosts (``word^2``), fuzzy and
+proximity (``word~``), regular expressions (``/regex/``), and ranges ``[a TO b]``
+outside ``date:`` and ``digest:``.
 """
 
 from __future__ import annotations
@@ -48,12 +52,14 @@ class QueryError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """``field`` is None for a bare term; ``column`` is 1-based, for messages."""
+    """``field`` is None for a bare term; ``column`` is 1-based, for messages;
+    ``exact``: whole words only (``author:=han``)."""
 
     field: str | None
     value: str
     phrase: bool = False
     column: int = 1
+    exact: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +80,19 @@ class Not:
 Node = Term | And | Or | Not
 
 _OPERATOR_RE = re.compile(r"(?:^|\s)(?:AND|OR|NOT|&&|\|\|)(?:\s|$)")
-_SYNTAX_CHARS = frozenset(":()")
+_SYNTAX_CHARS = frozenset(":()^~")
 
 
 def is_plain(text: str) -> bool:
     """True when ``text`` is words and phrases only: the search index answers it alone."""
     if _SYNTAX_CHARS.intersection(text) or _OPERATOR_RE.search(text):
         return False
-    return not any(word[0] in "-+!" for word in text.split())
+    return not any(word[0] in "-+!=/" for word in text.split())
 
 
-def _close_quote(text: str) -> str:
-    unescaped = len(re.findall(r'(?<!\\)"', text))
-    return text + '"' if unescaped % 2 else text
+# ``field:="a phrase"``: luqum reads ``="a`` as a word; ``field:"=a phrase"`` is the
+# same request in a form it parses (the two characters swap: columns stay true).
+_EXACT_PHRASE_RE = re.compile(r'(?<=:)="')
 
 
 _POSITION_RE = re.compile(r"position (\d+)")
@@ -97,7 +103,11 @@ def parse(text: str) -> Node:
     from luqum.exceptions import IllegalCharacterError, ParseError
     from luqum.thread import parse as luqum_parse
 
-    source = _close_quote(text.strip())
+    from .values import check_quotes
+
+    source = text.strip()
+    check_quotes(source)
+    source = _EXACT_PHRASE_RE.sub('"=', source)
     if not source:
         return And(())
     try:
@@ -138,6 +148,20 @@ def _field_name(name: str, column: int) -> str:
     return field
 
 
+def _term(field: str | None, value: str, phrase: bool, column: int) -> Term:
+    from .values import checked
+
+    return checked(Term(field, value, phrase, column))
+
+
+_REFUSED = {
+    "Boost": "boosting (^) is not supported",
+    "Fuzzy": "fuzzy matching (~) is not supported; a word matches every word it starts",
+    "Proximity": "proximity (~) is not supported; a phrase matches its words in a row",
+    "Regex": "regular expressions (/.../) are not supported",
+}
+
+
 def _convert(node, field: str | None) -> Node:
     from luqum import tree
 
@@ -147,21 +171,23 @@ def _convert(node, field: str | None) -> Node:
             raise QueryError(f"a field inside '{field}:' is not allowed", column)
         if isinstance(node.expr, tree.SearchField):  # id:arXiv:2501.00001 -- a value
             value = str(node.expr)
-            return Term(_field_name(node.name, column), value, False, node.expr.pos + 1)
+            name = _field_name(node.name, column)
+            return _term(name, value, False, node.expr.pos + 1)
         return _convert(node.expr, _field_name(node.name, column))
     if isinstance(node, (tree.Group, tree.FieldGroup)):
         return _convert(node.expr, field)
     if isinstance(node, tree.Word):
-        return Term(field, node.value, False, column)
+        return _term(field, node.value, False, column)
     if isinstance(node, tree.Phrase):
         value = node.value[1:-1].replace('\\"', '"')
-        return Term(field, " ".join(value.split()), True, column)
+        exact = "=" if value.startswith("=") else ""
+        return _term(field, exact + " ".join(value[len(exact) :].split()), True, column)
     if isinstance(node, tree.Range):
         if field not in ("date", "digest"):
             raise QueryError("a range [a TO b] works only with date: and digest:", column)
         low = "" if str(node.low) == "*" else str(node.low)
         high = "" if str(node.high) == "*" else str(node.high)
-        return Term(field, f"{low}..{high}", False, column)
+        return _term(field, f"{low}..{high}", False, column)
     if isinstance(node, (tree.Prohibit, tree.Not)):
         return Not(_convert(node.a, field))
     if isinstance(node, tree.Plus):
@@ -170,5 +196,7 @@ def _convert(node, field: str | None) -> Node:
         return Or(tuple(_convert(child, field) for child in node.children))
     if isinstance(node, (tree.AndOperation, tree.UnknownOperation, tree.BoolOperation)):
         return And(tuple(_convert(child, field) for child in node.children))
-    # Boost, Fuzzy, Proximity, Regex, ...: the text as typed, a term like any other.
-    return Term(field, str(node).strip(), False, column)
+    refused = _REFUSED.get(type(node).__name__)
+    if refused is not None:
+        raise QueryError(f"{str(node).strip()!r}: {refused}", column)
+    return _term(field, str(node).strip(), False, column)

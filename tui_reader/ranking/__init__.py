@@ -3,7 +3,9 @@
     features = TextFeatures.build(papers)        # TF-IDF of every paper (sklearn here)
     ranking = RelevanceModel().fit(papers, {3: True, 7: False, ...}, words, features)
     ranking.order(range(len(papers)))            # indices, most likely to be starred first
+    ranking.for_reader(indices)                  # the same, the judged papers last
     ranking.score(i), ranking.why(i, n=3)        # a float; the terms that pushed it most
+    ranking.judged(i)                            # True / False: a training example
     features.similar(i, k=10)                    # [(index, cosine), ...], nearest first
 
 Judgements map a paper's index in ``papers`` to True (starred: a positive) or False

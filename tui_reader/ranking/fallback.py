@@ -60,4 +60,4 @@ def keyword_ranking(
         matched, shared, others = matches(papers[index])
         return list(dict.fromkeys([*matched, *shared, *others]))[:n]
 
-    return Ranking(scores, "keywords", detail, explain)
+    return Ranking(scores, "keywords", detail, explain, dict(judgements))

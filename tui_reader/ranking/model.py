@@ -86,7 +86,8 @@ class RelevanceModel:
                 papers,
                 judgements,
                 words,
-                detail=f"ranked by keywords: {stars} starred and {negatives} read-only papers; "
+                detail=f"ranked by keywords: {stars} starred and {negatives} read-only "
+                f"{'paper' if negatives == 1 else 'papers'}; "
                 f"learning needs {self.min_stars} and {self.min_negatives}",
             )
         if features is None:
@@ -134,4 +135,4 @@ class RelevanceModel:
             return [name for name in found if name][:n]
 
         detail = f"learned from {stars} starred and {negatives} read-only papers"
-        return Ranking(scores.tolist(), "model", detail, explain)
+        return Ranking(scores.tolist(), "model", detail, explain, dict(judgements))

@@ -42,7 +42,7 @@ from ..model import Paper
 from .counts import CountedTerms
 from .model import RelevanceModel, collect_judgements
 from .result import Ranking
-from .text import HASH_SPACE, TextFeatures, term_counts
+from .text import HASH_SPACE, SIMILAR_MIN, TextFeatures, term_counts
 
 COUNT_CHUNK = 250  # papers counted between two looks at the queue (~25 ms of CPU)
 COUNT_PAUSE = 0.005  # seconds the worker sleeps between chunks: the UI thread runs
@@ -82,11 +82,13 @@ class RankedPapers:
 
 @dataclass(frozen=True, eq=False)
 class SimilarPapers:
-    """The papers nearest to paper ``index``: ``(index, cosine)``, nearest first."""
+    """The papers nearest to paper ``index``: ``(index, cosine)``, nearest first, of
+    those at ``at_least`` cosine or more (``text.SIMILAR_MIN``)."""
 
     index: int
     arxiv_id: str
     neighbours: list[tuple[int, float]]
+    at_least: float = SIMILAR_MIN
 
 
 class RankingService:

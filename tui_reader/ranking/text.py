@@ -10,7 +10,8 @@ the costly one as papers arrive: ``term_counts(papers)`` (tokenizing; stateless,
 batches can be counted separately and stacked: ``counts.CountedTerms`` keeps them in
 one growing matrix) and ``TextFeatures.from_counts(papers, counts)`` (document
 frequencies and weights, fast, computed in place: the features share the counts'
-column array and add only a float32 weight per entry).
+column array and add only a float32 weight per entry). ``similar`` leaves out papers
+below ``SIMILAR_MIN``: nothing close is an empty answer, not a list of strangers.
 Terms are hashed into ``HASH_SPACE`` columns instead of kept in a vocabulary, which is
 what makes counting stateless (and faster); ``term_names`` recovers a row's
 terms by hashing that one paper's terms again.
@@ -30,6 +31,10 @@ HASH_SPACE = 2**20
 # Below this many papers every term counts; above it, a term must occur in two papers
 # (a term seen once cannot link two papers, and most of them are one-off phrases).
 SMALL_CORPUS = 2000
+# The cosine below which a paper is not "like" another: on the sample, a neighbour
+# under 0.06 shares a digest keyword 5-19% of the time (two papers at random: 9%),
+# from 0.06 on half the time (bench/bench_similar.py, docs/ranking.md).
+SIMILAR_MIN = 0.06
 _BLOCK = 1 << 20  # entries weighed at a time: bounds the temporaries (4 MB each)
 
 
@@ -144,8 +149,12 @@ class TextFeatures:
                 names.setdefault(int(column), term)
         return names
 
-    def similar(self, index: int, k: int = 10) -> list[tuple[int, float]]:
-        """The ``k`` papers nearest to paper ``index`` by cosine, nearest first.
+    def similar(
+        self, index: int, k: int = 10, at_least: float = SIMILAR_MIN
+    ) -> list[tuple[int, float]]:
+        """The ``k`` papers nearest to paper ``index`` by cosine, nearest first, of
+        those at ``at_least`` or more (``SIMILAR_MIN``: below it a paper is no closer
+        than one picked at random).
 
         The paper itself and papers sharing no term with it are left out; equal
         similarities keep digest order (the lower index first).
@@ -159,7 +168,7 @@ class TextFeatures:
         query[self.matrix.indices[row]] = self.matrix.data[row]
         sims = self.matrix @ query
         sims[index] = 0.0
-        candidates = np.flatnonzero(sims > 1e-6)
+        candidates = np.flatnonzero(sims >= max(at_least, 1e-6))
         if len(candidates) > k:
             # Keep everything at least as similar as the k-th, so ties are all seen.
             kth = np.partition(sims[candidates], len(candidates) - k)[len(candidates) - k]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -32,7 +32,9 @@ from .digest_watch import DigestWatch
 from .enrichment import EnrichmentWorker, OnlineMetadata
 from .footer import KeysFooter
 from .for_you import ForYouActions
+from .header import FILTER_NAMES, header_for
 from .loader import read_digests
+from .narrow import NarrowLayout
 from .note_editing import NoteActions
 from .organising import ORGANISE_BINDINGS, OrganiseActions
 from .outside import OutsideActions
@@ -50,11 +52,9 @@ from .state_banner import StateBanner
 from .summary_bar import SummaryBar
 from .watching import DIGEST_WATCH_BINDINGS, DigestWatchActions
 
-NARROW_WIDTH = 100
 RANK_AFTER = 0.5  # seconds after loading before the "for you" ranking starts
 READ_AFTER = 2.0  # seconds a paper stays on screen before it counts as read
 SESSION_SAVE_DELAY = 1.0  # seconds you stay before where you are is written
-FILTER_NAMES = {"all": "all papers", "unread": "unread", "starred": "starred", "noted": "noted"}
 
 
 class TriageScreen(
@@ -65,6 +65,7 @@ class TriageScreen(
     SearchActions,
     OrganiseActions,
     OutsideActions,
+    NarrowLayout,
     Screen[None],
 ):
     """The main screen. Owns the view state; the list and detail pane only show it."""
@@ -92,7 +93,7 @@ class TriageScreen(
             "y",
             "sort_for_you",
             "For you",
-            tooltip="Sort by what you starred (again: digest order)",
+            tooltip="For you: papers not yet judged, likeliest first (again: digest order)",
             show=False,
             id="triage.for_you",
         ),
@@ -189,25 +190,22 @@ class TriageScreen(
 
     def on_mount(self) -> None:
         # Choose the layout before the first frame, so the list is never laid out twice.
-        self._fit_layout(self.app.size.width)
+        self.fit_layout(self.app.size.width)
         self.query_one(PaperList).focus()
         self.update_summary()
         self.announce_note_drafts()
 
     def on_resize(self) -> None:
-        self._fit_layout(self.size.width)
+        self.fit_layout(self.size.width)
+
+    def on_summary_bar_rows(self, message: SummaryBar.Rows) -> None:
+        self.set_class(message.rows > 1, "-tall-header")  # toasts go below it (app.tcss)
 
     def on_unmount(self) -> None:
         self.ranking.stop()
         self.enrichment.stop()
         self.digest_watch.stop()
         self.save_session()
-
-    def _fit_layout(self, width: int) -> None:
-        narrow = width < NARROW_WIDTH
-        self.set_class(narrow, "-narrow")
-        # A compact footer fits the main keys into 80 columns.
-        self.query_one(KeysFooter).compact = narrow
 
     @property
     def paper_list(self) -> PaperList:
@@ -305,31 +303,9 @@ class TriageScreen(
     # -- showing --------------------------------------------------------------------
 
     def update_summary(self) -> None:
-        counts = self.triage.counts()
-        # With many digests open, the one you are in comes first.
-        here = self.triage.digest_summary(self.paper_list.cursor)
-        span = self.triage.date_range() or "digest-reader"
-        parts = [here, f"of {span}"] if here else [span]
-        parts.append(f"{counts.papers:,} papers")
-        parts.append(f"{counts.unread:,} unread")
-        parts.append(f"{counts.starred:,} starred")
-        if counts.noted:
-            parts.append(f"{counts.noted:,} noted")
-        if self.triage.selection:  # early: what r, s, t and b act on must stay in sight
-            parts.append(f"{len(self.triage.selection):,} selected")
-        if self.triage.filter != "all":
-            parts.append(f"filter: {FILTER_NAMES[self.triage.filter]}")
-        if self.triage.search_hits is not None:
-            parts.append(f"search: {self._search_query} ({len(self.triage.view):,})")
-        elif self.triage.filter != "all":
-            parts.append(f"{len(self.triage.view):,} shown")
-        if self.triage.sort != "digest":
-            parts.append(f"sort: {self.triage.sort_label()}")
-        if self.reading_digests:
-            parts.append("loading…")
-        if self.enrichment.progress:
-            parts.append(self.enrichment.progress)
-        self.query_one(SummaryBar).show(" · ".join(parts))
+        header = header_for(self.triage, self.paper_list.cursor, self._search_query,
+                            self.reading_digests, self.enrichment.progress)  # fmt: skip
+        self.query_one(SummaryBar).show(header)
 
     def current_paper(self) -> Paper | None:
         return self.triage.paper_at(self.paper_list.cursor)
@@ -412,9 +388,10 @@ class TriageScreen(
             return True
         return False
 
-    def on_key(self) -> None:
+    def on_key(self, event: events.Key) -> None:
         # Any key the user presses on this screen means the cursor is theirs now.
         self._user_moved = True
+        self.layout_key(event.key)
 
     # -- moving -----------------------------------------------------------------------
 
@@ -423,18 +400,22 @@ class TriageScreen(
         detail = self.detail
         if not detail.at_end():
             detail.scroll_page_down(animate=False)
+            self.start_reading()
             return
         paper = self.current_paper()
         if paper is not None:
             self._stop_dwell()
             self._mark_read(paper)
         self._next_unread(1)
+        self.start_reading()
 
     def action_next_unread(self) -> None:
         self._next_unread(1)
+        self.start_reading()
 
     def action_previous_unread(self) -> None:
         self._next_unread(-1)
+        self.start_reading()
 
     def _stop_dwell(self) -> None:
         self._dwell.stop()
@@ -506,6 +487,7 @@ class TriageScreen(
         self.refresh_current()
         self.ranking_judged()
         self._next_unread(1)
+        self.start_reading()
 
     def action_toggle_star(self) -> None:
         paper = self.current_paper()
@@ -532,7 +514,8 @@ class TriageScreen(
         )
         names = [f"“{title}”" for _, title in titles[:shown]]
         if len(titles) > shown:
-            names.append(f"{len(titles) - shown:,} more papers")
+            more = len(titles) - shown
+            names.append(f"{more:,} more {'paper' if more == 1 else 'papers'}")
         return ", ".join(names)
 
     def action_mark_view_read(self) -> None:

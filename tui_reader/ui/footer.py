@@ -1,10 +1,14 @@
-"""The footer: ``q`` and ``?`` first, then as many keys as fit whole.
+"""The footer: ``q`` and ``?`` first, then the keys most used, as many as fit whole.
 
 Textual's ``Footer`` lays every shown binding out in order and lets the terminal cut
 the last ones in half (at 80 columns it dropped ``q`` and ``?``, at 120 it cut
-"q Quit"). ``KeysFooter`` puts the ``FIRST`` actions first and, at each width, shows
-only the keys whose whole label fits; the command-palette key comes last, when room
-is left. ``footer_keys(items, width, compact)`` is that choice, without Textual.
+"q Quit"), and at 80 the keys past ``/`` (``f``, ``b``, ``t``, ``O``) never showed.
+``KeysFooter`` chooses by use: it takes the actions in ``PRIORITY`` order (``FIRST``,
+then reading, starring, notes, search, filter, tags, sort, export...), keeps each
+whose whole label still fits, and shows those in the bindings' order, ``FIRST``
+first; the command-palette key comes last, when room is left. A compact footer (a
+narrow terminal) uses the shorter ``COMPACT_LABELS``. The rest are in ``?`` and the
+palette. ``footer_keys(items, width, compact)`` is that choice, without Textual.
 """
 
 from __future__ import annotations
@@ -17,6 +21,22 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 FIRST = ("quit", "help")  # these are always shown, before the screen's keys
+# The order keys earn their place in the footer: by how often a triage uses them.
+PRIORITY = (
+    *FIRST,
+    "page_or_next",
+    "toggle_star",
+    "edit_note",
+    "search",
+    "cycle_filter",
+    "edit_tags",
+    "cycle_sort",
+    "export_bibtex",
+    "star_and_next",
+    "toggle_read",
+    "toggle_selected",
+)
+COMPACT_LABELS = {"page_or_next": "Page"}  # "space Page/next" is too wide at 80
 PALETTE = 12  # columns of "▏ ^p palette"
 
 
@@ -28,21 +48,29 @@ def key_width(key: str, description: str, compact: bool) -> int:
 def footer_keys(
     items: Sequence[tuple[str, str, str]], width: int, compact: bool
 ) -> tuple[list[int], bool]:
-    """Which ``(action, key, description)`` items to show, in order, and whether the
-    palette key fits after them."""
-    order = sorted(
-        range(len(items)),
-        key=lambda i: FIRST.index(items[i][0]) if items[i][0] in FIRST else len(FIRST),
-    )
-    shown, used = [], 0
-    for index in order:
+    """Which ``(action, key, description)`` items to show, in display order, and
+    whether the palette key fits after them."""
+
+    def rank(index: int) -> int:
+        action = items[index][0]
+        return PRIORITY.index(action) if action in PRIORITY else len(PRIORITY)
+
+    chosen, used = set(), 0
+    for index in sorted(range(len(items)), key=rank):
         _, key, description = items[index]
-        needed = key_width(key, description, compact)
-        if used + needed > width:
-            break
-        shown.append(index)
-        used += needed
-    return shown, used + PALETTE <= width
+        needed = key_width(key, label(items[index][0], description, compact), compact)
+        if used + needed <= width:
+            chosen.add(index)
+            used += needed
+    first = sorted((i for i in chosen if items[i][0] in FIRST), key=rank)
+    return first + [i for i in range(len(items)) if i in chosen and i not in first], (
+        used + PALETTE <= width
+    )
+
+
+def label(action: str, description: str, compact: bool) -> str:
+    """The words a footer key shows."""
+    return COMPACT_LABELS.get(action, description) if compact else description
 
 
 class KeysFooter(Footer):
@@ -61,14 +89,15 @@ class KeysFooter(Footer):
             (b.action.removeprefix("app."), self.app.get_key_display(b), b.description)
             for b, _, _ in bindings
         ]
-        shown, palette = footer_keys(items, self.size.width or self.app.size.width, self.compact)
+        compact = self.compact
+        shown, palette = footer_keys(items, self.size.width or self.app.size.width, compact)
         self.styles.grid_size_columns = len(shown)
         for index in shown:
             binding, enabled, tooltip = bindings[index]
             yield FooterKey(
                 binding.key,
                 items[index][1],
-                binding.description,
+                label(items[index][0], binding.description, compact),
                 binding.action,
                 disabled=not enabled,
                 tooltip=tooltip,

@@ -10,8 +10,13 @@ a reader moving through it; they count at the next fit).
 
 The work runs in ``RankingWorker``'s thread; its results arrive as messages (handled
 by name: ``@on`` does not reach into a mixin), and
-``Triage.set_scores`` re-sorts the view while the cursor stays on its paper.
-``why_line(paper)`` is the detail pane's line (only under the "for you" sort).
+``Triage.set_scores`` re-sorts the view: ranking is for the papers not judged yet,
+so the judged ones (the fit's training examples) follow them. The cursor stays on its
+paper, except after ``y``: it lands on the top of the order, the best paper still to
+judge, and lands there again when a newer ranking arrives while it has not moved.
+``why_line(paper)`` is the detail pane's line (only under the "for you" sort): the
+score and the terms behind it, or, for a training example, that it is one (its score
+is what the model was taught, not a prediction, so it is not shown).
 """
 
 from __future__ import annotations
@@ -33,6 +38,10 @@ class ForYouActions:
     _ranking_worker: RankingWorker | None = None
     _similar_open: tuple[SimilarScreen, int] | None = None
     _announce = False  # say what the next ranking learned from (y was pressed)
+    # y lands on the best paper still to judge: the id it landed on ("": no ranking
+    # yet), None once the cursor has moved on its own or the next ranking came.
+    _landing: str | None = None
+    _watching_cursor = False
 
     @property
     def ranking(self) -> RankingWorker:
@@ -62,10 +71,35 @@ class ForYouActions:
         self._view_rebuilt(current)
         self.show_current()
         if for_you:
+            if not self._watching_cursor:
+                self._watching_cursor = True
+                self.watch(self.paper_list, "cursor", self._cursor_moved_for_you, init=False)
+            self._landing = ""
+            self._land_on_best()
             self.for_you_chosen()
         else:
+            self._landing = None
             self._announce = False
             self.notify("Digest order.", timeout=2)
+
+    def _land_on_best(self) -> None:
+        """The cursor on the top of the "for you" order, once there are scores."""
+        triage = self.triage
+        if triage.sort != "for you" or triage.scores is None or not triage.view:
+            return
+        self._landing = None  # this move is ours: the watcher has nothing to cancel
+        self.paper_list.move_to(0)
+        paper = self.current_paper()
+        self._landing = paper.arxiv_id if paper is not None else None
+
+    def _cursor_moved_for_you(self, position: int) -> None:
+        """A move off the paper y landed on (or any move while waiting for the
+        ranking) ends the landing: a newer ranking keeps the cursor where it is."""
+        if self._landing is None:
+            return
+        paper = self.current_paper()
+        if self._landing == "" or paper is None or paper.arxiv_id != self._landing:
+            self._landing = None
 
     def for_you_chosen(self) -> None:
         """The "for you" order was chosen (``y``, or ``O``'s cycle): rank now."""
@@ -80,10 +114,17 @@ class ForYouActions:
     def on_ranking_worker_ranked(self, message: RankingWorker.Ranked) -> None:
         if not self.ranking.accept(message.result):
             return
+        ranking = message.result.ranking
         if self._announce:
             self._announce = False
-            self.notify(f"For you: {message.result.ranking.detail}.", timeout=3)
-        self.scores_ready(message.result.ranking.scores)
+            self.notify(f"For you: {ranking.detail}.", timeout=3)
+        current = self.current_paper()
+        landing = self._landing
+        land = landing == "" or (current is not None and current.arxiv_id == landing)
+        self.scores_ready(ranking.scores, frozenset(ranking.judgements))
+        if land:
+            self._land_on_best()
+        self._landing = None  # only the ranking y asked for lands
 
     def on_ranking_worker_failed(self, message: RankingWorker.Failed) -> None:
         self.notify(message.text, severity="error", timeout=8)
@@ -100,6 +141,12 @@ class ForYouActions:
         if index is None or index >= ranked.papers:
             return ""
         ranking = ranked.ranking
+        judged = ranking.judged(index)
+        if judged is not None:
+            what = "you starred it" if judged else "you read it"
+            if ranking.method == "model":
+                return f"{what}: a training example (learned from, not predicted)"
+            return f"{what}: judged, listed after the papers still to judge"
         terms = ", ".join(ranking.why(index, WHY_TERMS)) or "no term of it counts"
         if ranking.method == "model":
             return f"{ranking.score(index):+.2f} · {terms}"
@@ -132,7 +179,7 @@ class ForYouActions:
                              NOTE_MARK if state.note else " "))  # fmt: skip
             rows.append(SimilarRow(paper.arxiv_id, display_title(paper.title),
                                    paper.digests[0].label, marks, cosine))  # fmt: skip
-        self._similar_open[0].show(rows)
+        self._similar_open[0].show(rows, result.at_least)
 
     def _similar_chosen(self, arxiv_id: str | None) -> None:
         self._similar_open = None

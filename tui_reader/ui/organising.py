@@ -7,7 +7,8 @@
 * ``O`` cycles the sort (``view_order.APP_SORTS``); a sort's rank of every paper is
   computed in a worker thread the first time (0.35 s by first author at 100,000
   papers), then applied on the UI thread; the cursor stays on its paper.
-  ``scores_ready(scores)`` is how the ranking worker hands over "for you" scores.
+  ``scores_ready(scores, judged)`` is how the ranking worker hands over "for you"
+  scores and the papers they were fitted on.
 * ``x`` selects or unselects the paper under the cursor and moves on; ``A`` selects
   every paper in the view (again: unselects them); ``X`` or escape (once no search
   is open) clears the selection. ``r``, ``s``, ``t`` and export act on the selection
@@ -96,16 +97,20 @@ class OrganiseActions:
         if name == FOR_YOU:
             self.for_you_chosen()
 
-    def scores_ready(self, scores) -> None:
-        """The ranking's scores (one per paper index) arrived: the score bars take their
-        range, and under "for you" the view re-sorts with the cursor's paper kept on its
-        row of the screen while the others move around it."""
+    def scores_ready(self, scores, judged=frozenset()) -> None:
+        """The ranking's scores (one per paper index) and its training examples arrived:
+        the score bars take their range, and under "for you" the view re-sorts (judged
+        papers after the others) with the cursor's paper kept on its row of the screen
+        while the others move around it."""
         triage = self.triage
         paper_list = self.paper_list
         current = self.current_paper()
         offset = triage.row_of(paper_list.cursor) - paper_list.scroll_offset.y
-        triage.set_scores(scores)
-        paper_list.score_range = (min(scores), max(scores)) if scores else None
+        triage.set_scores(scores, judged)
+        # The bars span the papers that show one: a training example's score (what the
+        # model was taught, far above or below the rest) would flatten them.
+        ranked = [score for index, score in enumerate(scores) if index not in judged] or scores
+        paper_list.score_range = (min(ranked), max(ranked)) if ranked else None
         if triage.sort == FOR_YOU:
             position = triage.position_of(current.arxiv_id) if current is not None else None
             paper_list.view_changed(cursor=position)

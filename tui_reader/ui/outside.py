@@ -8,6 +8,12 @@ started, say so, show the link and put it on the clipboard. Exporting asks for a
 refuses what ``exporters.destination`` refuses (the state file and its side files, a
 folder, device, FIFO or socket) with a notification, asks before overwriting and
 writes off the UI thread.
+
+The path it suggests (``suggested_export_path``): the starred papers go where they
+went last time; otherwise the file is named after what is exported
+(``starred.bib``, ``selection-2-papers.bib``) in the folder of the last export, else
+the folder the app was started in, shown as ``./name``. The format's suffix follows
+the format chosen.
 """
 
 from __future__ import annotations
@@ -75,7 +81,13 @@ class OutsideActions:
                         "(or select some with x).", severity="warning")  # fmt: skip
             return
         what = "selected" if selected else "starred"
-        suggestion = store.get_setting("export_path") or str(Path.home() / "starred.bib")
+        last, last_what = store.get_setting("export_path"), store.get_setting("export_what")
+        suggestion = suggested_export_path(
+            last if isinstance(last, str) else None,
+            last_what if isinstance(last_what, str) else None,
+            what,
+            count,
+        )
         fmt = store.get_setting("export_format")
         answer: ExportChoice | None = await self.app.push_screen_wait(
             ExportPathScreen(suggestion, count, what, fmt if isinstance(fmt, str) else "bibtex")
@@ -111,10 +123,29 @@ class OutsideActions:
             self.notify(f"Cannot write {printable(str(path))}: {error.strerror or error}",
                         severity="error", markup=False)  # fmt: skip
             return
-        store.set_setting("export_path", str(path))
+        store.set_setting("export_path", str(path.absolute()))  # the same file from anywhere
+        store.set_setting("export_what", what)
         store.set_setting("export_format", answer.fmt)
         count = len(export.papers)
         noun = "paper" if count == 1 else "papers"
         lost = f" {len(missing)} starred without details (not in these digests)." if missing else ""
         self.notify(f"Exported {count} {what} {noun} to {printable(str(path))}.{lost}", timeout=4,
                     markup=False)  # fmt: skip
+
+
+def suggested_export_path(last: str | None, last_what: str | None, what: str, count: int) -> str:
+    """Where to suggest exporting ``count`` papers (``what``: "starred" or "selected"),
+    given the last export's path and what it held (None: no export yet; an export made
+    before ``export_what`` was kept held the starred papers)."""
+    name = "starred.bib" if what == "starred" else (
+        f"selection-{count}-paper.bib" if count == 1 else f"selection-{count}-papers.bib"
+    )  # fmt: skip
+    if what == "starred" and last and last_what in (None, "starred"):
+        folder, name = Path(last).expanduser().parent, Path(last).name
+    elif last:
+        folder = Path(last).expanduser().parent
+    else:
+        return f"./{name}"
+    if folder.absolute() == Path.cwd().absolute():
+        return f"./{name}"
+    return str(folder / name)

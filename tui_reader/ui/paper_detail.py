@@ -7,12 +7,14 @@ redraws one small block, and coming back to a paper costs nothing. Setting a new
 ``model`` repaints this pane only: its size never depends on the paper, so the screen
 is never laid out again for it (only a resize or a screen change does that).
 
-Rules of the layout: below ``COMPACT_ROWS`` terminal rows the metadata takes two
-lines, and a third, cut to the width, for the fields only some layouts carry; the
-note comes before the abstract, and a digest's TL;DR right above it; an empty
-abstract is said plainly (``paper_fields`` owns the wording and the fields only some
-layouts carry); title, note and abstract lines stop near ``MEASURE``
-columns on wide terminals, a comfortable reading width.
+Rules of the layout: below ``COMPACT_ROWS`` terminal rows the metadata is a short
+block without labels (the authors; the id, dates, digests, state and keywords; the
+fields only some layouts carry), wrapped, never cut, so every field can be read at
+80x24; taller, one labelled line per field, a long value wrapped under its value
+column (``LABEL_WIDTH``). The note comes before the abstract, and a digest's TL;DR
+right above it; an empty abstract is said plainly (``paper_fields`` owns the wording
+and the fields only some layouts carry); title, note and abstract lines stop near
+``MEASURE`` columns on wide terminals, a comfortable reading width.
 
 Digest text arrives here as plain strings and leaves as Rich ``Text`` built span by
 span: it is never parsed as markup, and control characters are made visible first.
@@ -60,6 +62,7 @@ COMPACT_ROWS = 30  # terminals lower than this get the two-line metadata block
 MEASURE = 100  # columns: the longest line of running text
 CACHED_BLOCKS = 256
 GUTTER = 2  # columns right of the text: a space and the scroll bar
+LABEL_WIDTH = 10  # columns of a metadata label ("Submitted "); values start after it
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +122,7 @@ class PaperDetail(ScrollView, can_focus=False):
         if self.model is None:
             return "No paper to show."
         compact = self.app.size.height < COMPACT_ROWS
-        parts = [self._title(self.model), *self._metadata(self.model, compact)]
+        parts = [self._title(self.model), *self._metadata(self.model, compact, None)]
         if self.model.state.note:
             parts.extend(self._note(self.model))
         parts.extend(self._abstract(self.model))
@@ -158,13 +161,14 @@ class PaperDetail(ScrollView, can_focus=False):
             paper, state = model.paper, model.state
             key = paper  # frozen: a newer record of the paper (more digests) is a new key
             blank = [self._blank_row(width)]
+            # The metadata follows the title at once: the title's colour and weight set it
+            # apart, and a row less per paper is a page less for one paper in five.
             lines = self._block(("title", key, model.metadata), lambda: [self._title(model)],
                                 base, measure, width)  # fmt: skip
-            lines = lines + blank
-            lines += self._block(("meta", key, state.read, state.starred, state.tags,
-                                  model.why, compact, model.metadata),
-                                 lambda: self._metadata(model, compact), base, width, width,
-                                 crop=compact)  # fmt: skip
+            lines = lines + self._block(("meta", key, state.read, state.starred, state.tags,
+                                         model.why, compact, model.metadata),
+                                        lambda: self._metadata(model, compact, width), base,
+                                        width, width)  # fmt: skip
             if state.note:
                 lines += blank
                 lines += self._block(("note", state.note), lambda: self._note(model), base,
@@ -208,21 +212,17 @@ class PaperDetail(ScrollView, can_focus=False):
         base: Style,
         wrap: int,
         width: int,
-        *,
-        crop: bool = False,
     ) -> list[Strip]:
-        """The rows of ``texts()`` wrapped at ``wrap`` columns (or cut, with ``crop``),
-        padded to ``width`` and ended with the gutter (a gap and the scroll bar's track);
-        made once per key and size, then taken from the cache."""
-        key = (key, wrap, width, crop)
+        """The rows of ``texts()`` wrapped at ``wrap`` columns, padded to ``width`` and
+        ended with the gutter (a gap and the scroll bar's track); made once per key and
+        size, then taken from the cache."""
+        key = (key, wrap, width)
         lines = self._blocks.get(key)
         if lines is not None:
             self._blocks.move_to_end(key)
             return lines
         console = self.app.console
         options = console.options.update(width=wrap, height=None, highlight=False)
-        if crop:
-            options = options.update(no_wrap=True, overflow="ellipsis")
         end = [Segment(" " * (width - wrap + 1), base), self._track()]
         lines = [
             Strip(segments + end, width + GUTTER)
@@ -288,8 +288,11 @@ class PaperDetail(ScrollView, can_focus=False):
             text.append("\n" + left_out(hidden), self._rich_styles("paper-detail--notice"))
         return text
 
-    def _metadata(self, model: DetailModel, compact: bool) -> list[Text]:
-        """One Text per line in compact form (two or three lines), else one per field."""
+    def _metadata(self, model: DetailModel, compact: bool, width: int | None) -> list[Text]:
+        """Compact: the authors, then the id, dates, digests, state and keywords, then
+        the layout's own fields, each wrapped by the block. Else one labelled field a
+        line, a value wider than ``width`` wrapped under its value column (None: not
+        wrapped, for ``text``)."""
         style = self._rich_styles
         paper, state = model.paper, model.state
         label, flag = style("paper-detail--label"), style("paper-detail--flag")
@@ -343,10 +346,17 @@ class PaperDetail(ScrollView, can_focus=False):
         if model.why:
             fields.append(("For you", Text(printable(model.why), flag)))
         lines = []
+        indent = Text(" " * LABEL_WIDTH)
         for name, value in fields:
-            line = Text(f"{name:<10}", label)
-            line.append_text(value if isinstance(value, Text) else Text(printable(value)))
-            lines.append(line)
+            value = value if isinstance(value, Text) else Text(printable(value))
+            if width is None or LABEL_WIDTH + value.cell_len <= width:
+                rows = [value]
+            else:
+                rows = list(value.wrap(self.app.console, max(1, width - LABEL_WIDTH)))
+            for number, row in enumerate(rows):
+                line = Text(f"{name:<{LABEL_WIDTH}}", label) if number == 0 else indent.copy()
+                line.append_text(row)
+                lines.append(line)
         return lines
 
     def _note(self, model: DetailModel) -> list[Text]:

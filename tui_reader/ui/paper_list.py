@@ -44,6 +44,7 @@ def tags_label(tags: tuple[str, ...], room: int) -> str:
 
 
 SCORE_BARS = "▁▂▃▄▅▆▇█"  # the "for you" score, lowest to highest of the scores
+JUDGED_MARK = "✓"  # in place of a score bar: a paper the ranking learned from
 
 
 def score_bar(score: float, low: float, high: float) -> str:
@@ -184,9 +185,11 @@ class PaperList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         selected = self.triage.view[position] in self.triage.selection
         if selected:
-            base = base + styles("paper-list--selected")
+            base = styles.readable(base + styles("paper-list--selected"))
         if position == self.cursor:
-            base = base + styles("paper-list--cursor")
+            # A theme's cursor text can be under 4.5:1 on its cursor (textual-dark: 3.8,
+            # gruvbox: 2.4): then black or white, whichever reads best.
+            base = styles.readable(base + styles("paper-list--cursor"))
             if not self.has_focus:
                 base = base + Style(dim=True)
         state = self.triage.store.state(paper.arxiv_id)
@@ -205,7 +208,7 @@ class PaperList(ScrollView, can_focus=True):
             mark(bool(state.note), NOTE_MARK, "paper-list--note-mark"),
             blank,
         ]
-        bar = self._score_bar(position)
+        bar, judged = self._score_bar(position)
         title = self.render_title(paper.title)
         tags = tags_label(state.tags, max(0, width // 3))
         room = max(0, width - 5 - (cell_len(tags) + 1 if tags else 0) - (2 if bar else 0))
@@ -219,15 +222,21 @@ class PaperList(ScrollView, can_focus=True):
         strip = Strip(segments)
         if not bar:
             return strip.adjust_cell_length(width, base)
-        score = Strip([blank, Segment(bar, base + styles("paper-list--score"))])
+        bar_style = ink("paper-list--read") if judged else base + styles("paper-list--score")
+        score = Strip([blank, Segment(bar, bar_style)])
         return Strip.join([strip.adjust_cell_length(max(0, width - 2), base), score])
 
-    def _score_bar(self, position: int) -> str:
-        """The score mark at the row's right end, only in the "for you" order."""
+    def _score_bar(self, position: int) -> tuple[str, bool]:
+        """The score mark at the row's right end, only in the "for you" order (a judged
+        paper, which the ranking learned from, has ``JUDGED_MARK``), and whether it is
+        that mark."""
         if self.triage.sort != "for you" or self.score_range is None:
-            return ""
-        score = self.triage.score_of(self.triage.view[position])
-        return "" if score is None else score_bar(score, *self.score_range)
+            return "", False
+        index = self.triage.view[position]
+        if index in self.triage.judged:
+            return JUDGED_MARK, True
+        score = self.triage.score_of(index)
+        return ("" if score is None else score_bar(score, *self.score_range)), False
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -14,6 +14,8 @@ at a space near the end when there is one) and how many characters are left out;
 ``abstract_text`` at most ``SHOWN_CHARS`` of the abstract (and its first
 ``SHOWN_HIGHLIGHTS`` highlights), returning what it left out. The whole text stays in
 the paper: in exports and ``list --json``.
+``shortened(text, cells)`` cuts a line of text for a title bar at a word's end, with an
+ellipsis.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -129,3 +132,14 @@ def abstract_text(
         if style is not None:
             text.stylize(style, highlight.start, highlight.end)
     return text, hidden
+
+
+def shortened(text: str, cells: int) -> str:
+    """``text`` in at most ``cells`` cells: whole, or cut at the end of a word (mid-word
+    only when its first word is longer than that) and ended with ``…``."""
+    if cell_len(text) <= cells:
+        return text
+    cut = set_cell_size(text, max(0, cells - 1))
+    if not text[len(cut)].isspace():  # the cut fell inside a word: back to its start
+        cut = cut.rsplit(" ", 1)[0] if " " in cut.strip() else cut
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -8,7 +8,9 @@ applied on the UI thread by ``apply_search``. ``escape`` clears the search.
 
 The box takes the query language (``search_box.SearchBox`` over ``query``): a query
 that cannot be read shows its one-line message in ``#search-error`` above the box,
-the box turns red (``-invalid``) and the list keeps the last result.
+the box turns red (``-invalid``) and the list keeps the last result. A query
+answered with a remark (an unclosed ``"`` closed at the end while typing) shows the
+remark on the same line, not in red (``-notice``), and its result.
 """
 
 from __future__ import annotations
@@ -79,14 +81,18 @@ class SearchActions:
         if not worker.is_cancelled:
             self.app.call_from_thread(self.apply_search, query, found)
 
-    def _show_search_error(self, message: str) -> None:
+    def _show_search_error(self, message: str, *, notice: bool = False) -> None:
         error = self.query_one("#search-error")
-        error.update(f"⚠ {message}" if message else "")
+        error.update(f"{'ⓘ' if notice else '⚠'} {message}" if message else "")
         error.display = bool(message)
-        self.query_one("#search", Input).set_class(bool(message), "-invalid")
+        error.set_class(notice, "-notice")
+        self.query_one("#search", Input).set_class(bool(message) and not notice, "-invalid")
 
     def apply_search(self, query: str, found: Found) -> None:
-        self._show_search_error(found.error)
+        if found.error:
+            self._show_search_error(found.error)
+        else:
+            self._show_search_error(found.notice, notice=True)
         if found.error:
             return  # the last view stays while the query is being fixed
         current = self.current_paper()

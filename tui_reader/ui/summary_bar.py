@@ -1,19 +1,29 @@
-"""The header line: date range, counts, filter and search, in one row of fixed height.
+"""The header: where you are, the counts, and what you have set, in one row or two.
 
-``SummaryBar.show(text)`` changes what it says. The bar's size never depends on its
-text (one row, the screen's width), so a new text repaints this one row and never
-asks the screen for a layout, which ``Static.update`` would (it cannot know that the
-new text is no taller than the old). Text is plain: never parsed as markup.
+``SummaryBar.show(header)`` changes what it says (a ``header.Header``); the bar fits
+it to its width (``Header.lines``) when it is drawn and again on a resize. The bar is
+one row, or two when what you have set needs a line of its own: that depends on the
+settings and the width only, so a new count repaints the rows and never asks the
+screen for a layout, which ``Static.update`` would (it cannot know that the new text
+is no taller than the old). Only a change of height (a long search typed, a
+narrower terminal) lays the screen out, and posts ``SummaryBar.Rows`` so the screen
+can move what sits below the header (the toasts of a narrow terminal). Text is
+plain: never parsed as markup.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual.message import Message
 from textual.widget import Widget
+
+from .header import Header
 
 
 class SummaryBar(Widget, can_focus=False):
-    """One row of plain text, repainted (not laid out again) when it changes."""
+    """One or two rows of plain text, repainted (not laid out again) when they change."""
 
     DEFAULT_CSS = """
     SummaryBar {
@@ -24,16 +34,38 @@ class SummaryBar(Widget, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._text = ""
+        self._header = Header((("", 0, ""),))
+        self._lines: list[str] = [""]
 
     @property
     def text(self) -> str:
-        return self._text
+        return "\n".join(self._lines)
 
-    def show(self, text: str) -> None:
-        if text != self._text:
-            self._text = text
-            self.refresh()
+    def show(self, header: Header) -> None:
+        if header != self._header:
+            self._header = header
+            self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.content_region.width or max(1, self.app.size.width - 2)
+        lines = self._header.lines(width)
+        if lines == self._lines:
+            return
+        rows = len(lines)
+        if rows != len(self._lines):
+            self.styles.height = rows  # the one case that lays the screen out
+            self.post_message(self.Rows(rows))
+        self._lines = lines
+        self.refresh()
+
+    @dataclass
+    class Rows(Message):
+        """The header now takes ``rows`` rows."""
+
+        rows: int
 
     def render(self) -> Text:
-        return Text(self._text, no_wrap=True, overflow="ellipsis", end="")
+        return Text("\n".join(self._lines), no_wrap=True, overflow="ellipsis", end="")

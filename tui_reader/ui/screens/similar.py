@@ -1,7 +1,8 @@
 """Papers like this one: the nearest papers of every open digest, best first.
 
 ``SimilarScreen(title)`` opens at once saying it is looking; the caller hands it the
-answer with ``show(rows)`` (``SimilarRow``: id, title as the list shows it, digest
+answer with ``show(rows, at_least)`` (only papers at that cosine or more: none says
+that nothing is close) (``SimilarRow``: id, title as the list shows it, digest
 label, state marks, cosine) or ``failed(message)``. Enter dismisses with the chosen
 paper's arXiv id, escape with None. The rows are at most a few dozen, so an
 ``OptionList`` is fine. Titles and labels are digest text: plain ``Text``, never markup.
@@ -22,8 +23,9 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ...sanitize import printable
+from ..rendering import shortened
 
-TITLE_CELLS = 60
+TITLE_CELLS = 56  # "Papers like “…”" then fits an 80-column terminal's dialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +43,11 @@ class SimilarScreen(ModalScreen[str | None]):
     def __init__(self, title: str) -> None:
         super().__init__()
         self.paper_title = title
-        self._answer: Sequence[SimilarRow] | str | None = None  # until mounted
+        self._answer: tuple[list[SimilarRow], float] | str | None = None  # until mounted
         self._ready = False  # on_mount ran: the widgets are there
 
     def compose(self) -> ComposeResult:
-        title = set_cell_size(printable(self.paper_title), TITLE_CELLS).rstrip()
+        title = shortened(printable(self.paper_title), TITLE_CELLS)
         with Vertical(classes="dialog similar-dialog"):
             yield Label(Text(f"Papers like “{title}”"), classes="dialog-title")
             yield Label("Looking for papers like this one…", id="similar-status")
@@ -60,19 +62,24 @@ class SimilarScreen(ModalScreen[str | None]):
         if isinstance(answer, str):
             self.failed(answer)
         elif answer is not None:
-            self.show(answer)
+            self.show(*answer)
 
-    def show(self, rows: Sequence[SimilarRow]) -> None:
-        """The answer arrived: list ``rows`` (nearest first) and focus them."""
+    def show(self, rows: Sequence[SimilarRow], at_least: float = 0.0) -> None:
+        """The answer arrived: list ``rows`` (nearest first, each at ``at_least`` cosine
+        or more) and focus them."""
         if not self._ready:
-            self._answer = list(rows)  # it came before the screen was up
+            self._answer = (list(rows), at_least)  # it came before the screen was up
             return
         status = self.query_one("#similar-status", Label)
         options = self.query_one(OptionList)
         if not rows:
-            status.update("No other paper shares a word with this one.")
+            status.update(
+                f"Nothing in the open digests is close to this paper: no paper at cosine "
+                f"{at_least:.2f} or more, where papers start to share a subject."
+            )
             return
-        status.update(f"{len(rows)} nearest papers of every open digest, by shared words:")
+        noun = "paper" if len(rows) == 1 else "papers"
+        status.update(f"The {len(rows)} nearest {noun} of every open digest, by shared words:")
         digest_cells = max(cell_len(printable(row.digest)) for row in rows)
         options.add_options(Option(self._line(row, digest_cells), id=row.arxiv_id) for row in rows)
         options.display = True
