@@ -1,10 +1,11 @@
 """The note editor.
 
-``NoteScreen(title, text, *, base=None, arxiv_id="", saved_note=None, drafts=None)``
-(``ModalScreen[str | None]``) dismisses with the note to save (empty: delete it), or
+``NoteScreen(title, text, *, base=None, arxiv_id="", saved_note=None, drafts=None,
+clock=None)`` (``ModalScreen[str | None]``) dismisses with the note to save (empty: delete it), or
 None when the reader cancels. ``base`` is the saved note the text is written over
 (default: ``text``); ``saved_note()`` reads the saved note now; ``drafts`` keeps the
-text as a draft (``note_drafts``) while the editor is open.
+text as a draft (``note_drafts``) while the editor is open, on ``clock`` (its own
+timers when None).
 
 Rules:
 * Saving over a saved note that is no longer ``base`` asks (``NoteConflictScreen``:
@@ -23,7 +24,6 @@ Rules:
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from textual import work
@@ -34,8 +34,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
+from ...clock import Clock
 from ...note_drafts import DraftKeeper, NoteDrafts
 from ...note_versions import needs_choice, resolve, same_note
+from ..app_clock import AppClock
 from ..quiet_timer import QuietTimer
 from .confirm import ConfirmScreen
 from .note_choices import NoteConflictScreen
@@ -64,7 +66,7 @@ class NoteScreen(ModalScreen[str | None]):
         arxiv_id: str = "",
         saved_note: Callable[[], str] | None = None,
         drafts: NoteDrafts | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock | None = None,
     ) -> None:
         super().__init__()
         self.paper_title = title
@@ -77,10 +79,11 @@ class NoteScreen(ModalScreen[str | None]):
             if drafts is not None and arxiv_id
             else None
         )
-        self.clock = clock
+        # The draft's timers (a test may pass a FakeClock); its own timers by default.
+        self.clock: Clock = clock or AppClock(self)
         self._editor: TextArea | None = None
         self._done = False
-        self._draft_timer = QuietTimer(self, DRAFT_QUIET, self.keep_draft)
+        self._draft_timer = QuietTimer(self.clock, DRAFT_QUIET, self.keep_draft)
         self._typing_since: float | None = None  # the first change not kept as a draft
         self._draft_problem = ""
         self._changed_elsewhere = False
@@ -124,7 +127,7 @@ class NoteScreen(ModalScreen[str | None]):
             self.problem = problem  # "" when the draft is on disk
 
     def on_text_area_changed(self) -> None:
-        now = self.clock()
+        now = self.clock.now()
         if self._typing_since is None:
             self._typing_since = now
         if now - self._typing_since >= DRAFT_MAX_WAIT:
