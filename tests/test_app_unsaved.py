@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 from tests.app_helpers import loaded
 from tests.conftest import SEED_DIGEST
@@ -21,11 +23,13 @@ def read_only_app(tmp_path):
 
 
 async def wait_for(pilot, condition, seconds: float = 60.0) -> None:
-    for _ in range(int(seconds / 0.05)):
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError("condition not reached")
+    """Until ``condition()`` holds; a generous deadline, for a busy machine. It sleeps
+    rather than ``pilot.pause()``: a pause waits for the screen to settle, which never
+    comes while the app is leaving (that wait ran into Textual's 30 s timeout)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"condition not reached within {seconds} s"
+        await asyncio.sleep(0.05)
 
 
 async def test_unsaved_changes_show_a_lasting_warning_and_quitting_asks(tmp_path):

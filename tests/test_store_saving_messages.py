@@ -76,7 +76,7 @@ async def star_and_quit_on_a_full_disk(pilot, app, monkeypatch) -> None:
     await loaded(pilot)
     monkeypatch.setattr(os, "fsync", disk_full)
     await pilot.press("s", "q")
-    await wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), seconds=30)
+    await wait_for(pilot, lambda: isinstance(app.screen, UnsavedScreen), seconds=60)
     assert "No space left on device" in app.screen.reason
     monkeypatch.undo()  # the disk frees up
 
@@ -87,7 +87,7 @@ async def test_once_the_disk_frees_up_the_question_goes_and_quitting_exits_0(tmp
     app = make_app([SEED_DIGEST], store, auto_read=False)
     async with app.run_test(size=(120, 36)) as pilot:
         await star_and_quit_on_a_full_disk(pilot, app, monkeypatch)
-        await wait_for(pilot, lambda: not app.is_running, seconds=30)  # retried on its own
+        await wait_for(pilot, lambda: not app.is_running, seconds=60)  # retried on its own
     assert app.return_code in (0, None)
     store.close()
     assert store.notices[-1].startswith("Saving to") and "works again" in store.notices[-1]
@@ -104,7 +104,7 @@ async def test_quit_anyway_after_the_disk_freed_up_exits_0_without_saying_lost(
         await star_and_quit_on_a_full_disk(pilot, app, monkeypatch)
         app.screen.store = None  # the question stays up: the reader answers first
         await pilot.press("q")  # quit anyway
-        await wait_for(pilot, lambda: not app.is_running, seconds=30)
+        await wait_for(pilot, lambda: not app.is_running, seconds=60)
     assert app.return_code in (0, None)
     store.close()
     assert sum(doc["starred"] for doc in on_disk(path).values()) == 1
