@@ -150,7 +150,7 @@ class App:
     def shown(self, lines: list[str] | None = None) -> dict | None:
         """The current paper as the detail pane shows it, or None if it is not shown."""
         lines = self.screen() if lines is None else lines
-        detail = [line[48:] for line in lines[1:]]
+        detail = [line.partition("▕")[2] for line in lines[1:]]  # right of the list
         if not any(TITLES[self.row] in line for line in detail[:3]):
             return None
         state = next((line for line in detail if line.strip().startswith("State")), None)

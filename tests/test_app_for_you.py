@@ -101,6 +101,7 @@ async def test_only_the_ranking_y_asked_for_moves_the_cursor(tmp_path):
         top = screen.current_paper().arxiv_id
         assert screen.paper_list.cursor == 0
         await pilot.press("s")  # star it: a refit, which moves it among the judged
+        await advance(pilot, FIT_DEBOUNCE)  # the refit waits for a pause in the stars
         await ranked(pilot)
         assert "learned from 4 starred" in screen.ranking.ranked.ranking.detail
         assert screen.current_paper().arxiv_id == top  # the cursor stayed with it

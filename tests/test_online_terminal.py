@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import SEED_DIGEST
 from tests.online_helpers import FakeServices, sample_papers
-from tests.test_terminal import terminal  # noqa: F401  (the fixture)
+from tests.test_terminal import left_of_list, terminal  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
@@ -28,7 +28,7 @@ def test_the_app_fetches_in_the_background_and_shows_arxivs_title(terminal):  # 
         term.press("j", "j", "j")
         screen = term.wait_for("QAHAN: A Quantum Annealing Hard Attention Network")
         assert "as on arXiv; the digest has “QAHAN A Quantum Annealing" in screen
-        listed = [line[:50] for line in screen.splitlines()]  # the list, left of the pane
+        listed = [left_of_list(line) for line in screen.splitlines()]  # left of the pane
         assert any("QAHAN A Quantum" in line for line in listed)  # the digest's title
         assert not any("QAHAN:" in line for line in listed)
         term.press("q")

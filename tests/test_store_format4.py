@@ -133,7 +133,7 @@ def test_a_format_3_file_is_listed_as_before_and_left_alone(path, capsys):
     shutil.copyfile(V3, path)
     out, err = listed(capsys)
     assert out == V3_LISTING.read_text()
-    assert "1 of these papers were marked by id" in err
+    assert "1 of these papers was marked by id" in err
     assert path.read_bytes() == V3.read_bytes()
     assert sorted(p.name for p in path.parent.iterdir()) == ["state.json"]
 
@@ -152,7 +152,7 @@ def test_a_format_3_file_is_upgraded_and_then_listed_from_its_rows(path, capsys,
     parses = count_parses(monkeypatch)
     out, err = listed(capsys)
     assert out == V3_LISTING.read_text() and parses == []
-    assert "1 of these papers were marked by id" in err
+    assert "1 of these papers was marked by id" in err
 
 
 def test_a_damaged_format_3_file_loses_only_the_damaged_details(path, capsys):

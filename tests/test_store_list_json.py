@@ -25,4 +25,4 @@ def test_list_starred_json_is_one_valid_array_at_any_size(capsys, count):
     assert [row["id"] for row in rows] == [p.arxiv_id for p in papers] + ["2502.00001"]
     assert [row["title"] for row in rows[:-1]] == [p.title for p in papers]
     assert rows[-1]["details_unknown"] is True
-    assert "1 of these papers were marked by id" in captured.err
+    assert "1 of these papers was marked by id" in captured.err

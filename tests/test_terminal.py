@@ -83,12 +83,12 @@ class Terminal:
         return self.wait_until(lambda screen: text in screen, repr(text), timeout)
 
     def paper_view(self, screen: str) -> list[str]:
-        """The header and the detail pane, where toasts never go: right of column 50
-        at 120 columns; at 80 the rows between header and footer (the reading layout,
-        whose toasts sit on the footer)."""
+        """The header and the detail pane, where toasts never go: right of the list's
+        border (``▕``) where the list is beside the pane; at 80 columns the rows between
+        header and footer (the reading layout, whose toasts sit on the footer)."""
         lines = screen.splitlines()
         if self.size[0] >= 100:
-            return lines[:1] + [line[50:] for line in lines[1:-1]]
+            return lines[:1] + [right_of_list(line) for line in lines[1:-1]]
         return lines[:-1]
 
     def wait_for_change(self, before: str, timeout: float = 10) -> None:
@@ -122,6 +122,19 @@ class Terminal:
 
     def close(self) -> None:
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+
+
+LIST_BORDER = "▕"
+
+
+def left_of_list(line: str) -> str:
+    """The list's part of a screen line (all of it where there is no border)."""
+    return line.partition(LIST_BORDER)[0]
+
+
+def right_of_list(line: str) -> str:
+    """The detail pane's part of a screen line ("" where there is no border)."""
+    return line.partition(LIST_BORDER)[2]
 
 
 @pytest.fixture

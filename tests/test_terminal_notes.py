@@ -151,8 +151,9 @@ def test_the_typed_note_survives_every_way_the_app_can_end(tmp_path):
             else:
                 os.kill(pid, getattr(signal, way))
             ending[way] = pid
-        for way, pid in ending.items():  # how fast it leaves: test_terminal_close
-            assert wait_ended(pid, LEAVE_WITHIN) <= LEAVE_WITHIN, f"{way}: still running"
+        for way, pid in ending.items():  # how fast it leaves is test_terminal_close's
+            took, _ = wait_ended(pid)  # a generous deadline: only a hang fails here
+            assert took != float("inf"), f"{way}: still running"
             if way.startswith("SIG"):
                 assert panes.exit_code(way) == str(128 + getattr(signal, way)), way
 
