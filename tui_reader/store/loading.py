@@ -244,6 +244,7 @@ class Loading(StoreFields):
             changed = self._load_snapshot()
             if not self._unreadable:
                 changed |= self._read_journal()
+                changed |= self._read_sources()
         except NotOursError as exc:  # the journal became a symlink, a folder, a FIFO...
             self._block(exc.reason, unreadable=True)
             problem = f"The state file {self.path} is {exc.reason}"

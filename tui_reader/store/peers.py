@@ -1,0 +1,136 @@
+"""Files of the state that this copy reads and merges but never writes (issue 21).
+
+A ``Source`` is one snapshot and its journal (either may be missing) that another device
+wrote into the shared state folder, or that a sync engine left as a conflict copy, or
+today's single state file being upgraded to the folder of device files. The store reads
+each source as it reads its own files (``snapshot.parse``, ``journal.Journal``), merges
+what it finds per field and per tag (``merge``), and never creates, moves, cuts or
+appends to a source's files: only ``retire`` moves a conflict copy or an upgraded file
+into the backup folder, and only after everything read from it is in this device's own
+snapshot on disk.
+
+A source's files may arrive late, out of order or half-synced: a snapshot that does not
+parse whole gives every intact record (and is read again when it changes; it is never
+moved aside, it is not ours), a journal's last line without its newline is left until
+it is whole, a journal of another generation is read from its start. Merging is
+idempotent and commutative, so whatever was merged stays right whatever arrives next.
+
+API: ``Source(snapshot, journal, clock, kind)``; ``changed() -> bool`` (stat calls
+only); ``read() -> Read`` (what is new since the last read: papers, settings, the
+journal lines that cannot be used, a problem to tell); ``retire(folder, device)`` moves
+the source's files into ``folder`` (named with the time and the device that moved
+them) and returns the new paths.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import files, snapshot
+from .clock import Clock
+from .journal import Journal
+from .records import NewerSchemaError, NotOursError, StateFileError
+
+DEVICE = "device"  # another device's own files: read for as long as they are there
+CONFLICT = "conflict"  # a sync engine's conflict copy: merged, then moved to the backups
+SINGLE = "single"  # today's single file, upgraded to device files: merged, then moved
+
+
+@dataclass
+class Read:
+    papers: list[tuple[str, dict]] = field(default_factory=list)
+    settings: list[tuple[str, dict]] = field(default_factory=list)
+    rejected: int = 0  # journal lines that cannot be used: never merged
+    problem: str | None = None  # a snapshot that could not be read whole, in words
+
+
+class Source:
+    """One snapshot and journal of the folder that this copy only reads."""
+
+    def __init__(
+        self, snapshot_path: Path | None, journal_path: Path | None, clock: Clock, kind: str
+    ) -> None:
+        self.snapshot_path = snapshot_path
+        self.journal = Journal(journal_path, clock) if journal_path is not None else None
+        self.clock = clock
+        self.kind = kind
+        self.signature: tuple | None = None  # of the snapshot when last read
+
+    @property
+    def paths(self) -> list[Path]:
+        found = [self.snapshot_path] if self.snapshot_path is not None else []
+        return found + ([self.journal.path] if self.journal is not None else [])
+
+    def changed(self) -> bool:
+        if self.snapshot_path is not None and files.signature(self.snapshot_path) != self.signature:
+            return True
+        return self.journal is not None and self.journal.changed()
+
+    def read(self) -> Read:
+        """What is new in the source since the last read. Raises OSError."""
+        result = Read()
+        if self.snapshot_path is not None:
+            self._read_snapshot(result)
+        if self.journal is not None:
+            with contextlib.suppress(FileNotFoundError):
+                entries = self.journal.read_new()
+                result.papers += entries.papers
+                result.settings += entries.settings
+                result.rejected += len(entries.rejected)
+        return result
+
+    def _read_snapshot(self, result: Read) -> None:
+        assert self.snapshot_path is not None
+        sig = files.signature(self.snapshot_path)
+        if sig == self.signature:
+            return
+        try:
+            found = files.read_keeping_open(self.snapshot_path)
+        except NotOursError as exc:
+            self.signature = sig
+            result.problem = exc.reason
+            return
+        if found is None:
+            self.signature = files.MISSING
+            return
+        raw, signature, fd = found
+        try:
+            image = snapshot.parse(raw, signature, fd=fd, clock=self.clock)
+        except NewerSchemaError as exc:
+            result.problem = exc.reason
+            image = None
+        except StateFileError as exc:  # half-synced or damaged: what is intact
+            try:
+                image = snapshot.parse(raw, signature, lenient=True, clock=self.clock)
+            except StateFileError:
+                image = None
+            result.problem = exc.reason
+        self.signature = signature
+        if image is not None:
+            result.papers += image.papers.items()
+            result.settings += image.settings.items()
+            image.raw = None
+
+    def retire(self, folder: Path, device: str) -> list[Path]:
+        """Move the source's files into ``folder``; the new paths. Raises OSError."""
+        folder.mkdir(parents=True, exist_ok=True)
+        moved = []
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for path in self.paths:
+            if not os.path.lexists(path):
+                continue
+            target = folder / f"{path.name}.{stamp}.{device}"
+            counter = 1
+            while os.path.lexists(target):
+                counter += 1
+                target = folder / f"{path.name}.{stamp}.{device}-{counter}"
+            os.rename(path, target)
+            moved.append(target)
+        if moved:
+            files.fsync_dir(folder)
+            files.fsync_dir(self.paths[0].parent)
+        return moved

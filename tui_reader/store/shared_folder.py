@@ -1,0 +1,142 @@
+"""The store's side of a shared state folder: other devices' files, conflict copies and
+today's single file, read and merged (issue 21). A base of ``Persistence``.
+
+``_init_folder(path, sync)`` decides which files are this copy's own: in sync mode (the
+folder already holds device files, or ``sync`` asks for it) its device's
+(``devices.device_file``), else ``path`` itself as before. ``_read_sources()`` finds
+(again at most every ``SCAN_INTERVAL``) and reads every ``peers.Source`` of the folder
+and merges what is new into the working copy, reporting the ids whose state changed like
+any change from another copy; ``_sources_changed()`` is the background thread's cheap
+check (stat calls; a listing of the folder when a scan is due). A conflict copy, and
+today's single file once sync mode is on, must end up in this device's own snapshot: as
+soon as one is read a fold is due, and ``_retire_sources()``, called by a fold once the
+new snapshot is in place, moves each one that has not changed since it was read into
+``<stem>.backups/`` beside it (today's single file under its own lock, so a copy of an
+older program cannot append meanwhile). A read-only store reads all of them and moves
+none.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from . import devices
+from .fields import StoreFields
+from .lock import InterProcessLock
+from .peers import CONFLICT, DEVICE, SINGLE, Source
+from .records import NotOursError
+
+SCAN_INTERVAL = 1.0  # how often the folder is listed for new devices and conflict copies
+
+
+class SharedFolder(StoreFields):
+    """Reading the files of the folder that are not this copy's own."""
+
+    def _init_folder(self, path: Path, sync: bool) -> Path:
+        """The path of this copy's own state file (see the module docstring)."""
+        self.state_path = path  # as the caller named it: the folder's place
+        self.device: str | None = None
+        self._sources: dict[Path, Source] = {}
+        self._next_scan = 0.0
+        self._device_problem: str | None = None
+        if not (sync or devices.in_sync_mode(path)):
+            return path
+        try:
+            self.device = devices.device_id()
+        except (ValueError, OSError) as exc:
+            self._device_problem = str(getattr(exc, "strerror", None) or exc)
+            return path
+        return devices.device_file(path, self.device)
+
+    def _scan_sources(self) -> None:
+        self._next_scan = time.monotonic() + SCAN_INTERVAL
+        path = self.state_path
+        try:
+            names = os.listdir(path.parent)
+        except OSError:
+            return
+        wanted: dict[Path, tuple[Path | None, Path | None, str]] = {}
+        if self.device is not None:
+            for device, snap in devices.device_files(path, names).items():
+                if device != self.device:
+                    wanted[snap] = (snap, snap.with_name(snap.name + devices.JOURNAL), DEVICE)
+            if path.name in names or path.name + devices.JOURNAL in names:
+                wanted[path] = (path, path.with_name(path.name + devices.JOURNAL), SINGLE)
+        for copy, original in devices.conflict_copies(path, names):
+            journal = original.endswith(devices.JOURNAL)
+            wanted[copy] = (None, copy, CONFLICT) if journal else (copy, None, CONFLICT)
+        for key, (snap, journal, kind) in wanted.items():
+            if key not in self._sources:
+                self._sources[key] = Source(snap, journal, self._clock, kind)
+
+    def _sources_changed(self) -> bool:
+        if time.monotonic() >= self._next_scan:
+            return True
+        return any(source.changed() for source in list(self._sources.values()))
+
+    def _read_sources(self, *, scan: bool = False) -> set[str]:
+        """Merge what is new in the folder's other files; the ids whose state changed."""
+        if scan or time.monotonic() >= self._next_scan:
+            self._scan_sources()
+        changed: set[str] = set()
+        for key, source in list(self._sources.items()):
+            if not source.changed():
+                continue
+            try:
+                found = source.read()
+            except NotOursError as exc:
+                self._notice_once(f"{key} is {exc.reason}; it is not read.")
+                continue
+            except OSError as exc:  # e.g. being replaced right now: read again later
+                self._notice_once(f"Could not read {key} ({exc.strerror or exc}); trying again.")
+                continue
+            if found.problem:
+                self._notice_once(
+                    f"{key} is {found.problem}; its intact records are merged and it is "
+                    "read again when it changes."
+                )
+            if found.rejected:
+                self._notice_once(
+                    f"{found.rejected} lines of {source.journal and source.journal.path} "
+                    "cannot be used and were not merged (they are left in it)."
+                )
+            if found.papers or found.settings:
+                changed |= self._merge_in(found.papers, found.settings)
+            if source.kind != DEVICE and not self.read_only:
+                self._needs_fold = True  # into our own snapshot, then moved aside
+                self._mark_dirty_since()
+        return changed
+
+    def _retire_sources(self) -> None:
+        """After a fold: move each merged conflict copy or single file to the backups."""
+        if self.read_only:
+            return
+        backups = self.state_path.with_name(devices.stem(self.state_path) + ".backups")
+        who = self.device or "here"
+        for key, source in list(self._sources.items()):
+            if source.kind == DEVICE:
+                continue
+            try:
+                if source.kind == SINGLE:
+                    lock = InterProcessLock(key.with_name(key.name + ".lock"))
+                    with lock:
+                        if source.changed():
+                            continue  # an older copy wrote meanwhile: merged next time
+                        source.retire(backups, who)
+                        rejected = key.with_name(key.name + devices.JOURNAL + ".rejected")
+                        if os.path.lexists(rejected):
+                            os.rename(rejected, backups / f"{rejected.name}.{who}")
+                elif source.changed():
+                    continue
+                else:
+                    source.retire(backups, who)
+            except (OSError, TimeoutError, NotOursError) as exc:
+                reason = getattr(exc, "strerror", None) or exc
+                self._notice_once(
+                    f"Could not move {key} into {backups} ({reason}); it was merged and is "
+                    "left in place."
+                )
+                continue
+            del self._sources[key]
