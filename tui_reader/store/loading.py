@@ -54,10 +54,12 @@ class Loading(StoreFields):
         try:
             found = files.read_keeping_open(self._file)
             with paused_gc():  # the image keeps the descriptor: details are read when asked
+                covering = None if found is None else self._covering_image(*found)
                 image = (
                     snapshot.Image.empty()
                     if found is None
-                    else snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
+                    else covering
+                    or snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
                 )
             del found
         except (NewerSchemaError, NotOursError) as exc:

@@ -25,13 +25,16 @@ them) and returns the new paths.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files, snapshot
-from .clock import Clock
+from .checks import valid_setting
+from .clock import Clock, FutureStamps
 from .journal import Journal
 from .records import NewerSchemaError, NotOursError, StateFileError
 
@@ -59,6 +62,11 @@ class Source:
         self.clock = clock
         self.kind = kind
         self.signature: tuple | None = None  # of the snapshot when last read
+        # The id (``sync_id``) of the snapshot merged whole, or None; and the id of one
+        # that this copy's own snapshot already holds whole (it is then not parsed).
+        self.held: str | None = None
+        self.known: str | None = None
+        self.device: str | None = None  # the device whose own files these are
 
     @property
     def paths(self) -> list[Path]:
@@ -98,6 +106,12 @@ class Source:
             self.signature = files.MISSING
             return
         raw, signature, fd = found
+        token = sync_id(raw)
+        self.held = None
+        if token is not None and token == self.known:
+            os.close(fd)  # already in this copy's own snapshot, whole: nothing to merge
+            self.signature, self.held = signature, token
+            return
         try:
             image = snapshot.parse(raw, signature, fd=fd, clock=self.clock)
         except NewerSchemaError as exc:
@@ -111,9 +125,32 @@ class Source:
             result.problem = exc.reason
         self.signature = signature
         if image is not None:
+            whole = not (image.damaged or image.repaired or image.salvaged or result.problem)
+            self.held = token if whole and image.migrated_from is None else None
             result.papers += image.papers.items()
             result.settings += image.settings.items()
             image.raw = None
+
+    def read_whole(self, clock: Clock) -> snapshot.Image | None:
+        """The snapshot parsed, when it is whole and as written (else None, nothing
+        kept): it then counts as read and merged (``signature``, ``held``)."""
+        assert self.snapshot_path is not None
+        try:
+            found = files.read_keeping_open(self.snapshot_path)
+        except (OSError, NotOursError):
+            return None
+        if found is None:
+            return None
+        raw, signature, fd = found
+        try:
+            image = snapshot.parse(raw, signature, fd=fd, clock=clock)
+        except StateFileError:
+            return None
+        if image.damaged or image.repaired or image.salvaged or image.migrated_from is not None:
+            return None
+        self.signature, self.held = signature, sync_id(raw)
+        image.raw = None
+        return image
 
     def retire(self, folder: Path, device: str) -> list[Path]:
         """Move the source's files into ``folder``; the new paths. Raises OSError."""
@@ -134,3 +171,59 @@ class Source:
             files.fsync_dir(folder)
             files.fsync_dir(self.paths[0].parent)
         return moved
+
+
+SYNC_TABLE = "sync"  # in a device's snapshot: {"id": ..., "holds": {device: id}}
+
+
+def head_tables(raw: bytes) -> dict | None:
+    """The tables of a snapshot's first line (all but the papers and details), or None
+    when it is not laid out as this program writes it."""
+    head = raw[: 1 << 20].split(b"\n", 1)[0]
+    if not head.endswith(b'"papers": {'):
+        return None
+    try:
+        tables = json.loads(head + b"}}")
+    except ValueError:
+        return None
+    return tables if type(tables) is dict else None
+
+
+def read_head(path: Path) -> bytes:
+    """The first MB of a file (b"" when it cannot be read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return b""
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return b""
+        return os.pread(fd, 1 << 20, 0)
+    except OSError:
+        return b""
+    finally:
+        os.close(fd)
+
+
+def sync_table(raw: bytes) -> dict | None:
+    tables = head_tables(raw)
+    table = tables.get(SYNC_TABLE) if tables is not None else None
+    return table if type(table) is dict else None
+
+
+def sync_id(raw: bytes) -> str | None:
+    """The id a device's snapshot names itself by, read from its first line only."""
+    table = sync_table(raw)
+    found = table.get("id") if table is not None else None
+    return found if type(found) is str else None
+
+
+def head_settings(tables: dict, clock: Clock) -> dict[str, dict]:
+    """The valid settings of a snapshot's first line."""
+    settings = tables.get(snapshot.SETTINGS)
+    stamps = FutureStamps(clock)
+    return {
+        name: valid
+        for name, doc in (settings if type(settings) is dict else {}).items()
+        if (valid := valid_setting(doc, stamps=stamps, deep=True)[0]) is not None
+    }

@@ -30,6 +30,7 @@ from .journal_lines import paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
 from .ours import companion_problem
+from .peers import SYNC_TABLE
 from .records import (
     NotOursError,
     SaveError,
@@ -254,6 +255,8 @@ class Persistence(Loading, SharedFolder):
             with self._lock:
                 docs = list(self._docs.items())
                 settings = dict(self._settings)
+            if self.device is not None:  # which other devices' snapshots this one holds
+                self._other_tables = {**self._other_tables, SYNC_TABLE: self._sync_table()}
             table = self._table
             for arxiv_id, doc in docs:
                 table.set(arxiv_id, doc)

@@ -19,13 +19,15 @@ none.
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from pathlib import Path
 
-from . import devices
+from . import devices, peers, snapshot
 from .fields import StoreFields
 from .lock import InterProcessLock
-from .peers import CONFLICT, DEVICE, SINGLE, Source
+from .merge import merge_setting
+from .peers import CONFLICT, DEVICE, SINGLE, SYNC_TABLE, Source
 from .records import NotOursError
 
 SCAN_INTERVAL = 1.0  # how often the folder is listed for new devices and conflict copies
@@ -58,10 +60,12 @@ class SharedFolder(StoreFields):
         except OSError:
             return
         wanted: dict[Path, tuple[Path | None, Path | None, str]] = {}
+        device_of: dict[Path, str] = {}
         if self.device is not None:
             for device, snap in devices.device_files(path, names).items():
                 if device != self.device:
                     wanted[snap] = (snap, snap.with_name(snap.name + devices.JOURNAL), DEVICE)
+                    device_of[snap] = device
             if path.name in names or path.name + devices.JOURNAL in names:
                 wanted[path] = (path, path.with_name(path.name + devices.JOURNAL), SINGLE)
         for copy, original in devices.conflict_copies(path, names):
@@ -69,7 +73,9 @@ class SharedFolder(StoreFields):
             wanted[copy] = (None, copy, CONFLICT) if journal else (copy, None, CONFLICT)
         for key, (snap, journal, kind) in wanted.items():
             if key not in self._sources:
-                self._sources[key] = Source(snap, journal, self._clock, kind)
+                source = Source(snap, journal, self._clock, kind)
+                source.device = device_of.get(key)
+                self._sources[key] = source
 
     def _sources_changed(self) -> bool:
         if time.monotonic() >= self._next_scan:
@@ -81,9 +87,11 @@ class SharedFolder(StoreFields):
         if scan or time.monotonic() >= self._next_scan:
             self._scan_sources()
         changed: set[str] = set()
+        holds = self._holds()
         for key, source in list(self._sources.items()):
             if not source.changed():
                 continue
+            source.known = holds.get(source.device) if source.device else None
             try:
                 found = source.read()
             except NotOursError as exc:
@@ -108,6 +116,61 @@ class SharedFolder(StoreFields):
                 self._needs_fold = True  # into our own snapshot, then moved aside
                 self._mark_dirty_since()
         return changed
+
+    def _covering_image(self, raw: bytes, signature: tuple, fd: int) -> snapshot.Image | None:
+        """At the first read of this device's snapshot (``raw``, open on ``fd``): when
+        another device's snapshot holds it whole (its ``holds`` name this one's id), that
+        one is parsed instead, as this one's image (it has the same records and more, and
+        it is not parsed a second time): one parse at open instead of two. Takes over
+        ``fd`` (closed) when it returns an image; None otherwise."""
+        if self.device is None or self._snap_sig is not None:
+            return None
+        own = peers.head_tables(raw)
+        own_id = peers.sync_id(raw)
+        if (
+            own is None
+            or own_id is None
+            or own.get(snapshot.META) != snapshot.header({}, {})[snapshot.META]
+        ):
+            return None
+        self._scan_sources()
+        for source in self._sources.values():
+            if source.kind != DEVICE or source.snapshot_path is None:
+                continue
+            table = peers.sync_table(peers.read_head(source.snapshot_path))
+            holds = table.get("holds") if table else None
+            if type(holds) is not dict or holds.get(self.device) != own_id:
+                continue
+            image = source.read_whole(self._clock)
+            if image is None:
+                continue
+            os.close(fd)
+            settings = peers.head_settings(own, self._clock)
+            for name, doc in settings.items():
+                image.settings[name] = merge_setting(image.settings.get(name), doc)
+            image.signature = signature
+            image.other_tables = {
+                n: t for n, t in own.items() if n not in (snapshot.META, snapshot.SETTINGS)
+            }
+            return image
+        return None
+
+    def _holds(self) -> dict[str, str]:
+        """The other devices' snapshots (by id) that this device's own snapshot holds
+        whole, as its last fold wrote them; none when it was not read as written."""
+        table = self._other_tables.get(SYNC_TABLE)
+        holds = table.get("holds") if type(table) is dict and self._pristine else None
+        return holds if type(holds) is dict else {}
+
+    def _sync_table(self) -> dict:
+        """For a fold of this device's snapshot: its new id, and the other devices'
+        snapshots it holds whole (those merged whole, or already held)."""
+        holds = {
+            source.device: source.held
+            for source in self._sources.values()
+            if source.kind == DEVICE and source.device and source.held
+        }
+        return {"id": secrets.token_hex(8), "device": self.device, "holds": holds}
 
     def _retire_sources(self) -> None:
         """After a fold: move each merged conflict copy or single file to the backups."""
