@@ -11,7 +11,7 @@ import pytest
 
 from tests.store_helpers import make_paper
 from tests.sync_helpers import SYNCTHING_CONFLICT, open_as, view
-from tui_reader.store import StateStore, files
+from tui_reader.store import StateStore, files, snapshot
 from tui_reader.store.devices import conflict_copies, original_name
 
 COPY_NAMES = {
@@ -202,3 +202,41 @@ def test_the_single_file_of_every_format_upgrades_to_device_files(tmp_path, form
     assert view(after) == before
     if form in ("1", "5"):
         assert after.get_setting("theme") == "nord"
+
+
+def test_note_drafts_and_the_metadata_cache_are_per_device(tmp_path, monkeypatch):
+    from tui_reader.note_drafts import drafts_folder
+    from tui_reader.online.cache import cache_path
+
+    path = tmp_path / "state.json"
+    assert cache_path(path) == tmp_path / "state.json.metadata.jsonl"  # one device: as before
+    open_as("desk", path, sync=True).close()
+    laptop = open_as("laptop", path)
+    monkeypatch.setenv("DIGEST_READER_DEVICE", "laptop")
+    assert cache_path(path) == tmp_path / "state.device-laptop.json.metadata.jsonl"
+    assert drafts_folder(laptop.path) == tmp_path / "state.device-laptop.json.drafts"
+    laptop.close()
+
+
+def test_another_devices_snapshot_that_holds_ours_is_read_in_its_place(tmp_path, monkeypatch):
+    path = tmp_path / "state.json"
+    a = open_as("a", path, sync=True)
+    a.set_starred([make_paper("2501.00001")], True)
+    a.close()  # a's snapshot
+    a = open_as("a", path)
+    a.set_note("2501.00001", "only in a's journal")
+    assert a.flush()
+    a._closed = True  # a running copy: its journal stays
+    b = open_as("b", path, sync=True)
+    b.set_tags(["2501.00001"], add=["from-b"])
+    b.close()  # b's snapshot holds a's whole
+    parsed = []
+    parse = snapshot.parse
+    monkeypatch.setattr(
+        snapshot, "parse", lambda raw, *a, **k: parsed.append(raw) or parse(raw, *a, **k)
+    )
+    again = open_as("a", path, read_only=True)
+    assert parsed == [path.with_name("state.device-b.json").read_bytes()]  # one parse, b's
+    assert view(again) == {"2501.00001": (False, True, "only in a's journal", ("from-b",))}
+    assert again.snapshot("2501.00001").title == make_paper("2501.00001").title
+    assert not again.notices
