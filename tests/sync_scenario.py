@@ -89,11 +89,11 @@ class Side:
             ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=60
         ).stdout
 
-    def start_app(self) -> None:
+    def start_app(self, *options: str) -> None:
         keys = ("DIGEST_READER_DEVICE", "DIGEST_READER_DB", "DIGEST_READER_CONFIG", "HOME",
                 "XDG_STATE_HOME", "TERM", "COLUMNS", "LINES")  # fmt: skip
         exports = " ".join(f"{k}='{self.env[k]}'" for k in keys)
-        program = " ".join(f"'{part}'" for part in [*command(), str(self.digest)])
+        program = " ".join(f"'{part}'" for part in [*command(), *options, str(self.digest)])
         self.tmux("new-session", "-d", "-s", "app", "-x", "120", "-y", "36",
                   f"env {exports} {program}; echo exit-code=$?; sleep 600")  # fmt: skip
 
