@@ -240,3 +240,23 @@ def test_another_devices_snapshot_that_holds_ours_is_read_in_its_place(tmp_path,
     assert view(again) == {"2501.00001": (False, True, "only in a's journal", ("from-b",))}
     assert again.snapshot("2501.00001").title == make_paper("2501.00001").title
     assert not again.notices
+
+
+def test_the_device_id_is_made_once_outside_the_folder(tmp_path, monkeypatch):
+    from tui_reader.store import devices
+
+    monkeypatch.delenv("DIGEST_READER_DEVICE", raising=False)
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg-state"))
+    made = devices.device_id()
+    assert made == devices.device_id()
+    kept = tmp_path / "xdg-state" / "digest-reader" / "device-id"
+    assert kept.read_text().strip() == made
+    monkeypatch.setenv("DIGEST_READER_DEVICE", "Not/A/Name")
+    with pytest.raises(ValueError, match="cannot name a device"):
+        devices.device_id()
+    store = StateStore.open(tmp_path / "shared" / "state.json", background=False, sync=True)
+    assert store.device is None and "cannot name a device" in store.notices[0]
+    store.set_read(["2501.00001"], True)
+    assert not store.flush()  # never written under a name it cannot be sure of
+    store.close()
+    assert not (tmp_path / "shared").exists()
