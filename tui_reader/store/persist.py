@@ -3,7 +3,11 @@
 ``Persistence`` is the base of ``StateStore``: it reads the snapshot and the journal,
 merges what other copies wrote, appends this copy's changes to the journal (a flush),
 folds the journal into a new snapshot when it has grown (outside the lock: only the
-rename and the journal's cut are done holding it), and runs the background thread.
+rename and the journal's cut are done holding it), and runs the background thread. In a
+folder shared by devices (``shared_folder``) the files are this device's own, the other
+devices' files are merged as they change, and a fold is followed by moving the conflict
+copies it now holds to the backups. With ``watch_folder`` the thread wakes on file
+events (``folder_watch``) and otherwise looks at the files every ``SAFETY_POLL``.
 
 Rules: nothing here ever writes a file that is not ours (``files.resolve``, and the
 journal, lock and side file only through ``ours.open_companion``: never through a
