@@ -4,6 +4,7 @@
     python bench/bench_sync.py --scale-only --papers 20000 --changes 200000
     python bench/bench_sync.py --syncthing-only --seconds 60 --paused 20
     python bench/bench_sync.py --base /work/wt/sync-base   # also the build before
+    python bench/bench_sync.py --syncthing-only --single --program "OTHER-BUILD-COMMAND"
 
 **Scale.** Two devices share a year: 100,000 papers starred and noted (each with its
 details), then random changes (read, note, tag) by both devices in turn until there
@@ -131,8 +132,8 @@ def timed_open(path: Path, env: dict, cwd: Path, runs: int) -> str:
 
 def scale(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
-        root = Path(tmp)
-        (root / "folder").mkdir()
+        root = Path(args.keep or tmp)
+        (root / "folder").mkdir(parents=True)
         (root / "single").mkdir()
         folder, single = root / "folder" / "state.json", root / "single" / "state.json"
         build(folder, single, args.papers, args.changes, args.batches)
@@ -165,10 +166,15 @@ def syncthing(args: argparse.Namespace) -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-syncthing-") as tmp:
         start = time.perf_counter()
-        outcome = sync_scenario.run(Path(tmp), seconds=args.seconds, paused=args.paused)
+        if args.program:
+            sync_scenario.PROGRAM = args.program.split()
+        outcome = sync_scenario.run(
+            Path(tmp), seconds=args.seconds, paused=args.paused, sync=not args.single
+        )
         sizes = outcome.folder_bytes.items()
         print(
-            f"Syncthing, {args.seconds:.0f} s with side b offline {args.paused:.0f} s: "
+            f"Syncthing, {'one single file' if args.single else 'device files'}, "
+            f"{args.seconds:.0f} s with side b offline {args.paused:.0f} s: "
             f"{outcome.marks} mark commands, {outcome.app_keys} app keys; "
             f"{len(outcome.acknowledged)} tags acknowledged, {len(outcome.lost)} lost; "
             f"converged {outcome.converged:.1f} s after the loops stopped; same state on "
@@ -190,6 +196,9 @@ def main() -> None:
     parser.add_argument("--base", help="a worktree of the build before (single file only)")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--paused", type=float, default=20.0)
+    parser.add_argument("--single", action="store_true", help="Syncthing: no `sync` (before)")
+    parser.add_argument("--program", help="Syncthing: the command to run (another build)")
+    parser.add_argument("--keep", help="scale: build the state in this folder and keep it")
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--syncthing-only", action="store_true")
     args = parser.parse_args()

@@ -260,3 +260,31 @@ def test_the_device_id_is_made_once_outside_the_folder(tmp_path, monkeypatch):
     assert not store.flush()  # never written under a name it cannot be sure of
     store.close()
     assert not (tmp_path / "shared").exists()
+
+
+def test_lines_of_another_devices_journal_that_our_snapshot_holds_are_not_read_again(tmp_path):
+    path = tmp_path / "state.json"
+    b = open_as("b", path, sync=True)
+    b.set_read(["2501.00009"], True)
+    assert b.flush()  # b's snapshot
+    b.set_note("2501.00001", "in b's journal")
+    b.set_tags(["2501.00002"], add=["b"])
+    assert b.flush()
+    b._closed = True  # running: its journal stays
+    a = open_as("a", path, sync=True)
+    assert a.flush()  # a's snapshot holds b's journal as far as a read it
+    a.close()
+    journal = path.with_name("state.device-b.json.journal")
+    data = journal.read_bytes()
+    header_end = data.index(b"\n") + 1
+    # Lines a already holds, made unreadable: a reopened a does not read them again.
+    journal.write_bytes(data[:header_end] + b"x" * (len(data) - header_end - 1) + b"\n")
+    again = open_as("a", path, read_only=True)
+    assert view(again) == {
+        "2501.00001": (False, False, "in b's journal", ()),
+        "2501.00002": (False, False, "", ("b",)),
+        "2501.00009": (True, False, "", ()),
+    }
+    assert not again.notices
+    fresh = open_as("c", path, read_only=True)  # c holds nothing: it reads them, and says so
+    assert "cannot be used" in " ".join(fresh.notices)

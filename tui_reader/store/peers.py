@@ -35,7 +35,7 @@ from pathlib import Path
 from . import files, snapshot
 from .checks import valid_setting
 from .clock import Clock, FutureStamps
-from .journal import Journal
+from .journal import HEADER_PEEK, Journal, header_line
 from .records import NewerSchemaError, NotOursError, StateFileError
 
 DEVICE = "device"  # another device's own files: read for as long as they are there
@@ -66,6 +66,9 @@ class Source:
         # that this copy's own snapshot already holds whole (it is then not parsed).
         self.held: str | None = None
         self.known: str | None = None
+        # Likewise for the journal: (generation, offset) this copy's own snapshot holds;
+        # a journal still of that generation is read on from there.
+        self.known_journal: list | None = None
         self.device: str | None = None  # the device whose own files these are
 
     @property
@@ -85,11 +88,31 @@ class Source:
             self._read_snapshot(result)
         if self.journal is not None:
             with contextlib.suppress(FileNotFoundError):
+                if self.journal.ident is None and self.known_journal:
+                    self._skip_held_lines(*self.known_journal)
                 entries = self.journal.read_new()
                 result.papers += entries.papers
                 result.settings += entries.settings
                 result.rejected += len(entries.rejected)
         return result
+
+    def _skip_held_lines(self, generation: object, offset: object) -> None:
+        """Start reading the journal at ``offset`` when it is still of ``generation``:
+        the lines before are in this copy's own snapshot (a fold read them)."""
+        assert self.journal is not None
+        if type(generation) is not str or type(offset) is not int:
+            return
+        head = read_head(self.journal.path)[:HEADER_PEEK]
+        if head.startswith(header_line(generation)) and offset >= len(head.split(b"\n")[0]):
+            self.journal.ident, self.journal.offset = generation, offset
+            self.journal.header_end = len(header_line(generation))
+
+    def held_journal(self) -> list | None:
+        """(generation, offset) of what was read of the journal, for the next fold."""
+        journal = self.journal
+        if journal is None or type(journal.ident) is not str:
+            return None
+        return [journal.ident, journal.offset]
 
     def _read_snapshot(self, result: Read) -> None:
         assert self.snapshot_path is not None

@@ -87,11 +87,12 @@ class SharedFolder(StoreFields):
         if scan or time.monotonic() >= self._next_scan:
             self._scan_sources()
         changed: set[str] = set()
-        holds = self._holds()
+        holds, journals = self._holds("holds"), self._holds("journals")
         for key, source in list(self._sources.items()):
             if not source.changed():
                 continue
             source.known = holds.get(source.device) if source.device else None
+            source.known_journal = journals.get(source.device) if source.device else None
             try:
                 found = source.read()
             except NotOursError as exc:
@@ -155,22 +156,34 @@ class SharedFolder(StoreFields):
             return image
         return None
 
-    def _holds(self) -> dict[str, str]:
-        """The other devices' snapshots (by id) that this device's own snapshot holds
-        whole, as its last fold wrote them; none when it was not read as written."""
+    def _holds(self, what: str) -> dict:
+        """The other devices' snapshots (``holds``: by id) or journals (``journals``:
+        [generation, offset]) that this device's own snapshot holds whole, as its last
+        fold wrote them; none when it was not read as written."""
         table = self._other_tables.get(SYNC_TABLE)
-        holds = table.get("holds") if type(table) is dict and self._pristine else None
+        holds = table.get(what) if type(table) is dict and self._pristine else None
         return holds if type(holds) is dict else {}
 
     def _sync_table(self) -> dict:
-        """For a fold of this device's snapshot: its new id, and the other devices'
-        snapshots it holds whole (those merged whole, or already held)."""
+        """For a fold of this device's snapshot: its new id, the other devices'
+        snapshots it holds whole (those merged whole, or already held) and how far it
+        holds their journals (what was read of them)."""
         holds = {
             source.device: source.held
             for source in self._sources.values()
             if source.kind == DEVICE and source.device and source.held
         }
-        return {"id": secrets.token_hex(8), "device": self.device, "holds": holds}
+        journals = {
+            source.device: held
+            for source in self._sources.values()
+            if source.kind == DEVICE and source.device and (held := source.held_journal())
+        }
+        return {
+            "id": secrets.token_hex(8),
+            "device": self.device,
+            "holds": holds,
+            "journals": journals,
+        }
 
     def _retire_sources(self) -> None:
         """After a fold: move each merged conflict copy or single file to the backups."""
