@@ -74,6 +74,7 @@ def test_conflict_copies_of_the_single_file_are_merged_then_moved(tmp_path, copy
     assert copy.exists()
     store = StateStore.open(path, background=False)
     assert view(store) == expected
+    assert "Run `digest-reader sync` on each" in " ".join(store.notices)
     assert store.flush()  # the merge is written into state.json, then the copy moved
     store.close()
     assert not copy.exists()

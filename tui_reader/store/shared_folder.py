@@ -113,6 +113,12 @@ class SharedFolder(StoreFields):
                 )
             if found.papers or found.settings:
                 changed |= self._merge_in(found.papers, found.settings)
+            if source.kind == CONFLICT and self.device is None:
+                self._notice_once(
+                    f"Conflict copies of {self.state_path.name} made by a sync engine were "
+                    "merged: the folder is shared by several machines. Run `digest-reader "
+                    "sync` on each of them, so that each writes only files of its own."
+                )
             if source.kind != DEVICE and not self.read_only:
                 self._needs_fold = True  # into our own snapshot, then moved aside
                 self._mark_dirty_since()
