@@ -179,7 +179,7 @@ def syncthing(args: argparse.Namespace) -> None:
             f"{len(outcome.acknowledged)} tags acknowledged, {len(outcome.lost)} lost; "
             f"converged {outcome.converged:.1f} s after the loops stopped; same state on "
             f"both sides: {outcome.same}; conflict copies: {len(outcome.conflicts)}; "
-            f"{outcome.starred} starred; folder "
+            f"{outcome.starred} starred; apps behind: {outcome.apps_behind or 'none'}; folder "
             + ", ".join(f"{side} {size / 1e3:.0f} kB" for side, size in sizes)
             + f"; whole run {time.perf_counter() - start:.0f} s"
         )

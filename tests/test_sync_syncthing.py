@@ -28,3 +28,4 @@ def test_two_devices_through_syncthing_lose_nothing_and_make_no_conflict_copy(tm
     assert outcome.lost == []
     assert outcome.same, "the two sides list different states"
     assert outcome.conflicts == []
+    assert outcome.apps_behind == []
