@@ -128,7 +128,7 @@ print(status, usage.ru_utime + usage.ru_stime, wall, usage.ru_maxrss)
 """
 
 
-def list_command(env: dict[str, str], out: Path, runs: int = 3) -> str:
+def list_command(env: dict[str, str], out: Path, runs: int = 3, cwd: Path = ROOT) -> str:
     """``digest-reader list --starred --json`` as a user runs it: the whole process
     (interpreter start-up and imports included), its output to a file; CPU time
     (user + system) and peak memory from the kernel's accounting of the process."""
@@ -137,7 +137,7 @@ def list_command(env: dict[str, str], out: Path, runs: int = 3) -> str:
     for _ in range(runs):
         timed = subprocess.run(
             [sys.executable, "-c", TIME_COMMAND, str(out), *command],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+            cwd=cwd, env=env, capture_output=True, text=True, check=True,
         )  # fmt: skip
         status, cpu, wall, peak = timed.stdout.split()
         assert status == "0", timed.stderr

@@ -54,7 +54,7 @@ __all__ = [
 RUNNERS = {"list": ("list_cmd", "run_list"), "mark": ("mark_cmd", "run_mark"),
            "export": ("export_cmd", "run_export"), "open": ("open_cmd", "run_open"),
            "similar": ("similar_cmd", "run_similar"),
-           "enrich": ("enrich_cmd", "run_enrich")}  # fmt: skip
+           "enrich": ("enrich_cmd", "run_enrich"), "sync": ("sync_cmd", "run_sync")}  # fmt: skip
 
 
 def __getattr__(name: str) -> Any:

@@ -56,7 +56,8 @@ def run_open(args: argparse.Namespace) -> int:
 
     from ..ui.app import make_app  # the UI only when the app runs
 
-    store = StateStore.open(chosen_state_path(args), lazy=True)  # read behind the screen
+    # Read behind the screen; file events wake it when another copy or device writes.
+    store = StateStore.open(chosen_state_path(args), lazy=True, watch=True)
     try:
         app = make_app(files, store, words=words, auto_read=auto_read,
                        read_after=config.read_after, restore=not args.fresh,

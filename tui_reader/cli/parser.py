@@ -27,7 +27,7 @@ from typing import NoReturn
 
 from .. import __version__
 
-COMMANDS = ("open", "list", "mark", "export", "similar", "enrich")
+COMMANDS = ("open", "list", "mark", "export", "similar", "enrich", "sync")
 
 EPILOG = """\
 examples:
@@ -254,6 +254,16 @@ def build_parser() -> argparse.ArgumentParser:
     list_cmd.add_argument("--tags", action="store_true", help="every tag with its count")
     query_and_sort_arguments(list_cmd, relevance=True)
     add_similar_command(commands, common, paths_argument)
+
+    commands.add_parser(
+        "sync",
+        parents=[common],
+        help="share the state between machines (Syncthing, Dropbox, git)",
+        description="Keep this machine's reading state in files of its own in the state "
+        "file's folder, so that a sync engine or a git repository can carry the folder "
+        "between machines without conflicts: every machine reads all of them. Run once per "
+        "machine; the single state file of before is upgraded with a copy kept.",
+    )
 
     mark_cmd = commands.add_parser(
         "mark",

@@ -14,7 +14,8 @@ time it was fetched::
 
 ``record`` null: the source does not know the paper (asked, so not asked again). The
 last line for an id and source wins. ``cache_path(state)`` is the one place that names
-the file (``<state>.metadata.jsonl``): a cache per device is a change there.
+the file (``<state>.metadata.jsonl``; in a folder shared by devices, beside this
+device's own state file: one cache per device).
 
 Rules: the state file itself is never opened. A damaged line (torn by a crash, not
 JSON, not of the shape) is skipped with a warning; the next append starts on a new
@@ -35,6 +36,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store.devices import own_path
 from ..store.files import kind_of
 from .records import ArxivRecord, Metadata, Venue, arxiv_from_json, to_json, venue_from_json
 
@@ -47,7 +49,11 @@ MAX_BYTES = 1 << 30
 
 
 def cache_path(state_path: Path) -> Path:
-    """Where the cache of the state file ``state_path`` lives."""
+    """Where the cache of the state file ``state_path`` lives: beside this device's own
+    files when the state folder is shared by devices (``store.devices``), so that no
+    two machines ever append to one cache file through a sync engine."""
+    with contextlib.suppress(ValueError, OSError):  # no device id: the store says why
+        state_path = own_path(state_path)
     return state_path.with_name(state_path.name + SUFFIX)
 
 

@@ -17,6 +17,8 @@ in a damaged file), ``migrations`` (older formats), ``tinydb_file`` (``open_tiny
 ``journal`` (the append-only change log), ``journal_lines`` (its lines, each used only
 when its whole shape is known), ``rows`` (a paper's row of ``list --json``; the
 format-4 details line that holds it), ``merge`` (per-field and per-tag merging),
+``devices``, ``peers`` and ``shared_folder`` (a folder shared by devices: other
+devices' files and conflict copies, read and merged, never written), ``folder_watch``,
 ``loading`` (reading the files into memory), ``persist`` (writing, folding, the
 background thread), ``news`` (notices and callbacks), ``changes`` (the changing API) and
 ``working`` (``StateStore``: life cycle, reading API, persistence API).
@@ -27,8 +29,8 @@ Public API
     Frozen dataclass: ``read``, ``starred``, ``note``, ``citation_key``, ``updated_at``,
     ``tags`` (a sorted tuple of distinct strings).
 ``StateStore.open(path, *, background=True, flush_interval=0.01, check_interval=0.02,
-on_external_change=None, on_notice=None, read_only=False, lazy=False, clock=None)
--> StateStore``
+on_external_change=None, on_notice=None, read_only=False, lazy=False, clock=None,
+sync=False, watch=False) -> StateStore``
     Read the files at ``path`` (the caller decides where it lives; missing folders are
     created on the first write). ``on_external_change(ids)`` is called when changes made
     by another running copy are merged in; ``on_notice(message)`` for every user-facing
@@ -39,6 +41,12 @@ on_external_change=None, on_notice=None, read_only=False, lazy=False, clock=None
     ``export``), except what ``keep_in_journal()`` appends. ``clock`` (a
     ``clock.Clock``) stamps this copy's changes; tests inject one with their own wall
     clock.
+    ``sync``: this device keeps its own files in the folder of ``path``
+    (``devices``: ``<stem>.device-<id>.json`` and its journal) and reads every other
+    device's; a folder that already holds device files is opened so without asking
+    (``store.path`` is then this device's file, ``store.device`` its id).
+    ``watch``: file events in the folder wake the background thread, which otherwise
+    looks every second instead of every ``check_interval`` (``folder_watch``).
 
 Reading (all O(1) except ``ids``, ``tag_counts`` and ``citation_keys``, which scan):
     ``state(arxiv_id) -> PaperState`` (defaults when unknown), ``known(arxiv_id) -> bool``,
@@ -107,6 +115,10 @@ Why the state survives
   read-only file and a file of a newer format are never written, moved or given a lock
   file: the store says so once and keeps the session's changes in memory; commands
   refuse such a path in one line before they start (``ours.refusal``).
+* Conflict copies of its files left by a sync engine (Syncthing, Dropbox, Nextcloud)
+  are merged on open and moved to ``<stem>.backups/`` only once this copy's own
+  snapshot holds them; in a folder shared by devices, each device writes only its own
+  files (``docs/sync.md``).
 * Journal lines it cannot use are never merged and never lost: counted in one notice
   and kept in ``<file>.journal.rejected`` by the fold that cuts them. What of the state
   could not be read is in ``damage`` (``list`` and ``export`` exit 3; the app keeps a

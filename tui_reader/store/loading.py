@@ -54,10 +54,12 @@ class Loading(StoreFields):
         try:
             found = files.read_keeping_open(self._file)
             with paused_gc():  # the image keeps the descriptor: details are read when asked
+                covering = None if found is None else self._covering_image(*found)
                 image = (
                     snapshot.Image.empty()
                     if found is None
-                    else snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
+                    else covering
+                    or snapshot.parse(found[0], found[1], fd=found[2], clock=self._clock)
                 )
             del found
         except (NewerSchemaError, NotOursError) as exc:
@@ -244,6 +246,7 @@ class Loading(StoreFields):
             changed = self._load_snapshot()
             if not self._unreadable:
                 changed |= self._read_journal()
+                changed |= self._read_sources()
         except NotOursError as exc:  # the journal became a symlink, a folder, a FIFO...
             self._block(exc.reason, unreadable=True)
             problem = f"The state file {self.path} is {exc.reason}"

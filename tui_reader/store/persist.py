@@ -3,7 +3,11 @@
 ``Persistence`` is the base of ``StateStore``: it reads the snapshot and the journal,
 merges what other copies wrote, appends this copy's changes to the journal (a flush),
 folds the journal into a new snapshot when it has grown (outside the lock: only the
-rename and the journal's cut are done holding it), and runs the background thread.
+rename and the journal's cut are done holding it), and runs the background thread. In a
+folder shared by devices (``shared_folder``) the files are this device's own, the other
+devices' files are merged as they change, and a fold is followed by moving the conflict
+copies it now holds to the backups. With ``watch_folder`` the thread wakes on file
+events (``folder_watch``) and otherwise looks at the files every ``SAFETY_POLL``.
 
 Rules: nothing here ever writes a file that is not ours (``files.resolve``, and the
 journal, lock and side file only through ``ours.open_companion``: never through a
@@ -24,31 +28,36 @@ from typing import Any
 
 from . import files, snapshot
 from .details import Backing, retarget
+from .folder_watch import FolderWatch
 from .journal import Journal
 from .journal_lines import paper_line, setting_line
 from .loading import Loading
 from .lock import InterProcessLock
 from .ours import companion_problem
+from .peers import SYNC_TABLE
 from .records import (
     NotOursError,
     SaveError,
 )
+from .shared_folder import SharedFolder
 from .snapshot import hot
 
 # Fold the journal into the snapshot when it is larger than this, or than an eighth of
 # the snapshot (whichever is larger): replaying it at start stays cheap.
 JOURNAL_FOLD_BYTES = 256 * 1024
 RETRIED = "changes are kept in memory and saving will be retried."
+# With a watch on the folder (``watch_folder``), how often the files are still looked at.
+SAFETY_POLL = 1.0
 # At close, fold a journal of any size into a snapshot this small (one tidy file).
 FOLD_AT_CLOSE_BELOW = 8 * 1024 * 1024
 
 
-class Persistence(Loading):
+class Persistence(Loading, SharedFolder):
     """The file side of a store. Subclassed by ``StateStore``, never used alone."""
 
-    def _init_files(self, path: Path, read_only: bool) -> None:
-        self.path = Path(path)
+    def _init_files(self, path: Path, read_only: bool, sync: bool = False) -> None:
         self.read_only = read_only
+        self.path = self._init_folder(Path(path), sync)
         self._blocked: str | None = None  # why this copy must never write the files
         self._unreadable = False  # not ours or a newer format: never even read again
         try:
@@ -66,6 +75,8 @@ class Persistence(Loading):
             problem = companion_problem(companion)
             if problem is not None:  # never written through, never read
                 self._block(f"beside {companion.name}, which is {problem}", unreadable=True)
+        if self._device_problem is not None:
+            self._block(f"shared by devices, and {self._device_problem}")
         self._flush_lock = threading.RLock()
         self._table = snapshot.PaperTable()
         self._other_tables: dict[str, Any] = {}
@@ -81,6 +92,8 @@ class Persistence(Loading):
         self._wake = threading.Event()
         self._stopping = False
         self._thread: threading.Thread | None = None
+        if sync and self.device is not None and not read_only:
+            self._needs_fold = True  # this device's own snapshot, made at the first save
 
     def _flush_locked(self) -> bool:
         try:
@@ -246,6 +259,8 @@ class Persistence(Loading):
             with self._lock:
                 docs = list(self._docs.items())
                 settings = dict(self._settings)
+            if self.device is not None:  # which other devices' snapshots this one holds
+                self._other_tables = {**self._other_tables, SYNC_TABLE: self._sync_table()}
             table = self._table
             for arxiv_id, doc in docs:
                 table.set(arxiv_id, doc)
@@ -278,6 +293,7 @@ class Persistence(Loading):
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._needs_fold = False
+        self._retire_sources()  # what they held is in the snapshot just installed
 
     def _block(self, reason: str, *, unreadable: bool = False, damage: bool = False) -> None:
         self._unreadable = self._unreadable or unreadable
@@ -300,12 +316,23 @@ class Persistence(Loading):
     def _run(self) -> None:
         self._initial_load()
         self._deliver()
+        watch = FolderWatch(self._file.parent, self._wake) if self.watch_folder else None
+        try:
+            self._run_loop(watch)
+        finally:
+            if watch is not None:
+                watch.stop()
+
+    def _run_loop(self, watch: FolderWatch | None) -> None:
         next_check = time.monotonic() + self.check_interval
         while True:
             self._wake.clear()
             if self._stopping:
                 return
             now = time.monotonic()
+            watching = watch is not None and watch.working
+            if watching and watch.changed.is_set():  # type: ignore[union-attr]
+                next_check = min(next_check, now)
             with self._lock:
                 since = self._dirty_since
             flush_at = None if since is None else max(since + self.flush_interval, self._retry_at)
@@ -319,8 +346,14 @@ class Persistence(Loading):
                         if not self._stopping:
                             self._flush_locked()
                 if now >= next_check:
-                    next_check = now + self.check_interval
-                    if self._journal.changed() or files.signature(self._file) != self._snap_sig:
+                    if watching:
+                        watch.changed.clear()  # type: ignore[union-attr]
+                    next_check = now + (SAFETY_POLL if watching else self.check_interval)
+                    if (
+                        self._journal.changed()
+                        or files.signature(self._file) != self._snap_sig
+                        or self._sources_changed()
+                    ):
                         with self._flush_lock:
                             if not self._stopping:
                                 self._refresh()

@@ -70,7 +70,10 @@ class StateStore(Changes, News, Persistence):
         on_notice: Callable[[str], None] | None,
         read_only: bool = False,
         clock: Clock | None = None,
+        sync: bool = False,
+        watch: bool = False,
     ) -> None:
+        self.watch_folder = watch
         self.notices: list[str] = []
         self.on_external_change = on_external_change
         self.on_notice = on_notice
@@ -92,7 +95,7 @@ class StateStore(Changes, News, Persistence):
         self._said: set[str] = set()  # messages about lasting conditions, said once
         self._damage: list[str] = []  # what of the state could not be read, said once
         self._loaded = threading.Event()  # set once the files have been read
-        self._init_files(path, read_only)
+        self._init_files(path, read_only, sync)
 
     # ------------------------------------------------------------------ life cycle
 
@@ -109,6 +112,8 @@ class StateStore(Changes, News, Persistence):
         read_only: bool = False,
         lazy: bool = False,
         clock: Clock | None = None,
+        sync: bool = False,
+        watch: bool = False,
     ) -> StateStore:
         """Open the state file at ``path`` (which need not exist yet).
 
@@ -121,6 +126,11 @@ class StateStore(Changes, News, Persistence):
         returns at once with the settings read from the snapshot's first line, and every
         other call waits until the papers are loaded, so answers are always complete.
         ``clock`` stamps this copy's changes (``clock.Clock``; tests inject a wall clock).
+        With ``sync`` this device keeps its own files in the folder of ``path`` (a folder
+        that already holds device files is opened so anyway): ``devices``. With ``watch``
+        (and ``background``) file events in the folder wake the thread
+        (``folder_watch``), which then looks at the files every ``persist.SAFETY_POLL``
+        seconds instead of every ``check_interval``.
         """
         store = cls(
             Path(path),
@@ -130,6 +140,8 @@ class StateStore(Changes, News, Persistence):
             on_notice=on_notice,
             read_only=read_only,
             clock=clock,
+            sync=sync,
+            watch=watch,
         )
         if lazy and background:
             store._settings.update(store._header_settings())
@@ -377,6 +389,7 @@ class StateStore(Changes, News, Persistence):
         """
         self._wait_loaded()
         with self._flush_lock:
+            self._next_scan = 0.0  # look for new devices and conflict copies too
             try:
                 changed = self._refresh()
             except SaveError as exc:
