@@ -32,9 +32,10 @@ _NAMES = {
 }
 FIELD_OF_LABEL = {name: field for field, names in _NAMES.items() for name in names.split("|")}
 _MARK = r"(?:\*\*|__|\*|_|<(?:b|strong)>|</(?:b|strong)>)"
+# The label and the markup after its colon; the value is the rest of the line.
 LABEL_RE = re.compile(
     rf"[ \t>*+\-]*(?:{_MARK}[ \t]*)?([^\W\d_](?:[^\W_]|[ ;'-]){{0,30}}?)[ \t]*"
-    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*(.*?)[ \t]*$"
+    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*"
 )
 
 
@@ -46,7 +47,7 @@ def labelled(line: str) -> tuple[str, str] | None:
     name = " ".join(label.group(1).lower().split())
     if name in ("http", "https") or name.count(" ") > 3:
         return None
-    value = label.group(2)
+    value = line[label.end() :].rstrip(" \t")
     if value.endswith(("**", "__")):
         value = value[:-2].rstrip()
     return FIELD_OF_LABEL.get(name, "other"), value

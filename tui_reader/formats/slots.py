@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .ids import Mention
-from .labels import labelled
 from .lines import Lines, Unit
 
 _CITING = ("abstract", "comments", "summary")
@@ -44,7 +43,7 @@ class Slots:
         self._citing: dict[int, bool] = {}
         for line in set(lines_of):
             text = page.lines[line]
-            label = labelled(text) if ":" in text or "：" in text else None
+            label = page.label(line)
             stripped = text.lstrip(" \t")
             mark = stripped[:1] if stripped[:1] in "#<|>-*+[" else "text"
             if page.in_details[line]:
