@@ -40,6 +40,8 @@ _HTML_LINK_RE = re.compile(r"<a\b[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*
 _BOLD_RE = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__|<(b|strong)>(.+?)</\3>")
 _BACKTICK_RE = re.compile(r"`([^`\n]{1,40})`")
 _ITEM_MARK_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
+# What a stripped line that _ITEM_MARK_RE cuts starts with (or a digit not ASCII).
+_MARK_STARTS = ">-*+0123456789"
 _PLACEHOLDER_RE = re.compile(
     r"(?:arxiv|pdf|abs|paper|papers|link|links|html|code|tweet|x|website|project|project page"
     r"|github|here|download|read|read more|read note|abstract|hf|huggingface|hugging face"
@@ -243,7 +245,12 @@ class Block:
         if self._details is None:
             self._details = []
             text = self.text
-            lowered = text.lower() if "<details" not in text else text
+            if "<details" in text:
+                lowered = text
+            elif "<d" in text or "<D" in text:  # (else no "<details" in any case)
+                lowered = text.lower()
+            else:
+                return self._details
             at = lowered.find("<details")
             while at >= 0:
                 body = lowered.find(">", at) + 1
@@ -331,7 +338,7 @@ class Block:
         for chunk in _PARAGRAPH_RE.split(text):
             if len(chunk) <= len(longest) or any(part and part in chunk for part in exclude):
                 continue
-            chunk = " ".join(_ITEM_MARK_RE.sub("", line.strip()) for line in chunk.split("\n"))
+            chunk = " ".join(map(_unmarked, chunk.split("\n")))
             if len(chunk) > len(longest):
                 longest = chunk.strip()
         return longest
@@ -360,13 +367,20 @@ class Block:
 
     def code_url(self) -> str:
         text = self.text
-        if not any(host in text for host in _CODE_HOSTS[:3]):
-            return ""
+        if "github.com" not in text and "gitlab.com" not in text and "bitbucket.org" not in text:
+            return ""  # (_CODE_HOSTS[:3]; three substring tests are quicker than a pattern)
         for link in _MD_LINK_RE.finditer(text):
             url = link.group(2)
             if url.startswith("https://") and any(host in url for host in _CODE_HOSTS[:3]):
                 return url
         return ""
+
+
+def _unmarked(line: str) -> str:
+    """A line stripped, without the quote or list mark it starts with."""
+    line = line.strip()
+    head = line[:1]
+    return _ITEM_MARK_RE.sub("", line) if head in _MARK_STARTS or not head.isascii() else line
 
 
 def _no_links(text: str) -> str:
