@@ -42,6 +42,8 @@ _BACKTICK_RE = re.compile(r"`([^`\n]{1,40})`")
 _ITEM_MARK_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
 # What a stripped line that _ITEM_MARK_RE cuts starts with (or a digit not ASCII).
 _MARK_STARTS = ">-*+0123456789"
+# A line that starts with such a mark (a digit of any script: what \\d takes).
+_MARKED_LINE_RE = re.compile(r"\n[^\S\n]*[>\-*+\d]")
 _PLACEHOLDER_RE = re.compile(
     r"(?:arxiv|pdf|abs|paper|papers|link|links|html|code|tweet|x|website|project|project page"
     r"|github|here|download|read|read more|read note|abstract|hf|huggingface|hugging face"
@@ -55,6 +57,7 @@ _MD_HEADING_RE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t#]*$")
 _HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", re.I)
 _LINE_TITLE_END_RE = re.compile(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+")
 _CELL_RE = re.compile(r"\||</?td[^>]*>")
+_MARKED_KINDS = ("details", "label", "inline")  # the abstracts a block marks
 TITLE_KINDS = ("heading", "label", "link", "bold", "anchor", "line")
 _BARE_LINE_RE = re.compile(r"^[\s\[\]()|·•,;:!>*_\-]*$")
 _CELL_BREAK_RE = re.compile(r"</?(?:td|th|p|li|div)\b[^>]*>|<br\s*/?>", re.I)
@@ -87,7 +90,12 @@ class Block:
         for number, field, value in self.labels:
             if value and field not in self.fields:
                 self.fields[field] = (value, number)
-        self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
+        lines = self.lines
+        self.first_line = (
+            0
+            if lines and lines[0].strip()
+            else next((n for n, line in enumerate(lines) if line.strip()), 0)
+        )
         self._details: list[tuple[int, int, int, int]] | None = None
         self._inside: set[int] | None = None
         self._known: dict[tuple[str, object], object] = {}  # (way, argument) -> candidate
@@ -104,6 +112,9 @@ class Block:
     def _title_heading(self, shown: Mention) -> tuple[str, int] | None:
         if self.unit.heading:
             return self.unit.heading, 0
+        text = self.text
+        if "#" not in text and "<h" not in text and "<H" not in text:
+            return None  # (no line can start with a heading)
         for number, line in enumerate(self.lines):
             stripped = line.lstrip(" \t")
             if stripped[:1] == "#" or stripped[:2].lower() == "<h":
@@ -276,33 +287,46 @@ class Block:
             longest = self.longest_abstract(exclude)
             if longest:
                 return longest
-        found = self.marked_abstracts()
-        return found.get(kind) or next(
-            (found[kind] for kind in ("details", "label", "inline") if kind in found), ""
-        )
+        elif kind in _MARKED_KINDS:
+            found = self._marked(kind)
+            if found:
+                return found
+        for other in _MARKED_KINDS:
+            found = self._marked(other)
+            if found is not None:
+                return found
+        return ""
 
     def marked_abstracts(self) -> dict[str, str]:
         """The abstracts the block marks: a ``<details>`` body, an ``Abstract:`` label
         at a line's start, else one in a line's middle (``inline``)."""
-        key = ("marked", None)
+        marked = {kind: self._marked(kind) for kind in _MARKED_KINDS}
+        return {kind: found for kind, found in marked.items() if found is not None}
+
+    def _marked(self, kind: str) -> str | None:
+        """The abstract marked one way (``_MARKED_KINDS``), None if the block has none
+        (remembered: each is looked for only when asked)."""
+        key = ("marked", kind)
         if key in self._known:
             return self._known[key]  # type: ignore[return-value]
-        found: dict[str, str] = {}
-        for _, body_start, body_end, _ in self.details():
-            body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
-            if body:
-                found["details"] = body
-                break
-        for number, field, value in self.labels:
-            if field == "abstract":
-                found["label"] = self.labelled_block(number, value)
-                break
-        else:
-            for line in self.lines:
+        found = None
+        if kind == "details":
+            for _, body_start, body_end, _ in self.details():
+                body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
+                if body:
+                    found = body
+                    break
+        elif kind == "label":
+            for number, field, value in self.labels:
+                if field == "abstract":
+                    found = self.labelled_block(number, value)
+                    break
+        elif self._marked("label") is None and ("Abstract" in self.text or "摘要" in self.text):
+            for line in self.lines:  # (inline: only where no line is labelled so)
                 if ("Abstract" in line or "摘要" in line) and (
                     inline := _INLINE_ABSTRACT_RE.search(line)
                 ):
-                    found["inline"] = inline.group(1)
+                    found = inline.group(1)
                     break
         self._known[key] = found
         return found
@@ -325,20 +349,25 @@ class Block:
 
     def _longest_paragraph(self, exclude: tuple[str, ...]) -> str:
         """The longest paragraph or table cell outside details, labels and headings."""
-        lines = list(self.lines)
-        for number in self._inside_details() | self.label_lines:
-            lines[number] = ""
-        for number, line in enumerate(lines):
-            if line.lstrip(" \t>").startswith("#"):
+        text = self.text
+        blanked = self._inside_details() | self.label_lines
+        if blanked or "#" in text:  # (else the lines joined are the block's text)
+            lines = list(self.lines)
+            for number in blanked:
                 lines[number] = ""
-        text = "\n".join(lines)
+            if "#" in text:
+                for number, line in enumerate(lines):
+                    if "#" in line and line.lstrip(" \t>").startswith("#"):
+                        lines[number] = ""
+            text = "\n".join(lines)
         if "<" in text:
             text = _CELL_BREAK_RE.sub("\n\n", text)
         longest = ""
         for chunk in _PARAGRAPH_RE.split(text):
             if len(chunk) <= len(longest) or any(part and part in chunk for part in exclude):
                 continue
-            chunk = " ".join(map(_unmarked, chunk.split("\n")))
+            unmarked = _unmarked if _MARKED_LINE_RE.search("\n" + chunk) else str.strip
+            chunk = " ".join(map(unmarked, chunk.split("\n")))
             if len(chunk) > len(longest):
                 longest = chunk.strip()
         return longest
@@ -362,6 +391,8 @@ class Block:
 
     def codes(self) -> list[str]:
         """The texts in backticks on the block's first lines (categories, often)."""
+        if "`" not in self.text:
+            return []
         head = "\n".join(self.lines[self.first_line : self.first_line + 3])
         return _BACKTICK_RE.findall(head) if "`" in head else []
 
