@@ -35,7 +35,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -125,10 +124,14 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     lines_of = line_numbers(text, [m.start for m in found])
     blocks = []
     for unit in find_units(text, page, found, lines_of):
-        base = page.offset(unit.first)
-        own = found[bisect_left(lines_of, unit.first) : bisect_left(lines_of, unit.end)]
-        moved = [Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind) for m in own]
-        blocks.append(Block(unit, page.lines, moved))
+        base = page.offsets[unit.first]
+        low, high = bisect_left(lines_of, unit.first), bisect_left(lines_of, unit.end)
+        moved = [
+            Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind)
+            for m in found[low:high]
+        ]
+        first = unit.first
+        blocks.append(Block(unit, page, moved, [line - first for line in lines_of[low:high]]))
     shown = _presented([block for block in blocks if block.found])
     reading = Reading([], [], date)
     _Papers(shown, path, ref, reading).build()
@@ -160,21 +163,61 @@ def _presented(blocks: list[Block]) -> list[tuple[Block, Mention]]:
     return shown
 
 
-def _asked(candidates: Callable[..., dict], kind: str, argument: object) -> dict:
-    """A block's candidates of the learned ``kind`` alone, or all when it has none."""
+def _learned(kinds: tuple[str, ...], size: int, least: float, offered: Callable[[str], int],
+             most: Callable[[str], int] | None = None) -> str:  # fmt: skip
+    """The kind most of the ``size`` sample blocks offer (ties: the first in ``kinds``),
+    if at least ``least`` of them do; else "". ``offered(kind)``: how many blocks offer
+    it. A kind that cannot beat the best so far (``most(kind)`` blocks at most, else
+    ``size``) is not counted: a page whose every block has a heading is not asked for
+    its bold spans."""
+    best, count = "", 0
+    for kind in kinds:
+        if count >= (most(kind) if most else size):
+            continue  # (a tie goes to the kind before)
+        found = offered(kind)
+        if found > count:
+            best, count = kind, found
+    return best if count and count >= least * size else ""
+
+
+def _title(block: Block, shown: Mention, kind: str) -> tuple[str, int]:
+    """The block's title the learned way, else the first way it offers (not its first
+    line, which only a page that writes every title so is read by); ("", -1) if none."""
     if kind:
-        found = candidates(argument, only=kind)
-        if kind in found:
+        found = block.title(kind, shown)
+        if found is not None:
             return found
-    return candidates(argument)
+    for other in _TITLE_KINDS[:-1]:
+        found = block.title(other, shown)
+        if found is not None:
+            return found
+    return "", -1
 
 
-def _learned(candidates: list[dict], kinds: tuple[str, ...], least: float) -> str:
-    """The kind most blocks offer (ties: the first in ``kinds``), if at least ``least``
-    of them do; else ""."""
-    counts = Counter(kind for found in candidates for kind in found)
-    best = max(kinds, key=lambda kind: (counts[kind], -kinds.index(kind)))
-    return best if counts[best] and counts[best] >= least * len(candidates) else ""
+def _learned_authors(sample: list[tuple[Block, Mention]], lines: list[int], least: float) -> str:
+    """How the sample's blocks give their authors (``Block.author``'s kinds): a label,
+    else the line of names after the title (its kind), else a cell of names."""
+    labelled = [block.field("authors") is not None for block, _ in sample]
+    named: list[str] = []
+
+    def offered(kind: str) -> int:
+        if kind == "label":
+            return sum(labelled)
+        if kind == "cell":
+            return sum(
+                block.author_cell() is not None
+                for (block, _), label in zip(sample, labelled, strict=True)
+                if not label
+            )
+        if not named:  # every line of names, asked once
+            for (block, _), line, label in zip(sample, lines, labelled, strict=False):
+                found = None if label else block.author_line(line)
+                named.append(found[0] if found else "")
+        return named.count(kind)
+
+    unlabelled = len(sample) - sum(labelled)
+    return _learned(_AUTHOR_KINDS, len(sample), least, offered,
+                    lambda kind: len(sample) if kind == "label" else unlabelled)  # fmt: skip
 
 
 class _Papers:
@@ -184,44 +227,43 @@ class _Papers:
                  reading: Reading) -> None:  # fmt: skip
         self.shown, self.path, self.ref, self.reading = shown, path, ref, reading
         # Learned from a sample of the blocks, spread over the page; then each block is
-        # asked for the learned way alone (and for every way only when that fails).
+        # asked for the learned way (and for the others only when it has none). A block
+        # remembers what it was asked, so the sample's blocks are not read twice.
         step = max(1, len(shown) // _SAMPLE)
         sample = shown[::step]
-        least = 0.3 if len(sample) > 2 else 0
-        self.title_kind = _learned([b.titles(m) for b, m in sample], _TITLE_KINDS, 0.5)
-        self.titles = [_asked(block.titles, self.title_kind, m) for block, m in shown]
-        lines = [max(self._title(index)[1], 0) for index in range(len(shown))]
-        found = [b.authors(line) for (b, _), line in zip(sample, lines[::step], strict=False)]
-        self.author_kind = _learned(found, _AUTHOR_KINDS, least)
+        size = len(sample)
+        least = 0.3 if size > 2 else 0
+
+        def titled(kind: str) -> int:
+            return sum(block.title(kind, mention) is not None for block, mention in sample)
+
+        self.title_kind = kind = _learned(_TITLE_KINDS, size, 0.5, titled)
+        self.titles = [_title(block, mention, kind) for block, mention in shown]
+        lines = [max(line, 0) for _, line in self.titles]
+        self.author_kind = kind = _learned_authors(sample, lines[::step], least)
         self.authors = [
-            _asked(block.authors, self.author_kind, line)
-            for (block, _), line in zip(shown, lines, strict=True)
+            block.author(kind, line) for (block, _), line in zip(shown, lines, strict=True)
         ]
-        excluded = []
-        for index in range(len(shown)):
-            author = self._author(index)
-            excluded.append((self._title(index)[0], author[0] if author else ""))
-        found = [b.abstracts(ex) for (b, _), ex in zip(sample, excluded[::step], strict=False)]
-        self.abstract_kind = _learned(found, _ABSTRACT_KINDS, least)
+        excluded = [
+            (title, author[0] if author else "")
+            for (title, _), author in zip(self.titles, self.authors, strict=True)
+        ]
+
+        def abstracted(kind: str) -> int:
+            if kind == "longest":
+                return sum(
+                    bool(block.longest_abstract(exclude))
+                    for (block, _), exclude in zip(sample, excluded[::step], strict=False)
+                )
+            return sum(kind in block.marked_abstracts() for block, _ in sample)
+
+        self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted)
         self.abstracts = [
-            _asked(block.abstracts, self.abstract_kind, exclude)
+            block.abstract(kind, exclude)
             for (block, _), exclude in zip(shown, excluded, strict=True)
         ]
         parents = {block.unit.parent for block, _ in shown if block.unit.parent}
         self.topical = len(parents) >= 2
-
-    def _author(self, index: int) -> tuple[str, int] | None:
-        found = self.authors[index]
-        return found.get(self.author_kind) or found.get("label")
-
-    def _title(self, index: int) -> tuple[str, int]:
-        found = self.titles[index]
-        if self.title_kind and self.title_kind in found:
-            return found[self.title_kind]
-        for kind in _TITLE_KINDS[:-1]:
-            if kind in found:
-                return found[kind]
-        return "", -1
 
     def build(self) -> None:
         papers: dict[str, Paper] = {}
@@ -237,18 +279,15 @@ class _Papers:
     def _paper(self, index: int, block: Block, mention: Mention) -> Paper:
         arxiv_id = mention.arxiv_id
         line = block.unit.first + 1
-        raw_title, _ = self._title(index)
+        raw_title = self.titles[index][0]
         title = title_text(raw_title) if raw_title else ""
         if not title and self.title_kind:
             self._warn(line, f"no title found for {arxiv_id}; shown as arXiv:{arxiv_id}")
-        author = self._author(index)
+        author = self.authors[index]
         names, cut_short = author_names(author[0]) if author else ((), False)
         if not names and self.author_kind:
             self._warn(line, f"no authors found for {arxiv_id} ({title or 'no title'})")
-        found = self.abstracts[index]
-        raw = found.get(self.abstract_kind) or next(
-            (found[kind] for kind in _ABSTRACT_KINDS[:3] if kind in found), ""
-        )
+        raw = self.abstracts[index]
         abstract, bold = abstract_text(raw) if raw else ("", ())
         if abstract and title:
             abstract, bold = _without_preamble(abstract, bold, title, names)

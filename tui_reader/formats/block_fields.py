@@ -1,18 +1,22 @@
 """What one block of a page offers for each field, in every way the pages write it.
 
-``Block(unit, lines, found)`` is one block (``blocks.Unit``) with its own id mentions and
-labelled lines. Its methods give the *candidates* for a field, keyed by the way they
-were found, so that the reader can learn which way the page uses and read every block
-the same way:
+``Block(unit, page, found, mention_line)`` is one block (``lines.Unit``) of a page
+(``lines.Lines``) with its own id mentions and the page's labelled lines that fall
+in it. Its methods give the *candidate* for a field found one way, so that the
+reader can learn which way the page uses and read every block the same way; a block
+remembers what it was asked (the reader asks the sample's blocks twice):
 
-* ``titles(mention)``: ``heading``, ``label`` (``Title:``), ``link`` (the text of the
-  link that shows the id), ``bold`` (the first bold span of the first line),
-  ``anchor`` (the first other link near the top), ``line`` (the first line itself);
-* ``authors(title_line)``: ``label`` (``Authors:``, ``作者``, ...), ``italic`` (a line
-  that is all ``_..._``), ``plain:N`` (the N-th line of text after the title that
-  reads as names), ``cell`` (a table cell of names);
-* ``abstracts()``: ``details`` (a ``<details>`` body), ``label`` (``Abstract:`` at a
-  line's start or, ``inline``, in its middle), ``longest`` (the longest paragraph);
+* ``title(kind, mention)``, kinds ``TITLE_KINDS``: ``heading``, ``label``
+  (``Title:``), ``link`` (the text of the link that shows the id), ``bold`` (the
+  first bold span of the first line), ``anchor`` (the first other link near the
+  top), ``line`` (the first line itself);
+* ``author(kind, title_line)``: ``label`` (``Authors:``, ``作者``, ..., which wins
+  whatever the kind), ``italic`` (a line that is all ``_..._``), ``plain:N`` (the
+  N-th line of text after the title that reads as names; both from
+  ``author_line``), ``cell`` (a table cell of names, ``author_cell``);
+* ``abstract(kind, exclude)``: ``details`` (a ``<details>`` body), ``label``
+  (``Abstract:`` at a line's start or, ``inline``, in its middle; these three from
+  ``marked_abstracts``), ``longest`` (the longest paragraph, ``longest_abstract``);
 * ``field(name)``: a labelled value (``comments``, ``categories``, ``date``, ``type``,
   ``summary``, ``code``) and ``codes()``: the categories written as `` `cs.CV` ``.
 
@@ -23,10 +27,10 @@ Labels are recognised in any of the usual markups (``**Authors**:``, ``**Authors
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from .ids import Mention, mentions
-from .labels import labelled
-from .lines import Unit, line_numbers
+from .lines import Lines, Unit
 from .parts import CJK_RE, looks_like_names, strip_links, strip_tags
 
 _INLINE_ABSTRACT_RE = re.compile(r"(?<![\w-])(?:Abstract|摘要)[ \t]*[:：][ \t]*(\S.*)$")
@@ -36,6 +40,10 @@ _HTML_LINK_RE = re.compile(r"<a\b[^>]*?href=[\"']([^\"']*)[\"'][^>]*>(.*?)</a\s*
 _BOLD_RE = re.compile(r"\*\*(?!\s)(.+?)(?<!\s)\*\*|__(?!\s)(.+?)(?<!\s)__|<(b|strong)>(.+?)</\3>")
 _BACKTICK_RE = re.compile(r"`([^`\n]{1,40})`")
 _ITEM_MARK_RE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d{1,3}[.)])[ \t]+)?")
+# What a stripped line that _ITEM_MARK_RE cuts starts with (or a digit not ASCII).
+_MARK_STARTS = ">-*+0123456789"
+# A line that starts with such a mark (a digit of any script: what \\d takes).
+_MARKED_LINE_RE = re.compile(r"\n[^\S\n]*[>\-*+\d]")
 _PLACEHOLDER_RE = re.compile(
     r"(?:arxiv|pdf|abs|paper|papers|link|links|html|code|tweet|x|website|project|project page"
     r"|github|here|download|read|read more|read note|abstract|hf|huggingface|hugging face"
@@ -49,6 +57,7 @@ _MD_HEADING_RE = re.compile(r"#{1,6}[ \t]+(.*?)[ \t#]*$")
 _HTML_HEADING_RE = re.compile(r"<h[1-6][^>]*>(.*?)(?:</h[1-6]\s*>|$)", re.I)
 _LINE_TITLE_END_RE = re.compile(r"\s+[-–—]\s+|\s{2,}|\s+\|\s+")
 _CELL_RE = re.compile(r"\||</?td[^>]*>")
+_MARKED_KINDS = ("details", "label", "inline")  # the abstracts a block marks
 TITLE_KINDS = ("heading", "label", "link", "bold", "anchor", "line")
 _BARE_LINE_RE = re.compile(r"^[\s\[\]()|·•,;:!>*_\-]*$")
 _CELL_BREAK_RE = re.compile(r"</?(?:td|th|p|li|div)\b[^>]*>|<br\s*/?>", re.I)
@@ -58,37 +67,54 @@ _PARAGRAPH_RE = re.compile(r"\n[ \t>]*\n")
 class Block:
     """One block's lines, its id mentions and its labelled lines (see the module)."""
 
-    def __init__(self, unit: Unit, lines: list[str], found: list[Mention]) -> None:
-        """``found``: the block's mentions, their offsets counted from its first line."""
+    def __init__(self, unit: Unit, page: Lines, found: list[Mention],
+                 mention_line: list[int]) -> None:  # fmt: skip
+        """``found``: the block's mentions, their offsets counted from its first line;
+        ``mention_line``: the line of each in the block."""
         self.unit = unit
-        self.lines = lines[unit.first : unit.end]
-        self.text = text = "\n".join(self.lines)
+        first, end = unit.first, unit.end
+        self.lines = page.lines[first:end]
+        self.text = page.text[page.offsets[first] : page.offsets[end] - 1]
         self.found = found
-        self.mention_line = line_numbers(text, [m.start for m in found])
-        self.labels: list[tuple[int, str, str]] = []  # (line, field or "other", value)
-        for number, line in enumerate(self.lines):
-            # A label's colon comes early in its line (a name, and markup around it).
-            colon = line.find(":", 0, 64)
-            if (colon >= 0 or "：" in line[:64]) and (label := labelled(line)):
-                self.labels.append((number, *label))
+        self.mention_line = mention_line
+        # (line, field or "other", value): the page's labels (a label's colon comes
+        # early in its line: a name, and markup around it) that fall in the block.
+        label_of, label_lines = page.label_of, page.label_lines
+        inside = label_lines[bisect_left(label_lines, first) : bisect_left(label_lines, end)]
+        self.labels: list[tuple[int, str, str]] = [
+            (number - first, *label_of[number])  # type: ignore[misc]
+            for number in inside
+        ]
         self.label_lines = {number for number, _, _ in self.labels}
-        self.first_line = next((n for n, line in enumerate(self.lines) if line.strip()), 0)
+        self.fields: dict[str, tuple[str, int]] = {}  # each field's first non-empty value
+        for number, field, value in self.labels:
+            if value and field not in self.fields:
+                self.fields[field] = (value, number)
+        lines = self.lines
+        self.first_line = (
+            0
+            if lines and lines[0].strip()
+            else next((n for n, line in enumerate(lines) if line.strip()), 0)
+        )
         self._details: list[tuple[int, int, int, int]] | None = None
+        self._inside: set[int] | None = None
+        self._known: dict[tuple[str, object], object] = {}  # (way, argument) -> candidate
 
     # -- titles --------------------------------------------------------------------
 
-    def titles(self, shown: Mention, only: str = "") -> dict[str, tuple[str, int]]:
-        """Title candidates: kind -> (raw text, line); with ``only``, that kind alone."""
-        found: dict[str, tuple[str, int]] = {}
-        for kind in (only,) if only else TITLE_KINDS:
-            candidate = getattr(self, f"_title_{kind}")(shown)
-            if candidate is not None:
-                found[kind] = candidate
-        return found
+    def title(self, kind: str, shown: Mention) -> tuple[str, int] | None:
+        """The title candidate of one kind (remembered: the reader asks again)."""
+        key = (kind, shown.start)
+        if key not in self._known:
+            self._known[key] = getattr(self, f"_title_{kind}")(shown)
+        return self._known[key]  # type: ignore[return-value]
 
     def _title_heading(self, shown: Mention) -> tuple[str, int] | None:
         if self.unit.heading:
             return self.unit.heading, 0
+        text = self.text
+        if "#" not in text and "<h" not in text and "<H" not in text:
+            return None  # (no line can start with a heading)
         for number, line in enumerate(self.lines):
             stripped = line.lstrip(" \t")
             if stripped[:1] == "#" or stripped[:2].lower() == "<h":
@@ -165,18 +191,23 @@ class Block:
 
     # -- authors -------------------------------------------------------------------
 
-    def authors(self, title_line: int, only: str = "") -> dict[str, tuple[str, int]]:
-        """Author candidates: kind -> (raw text, line); with ``only``, that kind (and a
-        label, which always says it) alone."""
-        found: dict[str, tuple[str, int]] = {}
+    def author(self, kind: str, title_line: int) -> tuple[str, int] | None:
+        """The authors the way ``kind`` finds them; a label wins whatever the kind."""
         labelled = self.field("authors")
         if labelled is not None:
-            found["label"] = labelled
-            return found  # a label says it: no need to guess
-        if only == "cell":
-            return self._author_cell(found)
-        if only == "label":
-            return found
+            return labelled
+        if kind == "cell":
+            return self.author_cell()
+        named = self.author_line(title_line) if kind not in ("", "label") else None
+        return named[1] if named is not None and named[0] == kind else None
+
+    def author_line(self, title_line: int) -> tuple[str, tuple[str, int]] | None:
+        """The first line after the title that reads as names: ``italic`` (all
+        ``_..._``) or ``plain:N`` (the N-th line of text after the title, N < 3)."""
+        key = ("line", title_line)
+        if key in self._known:
+            return self._known[key]  # type: ignore[return-value]
+        found = None
         position = 0
         inside = self._inside_details()
         for number in range(title_line + 1, len(self.lines)):
@@ -189,26 +220,33 @@ class Block:
             if text[0] in "_*" and text[-1] == text[0] and len(text) > 2 and text[1] != text[0]:
                 inner = text.strip("_*").strip()
                 if looks_like_names(inner):
-                    found.setdefault("italic", (inner, number))
+                    found = ("italic", (inner, number))
                     break
             plain = strip_tags(text)
             if position < 3 and looks_like_names(plain):
-                found.setdefault(f"plain:{position}", (plain, number))
+                found = (f"plain:{position}", (plain, number))
                 break
             position += 1
             if position >= 3:
                 break
-        return found if only else self._author_cell(found)
+        self._known[key] = found
+        return found
 
-    def _author_cell(self, found: dict[str, tuple[str, int]]) -> dict[str, tuple[str, int]]:
+    def author_cell(self) -> tuple[str, int] | None:
+        """A table cell of names (not the title's cell nor the links')."""
+        key = ("cell", None)
+        if key in self._known:
+            return self._known[key]  # type: ignore[return-value]
+        found = None
         if "|" in self.text or "<td" in self.text:
             for raw in _CELL_RE.split(self.text):
                 if "<a" in raw or "](" in raw or "<button" in raw:
                     continue  # the title's cell, or the links'
                 cell = strip_tags(raw).strip()
                 if cell and looks_like_names(cell):
-                    found["cell"] = (cell, 0)
+                    found = (cell, 0)
                     break
+        self._known[key] = found
         return found
 
     # -- abstracts -----------------------------------------------------------------
@@ -218,7 +256,12 @@ class Block:
         if self._details is None:
             self._details = []
             text = self.text
-            lowered = text.lower() if "<details" not in text else text
+            if "<details" in text:
+                lowered = text
+            elif "<d" in text or "<D" in text:  # (else no "<details" in any case)
+                lowered = text.lower()
+            else:
+                return self._details
             at = lowered.find("<details")
             while at >= 0:
                 body = lowered.find(">", at) + 1
@@ -230,64 +273,101 @@ class Block:
         return self._details
 
     def _inside_details(self) -> set[int]:
-        lines: set[int] = set()
-        for start, _, _, end in self.details():
-            first = self.text.count("\n", 0, start)
-            lines.update(range(first, first + self.text.count("\n", start, end) + 1))
-        return lines
+        if self._inside is None:
+            self._inside = set()
+            for start, _, _, end in self.details():
+                first = self.text.count("\n", 0, start)
+                self._inside.update(range(first, first + self.text.count("\n", start, end) + 1))
+        return self._inside
 
-    def abstracts(self, exclude: tuple[str, ...], only: str = "") -> dict[str, str]:
-        """Abstract candidates: kind -> raw text; with ``only``, that kind alone.
-        ``exclude``: the title's and the authors' raw text, which no abstract
-        paragraph holds."""
-        found: dict[str, str] = {}
-        if only == "longest":
-            return self._abstract_longest(found, exclude)
-        for _, body_start, body_end, _ in self.details():
-            body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
-            if body:
-                found["details"] = body
-                break
-        for number, field, value in self.labels:
-            if field == "abstract":
-                found["label"] = self.labelled_block(number, value)
-                break
-        else:
-            for line in self.lines:
+    def abstract(self, kind: str, exclude: tuple[str, ...]) -> str:
+        """The abstract the way ``kind`` finds it, else a marked one (``details``,
+        ``label``, ``inline``, in that order), else ""."""
+        if kind == "longest":
+            longest = self.longest_abstract(exclude)
+            if longest:
+                return longest
+        elif kind in _MARKED_KINDS:
+            found = self._marked(kind)
+            if found:
+                return found
+        for other in _MARKED_KINDS:
+            found = self._marked(other)
+            if found is not None:
+                return found
+        return ""
+
+    def marked_abstracts(self) -> dict[str, str]:
+        """The abstracts the block marks: a ``<details>`` body, an ``Abstract:`` label
+        at a line's start, else one in a line's middle (``inline``)."""
+        marked = {kind: self._marked(kind) for kind in _MARKED_KINDS}
+        return {kind: found for kind, found in marked.items() if found is not None}
+
+    def _marked(self, kind: str) -> str | None:
+        """The abstract marked one way (``_MARKED_KINDS``), None if the block has none
+        (remembered: each is looked for only when asked)."""
+        key = ("marked", kind)
+        if key in self._known:
+            return self._known[key]  # type: ignore[return-value]
+        found = None
+        if kind == "details":
+            for _, body_start, body_end, _ in self.details():
+                body = _SUMMARY_TAG_RE.sub("", self.text[body_start:body_end]).strip()
+                if body:
+                    found = body
+                    break
+        elif kind == "label":
+            for number, field, value in self.labels:
+                if field == "abstract":
+                    found = self.labelled_block(number, value)
+                    break
+        elif self._marked("label") is None and ("Abstract" in self.text or "摘要" in self.text):
+            for line in self.lines:  # (inline: only where no line is labelled so)
                 if ("Abstract" in line or "摘要" in line) and (
                     inline := _INLINE_ABSTRACT_RE.search(line)
                 ):
-                    found["inline"] = inline.group(1)
+                    found = inline.group(1)
                     break
-        return found if only else self._abstract_longest(found, exclude)
+        self._known[key] = found
+        return found
 
-    def _abstract_longest(self, found: dict[str, str], exclude: tuple[str, ...]) -> dict[str, str]:
+    def longest_abstract(self, exclude: tuple[str, ...]) -> str:
+        """The longest paragraph, when it is long enough to be an abstract, else ""."""
+        key = ("longest", exclude)
+        if key in self._known:
+            return self._known[key]  # type: ignore[return-value]
         longest = self._longest_paragraph(exclude)
         plain = strip_tags(strip_links(longest))
-        if (
+        if not (
             len(plain) >= 200
             or (len(plain) >= 80 and len(plain.split()) >= 12)
             or (len(plain) >= 40 and CJK_RE.search(plain))
         ):
-            found["longest"] = longest
-        return found
+            longest = ""
+        self._known[key] = longest
+        return longest
 
     def _longest_paragraph(self, exclude: tuple[str, ...]) -> str:
         """The longest paragraph or table cell outside details, labels and headings."""
-        lines = list(self.lines)
-        for number in self._inside_details() | self.label_lines:
-            lines[number] = ""
-        for number, line in enumerate(lines):
-            if line.lstrip(" \t>").startswith("#"):
+        text = self.text
+        blanked = self._inside_details() | self.label_lines
+        if blanked or "#" in text:  # (else the lines joined are the block's text)
+            lines = list(self.lines)
+            for number in blanked:
                 lines[number] = ""
-        text = "\n".join(lines)
+            if "#" in text:
+                for number, line in enumerate(lines):
+                    if "#" in line and line.lstrip(" \t>").startswith("#"):
+                        lines[number] = ""
+            text = "\n".join(lines)
         if "<" in text:
             text = _CELL_BREAK_RE.sub("\n\n", text)
         longest = ""
         for chunk in _PARAGRAPH_RE.split(text):
             if len(chunk) <= len(longest) or any(part and part in chunk for part in exclude):
                 continue
-            chunk = " ".join(_ITEM_MARK_RE.sub("", line.strip()) for line in chunk.split("\n"))
+            unmarked = _unmarked if _MARKED_LINE_RE.search("\n" + chunk) else str.strip
+            chunk = " ".join(map(unmarked, chunk.split("\n")))
             if len(chunk) > len(longest):
                 longest = chunk.strip()
         return longest
@@ -306,22 +386,32 @@ class Block:
     # -- the other fields ------------------------------------------------------------
 
     def field(self, name: str) -> tuple[str, int] | None:
-        for number, field, value in self.labels:
-            if field == name and value:
-                return value, number
-        return None
+        """The first non-empty value of a label for field ``name``, and its line."""
+        return self.fields.get(name)
 
     def codes(self) -> list[str]:
         """The texts in backticks on the block's first lines (categories, often)."""
+        if "`" not in self.text:
+            return []
         head = "\n".join(self.lines[self.first_line : self.first_line + 3])
         return _BACKTICK_RE.findall(head) if "`" in head else []
 
     def code_url(self) -> str:
-        for link in _MD_LINK_RE.finditer(self.text):
+        text = self.text
+        if "github.com" not in text and "gitlab.com" not in text and "bitbucket.org" not in text:
+            return ""  # (_CODE_HOSTS[:3]; three substring tests are quicker than a pattern)
+        for link in _MD_LINK_RE.finditer(text):
             url = link.group(2)
             if url.startswith("https://") and any(host in url for host in _CODE_HOSTS[:3]):
                 return url
         return ""
+
+
+def _unmarked(line: str) -> str:
+    """A line stripped, without the quote or list mark it starts with."""
+    line = line.strip()
+    head = line[:1]
+    return _ITEM_MARK_RE.sub("", line) if head in _MARK_STARTS or not head.isascii() else line
 
 
 def _no_links(text: str) -> str:

@@ -16,7 +16,8 @@ repeats one kind of block around its ids; the kinds are tried from the coarsest:
 A kind is the page's when at least half of its blocks that present an id present
 exactly one (``slots.Slots``: cited ids do not count), and its blocks present at least
 half as many papers as the kind that presents most (so a lone one-paper section does
-not hide a list of fifty); kinds finer than one that presents every id are not tried.
+not hide a list of fifty); kinds finer than one that presents every id are not tried,
+nor those that could not change the choice (it covers half the page's ids or more).
 A block whose ids each start a list item or row of its own is split into those. A
 block that only cites presents nothing. Mentions outside every block (free text) each
 make a block of their own (``mention``): the lines around their first mention, as the
@@ -33,6 +34,8 @@ from .ids import Mention
 from .lines import Lines, Unit
 from .slots import Slots
 
+# A kind of block tried: its name, its units, the ids each presents, the ids covered.
+_Candidate = tuple[str, list[Unit], list[list[str]], int]
 _CONTAINER_OPEN = {"article": re.compile(r"<article\b", re.I), "tr": re.compile(r"<tr\b", re.I)}
 _CONTAINER_CLOSE = {
     "article": re.compile(r"</article\s*>", re.I),
@@ -58,15 +61,17 @@ def find_units(
     # No kind can present more papers than the ids shown somewhere other than in a
     # citation: once one does, the kinds after it (finer ones) need not be tried.
     own = {m.arxiv_id for index, m in enumerate(found) if not slots.citing(index)}
-    bound = len(own) if own else len({m.arxiv_id for m in found})
-    candidates = []
+    every = len({m.arxiv_id for m in found})  # no kind covers more ids than the page has
+    bound = len(own) if own else every
+    candidates: list[_Candidate] = []
     for name, build in builders:
-        if name[0] == "h" and name != "html" and int(name[1]) not in levels:
+        heading = name[0] == "h" and name != "html"
+        if heading and int(name[1]) not in levels:
             continue
-        if any(c[3] >= bound for c in candidates) and not (
-            name[0] == "h" and name != "html" and candidates[-1][0][0] == "h"
-        ):
+        if any(c[3] >= bound for c in candidates) and not (heading and candidates[-1][0][0] == "h"):
             break  # (the heading levels are all tried: the deepest of the best wins)
+        if not heading and (best := _chosen(candidates)) and 2 * best[3] >= every:
+            break  # a finer kind could not cover twice as many ids: the choice stays
         units = [unit for unit in build() if slots.holds(unit)]
         shown = slots.presented(units) if units else []
         presenting = [ids for ids in shown if ids]
@@ -74,15 +79,10 @@ def find_units(
         if presenting and 2 * single >= len(presenting):
             covered = len({ids[0] for ids in presenting})
             candidates.append((name, units, shown, covered))
-    headings = [c for c in candidates if c[0][0] == "h" and c[0] != "html"]
-    if len(headings) > 1:  # one heading level: the one with most papers (ties: deepest)
-        best = max(headings, key=lambda c: (c[3], c[0]))
-        candidates = [c for c in candidates if c not in headings or c is best]
     chosen: list[Unit] = []
     silent: list[Unit] = []  # blocks of the page's kind that only cite ids
-    if candidates:
-        most = max(count for *_, count in candidates)
-        name, units, shown, _ = next(c for c in candidates if 2 * c[3] >= most)
+    if best := _chosen(candidates):
+        name, units, shown, _ = best
         for unit, ids in zip(units, shown, strict=True):
             parts = _split(unit, page, slots) if len(ids) > 1 else []
             if parts:
@@ -99,6 +99,20 @@ def find_units(
         chosen.sort(key=lambda unit: unit.first)
     _set_parents(chosen, page, _covered(chosen))
     return chosen
+
+
+def _chosen(candidates: list[_Candidate]) -> _Candidate | None:
+    """The page's kind among those that present ids: of the heading levels, the one
+    with most papers (ties: the deepest); then the first kind that presents at least
+    half as many papers as the kind that presents most."""
+    headings = [c for c in candidates if c[0][0] == "h" and c[0] != "html"]
+    if len(headings) > 1:
+        best = max(headings, key=lambda c: (c[3], c[0]))
+        candidates = [c for c in candidates if c not in headings or c is best]
+    if not candidates:
+        return None
+    most = max(count for *_, count in candidates)
+    return next(c for c in candidates if 2 * c[3] >= most)
 
 
 def _set_parents(units: list[Unit], page: Lines, covered: list[tuple[int, int]]) -> None:

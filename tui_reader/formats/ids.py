@@ -18,7 +18,7 @@ old-style id as arXiv does (archive lower case, subject class upper case).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..model import _ID_BODY, version_number  # _ID_BODY: the one definition of an id's shape
 
@@ -36,9 +36,9 @@ MENTION_RE = re.compile(rf"{_SHOWN}({_ID_BODY})(?:v(\d+))?(?!\d)", re.IGNORECASE
 KIND_LINK, KIND_TEXT, KIND_ATTRIBUTE = "link", "text", "attribute"
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """An id shown at ``text[start:end]``; ``kind`` is how (link, text, attribute)."""
+class Mention(NamedTuple):
+    """An id shown at ``text[start:end]``; ``kind`` is how (link, text, attribute).
+    (A named tuple: a page makes one or two for each of its papers.)"""
 
     start: int
     end: int

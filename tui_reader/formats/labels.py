@@ -6,12 +6,14 @@
 recognised as ``Authors: ...``, ``**Authors**: ...``, ``**Authors:** ...``,
 ``- **分类: cs.CL**``, ``> **作者：** ...``, ``<b>Authors:</b> ...``; a label is a
 short name (at most four words) that starts the line, so ``https:`` and the
-``arXiv:`` of a sentence are not labels.
+``arXiv:`` of a sentence are not labels. The pattern is tried once per label head (the
+line up to its first colon and the marks after it), which a page repeats.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Label names -> the field they hold. Names are compared lower-cased, spaces squashed.
 _NAMES = {
@@ -32,21 +34,45 @@ _NAMES = {
 }
 FIELD_OF_LABEL = {name: field for field, names in _NAMES.items() for name in names.split("|")}
 _MARK = r"(?:\*\*|__|\*|_|<(?:b|strong)>|</(?:b|strong)>)"
+# The label and the markup after its colon; the value is the rest of the line.
 LABEL_RE = re.compile(
     rf"[ \t>*+\-]*(?:{_MARK}[ \t]*)?([^\W\d_](?:[^\W_]|[ ;'-]){{0,30}}?)[ \t]*"
-    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*(.*?)[ \t]*$"
+    rf"(?:{_MARK}[ \t]*)?[:：][ \t]*(?:{_MARK}(?![^\s*_<]))?[ \t]*"
 )
 
 
 def labelled(line: str) -> tuple[str, str] | None:
     """``(field, value)`` when ``line`` starts with a label, else None."""
-    label = LABEL_RE.match(line)
+    colon = line.find(":")
+    wide = line.find("：", 0, colon if colon >= 0 else len(line))
+    colon = wide if wide >= 0 else colon
+    if colon < 0:
+        return None
+    # LABEL_RE's match holds no colon before the line's first one, and after it only
+    # blanks and a mark then one character more: the head up to there decides.
+    after = line[colon + 1 : colon + 40]
+    run = len(after) - len(after.lstrip(_AFTER_COLON))
+    head = line[: colon + 2 + run] if run < len(after) else line
+    found = _label_head(head)
+    if found is None:
+        return None
+    end, field = found
+    value = line[end:].rstrip(" \t")
+    if value.endswith(("**", "__")):
+        value = value[:-2].rstrip()
+    return field, value
+
+
+_AFTER_COLON = " \t*_</>bstrong"  # what LABEL_RE may take after the colon
+
+
+@lru_cache(maxsize=1024)  # a page repeats a few label heads in every block
+def _label_head(head: str) -> tuple[int, str] | None:
+    """Where a label's value starts in a line that starts with ``head``, and its field."""
+    label = LABEL_RE.match(head)
     if label is None:
         return None
     name = " ".join(label.group(1).lower().split())
     if name in ("http", "https") or name.count(" ") > 3:
         return None
-    value = label.group(2)
-    if value.endswith(("**", "__")):
-        value = value[:-2].rstrip()
-    return FIELD_OF_LABEL.get(name, "other"), value
+    return label.end(), FIELD_OF_LABEL.get(name, "other")

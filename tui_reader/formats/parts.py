@@ -49,7 +49,10 @@ _ET_AL_RE = re.compile(
     r"|[,;，]?\s*(?:等人?|…|\.\.\.))\s*$",
     re.I,
 )
-_ET_AL_HINTS = ("al", "other", "author", "…", "...", "等")
+_ALNUM_RE = re.compile(r"[^\W_]")  # a character str.isalnum() takes
+# The words _ET_AL_RE's match ends with, white space aside: where the line does not end
+# so, that pattern (tried from every character of the tail) cannot match.
+_ET_AL_END_RE = re.compile(r"(?:al|al\.|alii|others|authors?|shown|\)|等|人|…|\.\.\.)\Z", re.I)
 _AFFILIATION_RE = re.compile(r"\([^()]*\)")
 # "&" is not a separator: it joins the parts of one name or affiliation ("Physics &
 # Astronomy"); the ";" of "&amp;" is gone once entities are decoded.
@@ -61,6 +64,10 @@ CATEGORY = (
     r"|quant-ph)"
 )
 _CATEGORY_RE = re.compile(rf"(?<![\w.-])({CATEGORY})(?![\w-])")
+# Every code holds one of these: cs (physics too), mat(h), stat, eess, econ, q-(bio|fin),
+# (astro-|math-|quant-)ph, (cond-)mat, nlin, gr-qc, hep-, nucl-.
+_CATEGORY_NEEDLES = ("cs", "mat", "stat", "eess", "econ", "q-", "ph", "nlin", "gr-qc", "hep-",
+                     "nucl-")  # fmt: skip
 _PARTICLES = frozenset(
     "van von de der den da di del della des du la le bin ibn al el dos das ter ten zu y".split()
 )
@@ -88,7 +95,9 @@ def strip_links(text: str) -> str:
 
 def unescape_markdown(text: str) -> str:
     """Markdown's backslash escapes of ``$ * _ ` # |`` -> the character."""
-    return _ESCAPED_RE.sub(r"\1", text) if "\\" in text else text
+    if "\\" not in text or not _ESCAPED_RE.search(text):
+        return text  # (TeX's backslashes are no escapes: no call of sub's Python part)
+    return _ESCAPED_RE.sub(r"\1", text)
 
 
 def title_text(raw: str) -> str:
@@ -114,9 +123,8 @@ def author_names(raw: str) -> tuple[tuple[str, ...], bool]:
     cut_short = False
     while text:
         tail = text[-64:]
-        lowered = tail.lower()
-        if not any(word in lowered for word in _ET_AL_HINTS):
-            break
+        if not _ET_AL_END_RE.search(tail.rstrip()[-12:]):
+            break  # (the list does not end as one cut short ends: no need to look)
         found = _ET_AL_RE.search(tail)
         if found is None:
             break
@@ -126,8 +134,10 @@ def author_names(raw: str) -> tuple[tuple[str, ...], bool]:
         text = _AFFILIATION_RE.sub(" ", text)
     names = []
     for part in _name_parts(text):
-        name = squash(part.strip(" .") if part.endswith(" .") else part).strip(" ,;:")
-        if not name or not any(char.isalnum() for char in name):
+        # (" ".join(split()) is common.squash, quicker on a name's few characters)
+        name = " ".join((part.strip(" .") if part.endswith(" .") else part).split())
+        name = name.strip(" ,;:")
+        if not _ALNUM_RE.search(name):  # (no letter or digit: str.isalnum's characters)
             continue
         lowered = name.lower().rstrip(".")
         if lowered in ("et al", "et.al", "etal", "others", "et al.", "al"):
@@ -189,4 +199,6 @@ def looks_like_names(text: str) -> bool:
 
 def category_codes(text: str) -> tuple[str, ...]:
     """The arXiv category codes in ``text``, in order, each once."""
+    if not any(needle in text for needle in _CATEGORY_NEEDLES):
+        return ()  # (the pattern, which no literal starts, is tried at every character)
     return tuple(dict.fromkeys(_CATEGORY_RE.findall(text)))

@@ -18,12 +18,27 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .ids import Mention
-from .labels import labelled
 from .lines import Lines, Unit
 
 _CITING = ("abstract", "comments", "summary")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _TAG_RE = re.compile(r"<[^<>]*>")
+_ENOUGH = 12  # words around a mention that make it a citation whatever their side
+_TAIL = 400  # characters whose words are counted first
+
+
+def _words(text: str) -> int:
+    """The words of ``text`` outside tags, or at least ``_ENOUGH`` of them when there
+    are that many: a long paragraph's last characters are counted first (with no
+    ``>`` among them no tag reaches into them, and their words are words of the whole
+    text, one of them perhaps cut short: never more words than the whole has)."""
+    if len(text) > _TAIL:
+        tail = text[-_TAIL:]
+        if ">" not in tail:
+            found = len(_WORD_RE.findall(tail))
+            if found >= _ENOUGH:
+                return found
+    return len(_WORD_RE.findall(_TAG_RE.sub(" ", text) if "<" in text else text))
 
 
 class Slots:
@@ -44,7 +59,7 @@ class Slots:
         self._citing: dict[int, bool] = {}
         for line in set(lines_of):
             text = page.lines[line]
-            label = labelled(text) if ":" in text or "：" in text else None
+            label = page.label(line)
             stripped = text.lstrip(" \t")
             mark = stripped[:1] if stripped[:1] in "#<|>-*+[" else "text"
             if page.in_details[line]:
@@ -89,9 +104,9 @@ class Slots:
         if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
             before = before[: before.rfind("[", 0, opened) if "[" in before[:opened] else opened]
             after = after.partition(")")[2]
-        words_before = len(_WORD_RE.findall(_TAG_RE.sub(" ", before.rpartition("|")[2])))
-        words_after = len(_WORD_RE.findall(_TAG_RE.sub(" ", after.partition("|")[0])))
-        return words_before + words_after >= 12 or (words_before >= 3 and words_after >= 2)
+        words_before = _words(before.rpartition("|")[2])
+        words_after = _words(after.partition("|")[0])
+        return words_before + words_after >= _ENOUGH or (words_before >= 3 and words_after >= 2)
 
     def _paragraph_around(self, line: int, start: int, end: int) -> tuple[str, str]:
         """The text before the mention in its paragraph (the lines that wrap into its
@@ -119,21 +134,24 @@ class Slots:
         show an id in, else its first id not cited; none for a unit that only cites
         (unless the whole page only cites: then its first id)."""
         counts: Counter[tuple[object, str, str]] = Counter()
-        citing: dict[int, bool] = {}
+        seen = []  # each unit's indices, those that do not cite, and the slots counted
+        cites_only = True  # prose throughout: every id is a paper
         for unit in units:
             indices = self._indices(unit)
-            for index in indices:
-                citing[index] = self.citing(index)
-            counted = [i for i in indices if not citing[i]] or indices
-            counts.update(dict.fromkeys((self.slot(unit, index) for index in counted), 1))
+            own = [index for index in indices if not self.citing(index)]
+            places = [self.slot(unit, index) for index in (own or indices)]
+            counts.update(dict.fromkeys(places, 1))
+            seen.append((indices, own, places))
+            cites_only = cites_only and not own
         best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
-        cites_only = all(citing.values())  # prose throughout: every id is a paper
         shown = []
-        for unit in units:
-            indices = self._indices(unit)
-            own = [i for i in indices if self.slot(unit, i) == best and not citing[i]]
-            if not own:
-                first = next((i for i in indices if not citing[i]), None)
-                own = [indices[0]] if cites_only else [first] if first is not None else []
-            shown.append(list(dict.fromkeys(self.found[i].arxiv_id for i in own)))
+        for indices, own, places in seen:
+            mine = (
+                [index for index, place in zip(own, places, strict=True) if place == best]
+                if own
+                else []
+            )
+            if not mine:
+                mine = [indices[0]] if cites_only else own[:1]
+            shown.append(list(dict.fromkeys(self.found[index].arxiv_id for index in mine)))
         return shown
