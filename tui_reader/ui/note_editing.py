@@ -6,7 +6,8 @@
 * ``action_edit_note`` (``n``): a draft of the current paper's note left by an editor
   that never saved is offered first (``DraftOfferScreen``: restore or discard; escape
   leaves it); then ``NoteScreen`` edits the note. A saved note is set through
-  ``Triage``; its draft is removed once the store has it on disk.
+  ``Triage``; its draft is removed once the store has it on disk (a failed flush is
+  tried again every ``DRAFT_FLUSH_RETRY`` seconds while the app runs).
 * ``notes_changed_elsewhere(ids)``: the store merged outside changes; an open editor
   on one of those papers looks at its saved note again.
 * ``keep_open_note()``: any thread (the signal path): the open editor's text becomes a
@@ -21,13 +22,18 @@ is nothing in it to lose.
 
 from __future__ import annotations
 
+import time
+
 from textual import work
+from textual.worker import get_current_worker
 
 from ..note_drafts import DraftError, NoteDraft, NoteDrafts, drafts_folder
 from ..note_versions import same_note
 from .rendering import display_title
 from .screens.note import NoteScreen
 from .screens.note_choices import DraftOfferScreen
+
+DRAFT_FLUSH_RETRY = 0.5  # seconds between tries to save a note before its draft goes
 
 NAMED_DRAFTS = 3  # papers named in the notification at start; the rest are counted
 
@@ -97,8 +103,14 @@ class NoteActions:
 
     @work(thread=True, group="note-drafts")
     def _forget_draft_once_saved(self, closed: NoteScreen) -> None:
-        if not self.triage.store.flush():
-            return  # not on disk: the draft stays
+        worker = get_current_worker()
+        # The draft goes once the note is on disk: a flush that fails (a full disk, a lock
+        # held long on a busy machine) is tried again while the app runs; until then, and
+        # if the app leaves first, the draft stays (offered on the next open).
+        while not self.triage.store.flush():
+            if worker.is_cancelled:
+                return
+            time.sleep(DRAFT_FLUSH_RETRY)
         editor = self._note_editor
         if editor is None or editor.arxiv_id != closed.arxiv_id:  # not while a new edit runs
             closed.drop_draft()
