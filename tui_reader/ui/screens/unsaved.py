@@ -3,7 +3,8 @@
 ``UnsavedGuard(app, store)`` is the app's one collaborator for this. ``start()`` checks
 the store twice a second and keeps an error notification on screen for as long as the
 store's changes cannot be saved (the store itself keeps retrying in the background).
-``request_quit()`` saves, and when that fails asks with ``UnsavedScreen``: retry, save a
+``request_quit()`` saves (again while changes arrive meanwhile, up to ``FLUSH_TRIES``
+flushes), and when that fails asks with ``UnsavedScreen``: retry, save a
 copy to another path (``SaveCopyScreen``), quit anyway (the app then exits with code 1
 and says what was lost) or cancel. The app never exits 0 with changes not on disk, and
 never says changes are lost that are on disk: while the question is open, saving that
@@ -98,6 +99,9 @@ class SaveCopyScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+FLUSH_TRIES = 5  # flushes at quit while changes keep arriving (each saves all before it)
+
+
 class UnsavedGuard:
     """Watches one store for one app; see the module docstring."""
 
@@ -135,7 +139,7 @@ class UnsavedGuard:
     async def _quit(self) -> None:
         try:
             while True:
-                if await asyncio.to_thread(self.store.flush):
+                if await self._flushed():
                     self.app.exit()
                     return
                 choice = await self.app.push_screen_wait(
@@ -146,7 +150,7 @@ class UnsavedGuard:
                 if choice == "save-as" and await self._save_copy():
                     return
                 if choice == "quit":
-                    if await asyncio.to_thread(self.store.flush):  # saved meanwhile after all
+                    if await self._flushed():  # saved meanwhile after all
                         self.app.exit()
                         return
                     self.app.exit(
@@ -158,6 +162,16 @@ class UnsavedGuard:
                     return
         finally:
             self.quitting = False
+
+    async def _flushed(self) -> bool:
+        """Flush in a thread; a flush that saved but found a change made meanwhile (the
+        UI runs on: the session writer) is tried again, a failing save is not."""
+        for _ in range(FLUSH_TRIES):
+            if await asyncio.to_thread(self.store.flush):
+                return True
+            if self.store.save_failing:
+                return False
+        return False
 
     async def _save_copy(self) -> bool:
         suggestion = str(Path.home() / "digest-reader-state.json")
