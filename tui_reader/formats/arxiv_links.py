@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from ..model import DigestRef, Paper, absurd_version
+from ..model import DigestRef, Paper
 from .block_fields import TITLE_KINDS, Block
 from .blocks import find_units
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
@@ -127,7 +127,7 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
         base = page.offsets[unit.first]
         low, high = bisect_left(lines_of, unit.first), bisect_left(lines_of, unit.end)
         moved = [
-            Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind)
+            Mention(m.start - base, m.end - base, m.arxiv_id, m.version, m.kind, m.odd_version)
             for m in found[low:high]
         ]
         first = unit.first
@@ -135,21 +135,15 @@ def read(text: str, path: Path, ref: DigestRef | None = None) -> Reading:
     shown = _presented([block for block in blocks if block.found])
     reading = Reading([], [], date)
     _Papers(shown, path, ref, reading).build()
-    reading.warnings.extend(_absurd_versions(text, found, lines_of, path))
+    reading.warnings.extend(_absurd_versions(found, lines_of, path))
     return reading
 
 
-_VERSION_TAIL_RE = re.compile(r"v(\d+)\Z")
-
-
-def _absurd_versions(text: str, found: list[Mention], lines_of: list[int], path: Path):
+def _absurd_versions(found: list[Mention], lines_of: list[int], path: Path):
     """A warning for each mention whose version ``version_number`` dropped."""
     for mention, line in zip(found, lines_of, strict=True):
-        if mention.version is None:
-            tail = _VERSION_TAIL_RE.search(text, mention.start, mention.end)
-            absurd = absurd_version(tail.group(1)) if tail else None
-            if absurd:
-                yield DigestWarning(path, line + 1, f"{mention.arxiv_id}: {absurd}")
+        if mention.odd_version:
+            yield DigestWarning(path, line + 1, f"{mention.arxiv_id}: {mention.odd_version}")
 
 
 def _presented(blocks: list[Block]) -> list[tuple[Block, Mention]]:

@@ -20,7 +20,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from ..model import _ID_BODY, version_number  # _ID_BODY: the one definition of an id's shape
+from ..model import (  # _ID_BODY: the one definition of an id's shape
+    _ID_BODY,
+    absurd_version,
+    version_number,
+)
 
 # The way an id is shown, before it. Alternatives that start with "arxiv" come first,
 # so that a link is a link and not "arXiv" followed by text.
@@ -45,6 +49,7 @@ class Mention(NamedTuple):
     arxiv_id: str
     version: int | None
     kind: str
+    odd_version: str | None = None  # why a version shown was dropped (``absurd_version``)
 
 
 def normal_id(raw: str) -> str | None:
@@ -123,4 +128,5 @@ def _mention(match: re.Match[str]) -> Mention:
     else:
         kind = KIND_LINK
     version = match.group(2)
-    return Mention(match.start(), match.end(), arxiv_id, version_number(version), kind)
+    return Mention(match.start(), match.end(), arxiv_id, version_number(version), kind,
+                   absurd_version(version))  # fmt: skip
