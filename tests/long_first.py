@@ -32,8 +32,9 @@ def known_durations(config: pytest.Config) -> dict[str, float]:
         seconds, _, nodeid = line.partition(" ")
         if nodeid and not line.startswith("#"):
             durations[nodeid.strip()] = float(seconds)
-    if config.cache is not None:
-        durations.update(config.cache.get(CACHE_KEY, {}))
+    cache = getattr(config, "cache", None)  # None with -p no:cacheprovider
+    if cache is not None:
+        durations.update(cache.get(CACHE_KEY, {}))
     return durations
 
 
@@ -53,8 +54,9 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
-    if hasattr(config, "workerinput") or config.cache is None or not _measured:
+    cache = getattr(config, "cache", None)
+    if hasattr(config, "workerinput") or cache is None or not _measured:
         return
-    durations = config.cache.get(CACHE_KEY, {})
+    durations = cache.get(CACHE_KEY, {})
     durations.update({nodeid: round(seconds, 2) for nodeid, seconds in _measured.items()})
-    config.cache.set(CACHE_KEY, durations)
+    cache.set(CACHE_KEY, durations)
