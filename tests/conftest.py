@@ -3,10 +3,18 @@
 Hypothesis runs without its wall-clock checks (``deadline``, the ``too_slow`` health
 check): a busy machine must not fail a property. A test's own ``suppress_health_check``
 replaces the list, so it names ``too_slow`` too.
+
+Where ``PYTHONDONTWRITEBYTECODE`` is set (it is on the project's machines), every
+process the suite starts (hundreds of CLI calls, apps in tmux, store children) would
+compile the whole package from source again: 0.1 s of CPU per CLI call, a third of it.
+So the package and the tests' helpers are compiled once, before any worker starts, into
+their ``__pycache__`` folders (ignored by git), which Python reads even with that set.
 """
 
 from __future__ import annotations
 
+import compileall
+import sys
 from pathlib import Path
 
 import pytest
@@ -24,6 +32,13 @@ SHARED_DIGESTS = next(
      if (p / "shared" / "digests").is_dir()),
     Path(__file__).resolve().parents[2] / "shared" / "digests",
 )  # fmt: skip
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if sys.dont_write_bytecode and not hasattr(config, "workerinput"):
+        root = Path(__file__).resolve().parents[1]
+        for folder in ("tui_reader", "tests"):
+            compileall.compile_dir(root / folder, quiet=1)
 
 
 @pytest.fixture(autouse=True)
