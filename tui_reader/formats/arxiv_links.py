@@ -370,8 +370,8 @@ def _categories(block: Block, shown: Mention) -> tuple[str, ...]:
     the codes on the line that shows the id (``arXiv: 2507.11111 · cs.DS``)."""
     found = block.field("categories")
     codes = category_codes(found[0]) if found else ()
-    if not codes:
-        codes = category_codes(" ".join(block.codes()))
+    if not codes and (written := block.codes()):
+        codes = category_codes(" ".join(written))
     if not codes:
         start = block.text.rfind("\n", 0, shown.start) + 1
         end = block.text.find("\n", shown.end)

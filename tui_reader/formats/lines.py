@@ -16,7 +16,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import methodcaller, not_
+from operator import not_
 
 from .labels import labelled
 
@@ -28,6 +28,7 @@ _NOTE_RE = re.compile(r"\[\^[^\]\s]+\]:")
 # A line (after a break) that starts with a mark: a heading, tag, row, note or item.
 _MARKED_RE = re.compile(r"\n[ \t]*+[#<|\[*+0-9-]")
 _MARKS = frozenset("#<|[*+-0123456789")
+_SPACES_LINE_RE = re.compile(r"\n[ \t]++(?=\n|\Z)")  # a line of spaces and tabs only
 
 
 @dataclass(slots=True)
@@ -62,7 +63,12 @@ class Lines:
         self.heading_text: dict[int, str] = {}
         self.headings: list[int] = []
         self.indent = [-1] * count  # a list item's indent, -1 for other lines
-        self.blank = list(map(not_, map(methodcaller("strip", " \t"), lines)))
+        # Blank: empty, or (rarer, found by a search) only spaces and tabs.
+        self.blank = blank = list(map(not_, lines))
+        if not lines[0].strip(" \t"):
+            blank[0] = True
+        for found in _SPACES_LINE_RE.finditer(text):
+            blank[bisect_left(offsets, found.end()) - 1] = True
         self.row: list[int] = []
         self.notes: list[int] = []
         marked = [0] if lines[0].lstrip(" \t")[:1] in _MARKS else []

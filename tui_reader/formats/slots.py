@@ -116,9 +116,9 @@ class Slots:
         first = line
         while first > 0 and self._continues(first):
             first -= 1
-        line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
-        before = "\n".join([*page.lines[first:line], text[line_start:start]])
+        # (the lines from ``first`` joined, and the mention's line up to it: one slice)
+        before = text[page.offsets[first] : start]
         return before, text[end : line_end if line_end >= 0 else len(text)]
 
     def _continues(self, line: int) -> bool:
