@@ -210,8 +210,21 @@ def _learned_authors(sample: list[tuple[Block, Mention]], lines: list[int], leas
         return named.count(kind)
 
     unlabelled = len(sample) - sum(labelled)
-    return _learned(_AUTHOR_KINDS, len(sample), least, offered,
-                    lambda kind: len(sample) if kind == "label" else unlabelled)  # fmt: skip
+    tabled = -1  # the unlabelled blocks that have cells: no more offer a cell of names
+
+    def most(kind: str) -> int:
+        nonlocal tabled
+        if kind == "label":
+            return len(sample)
+        if kind == "cell" and tabled < 0:
+            tabled = sum(
+                block.has_cells()
+                for (block, _), label in zip(sample, labelled, strict=True)
+                if not label
+            )
+        return tabled if kind == "cell" else unlabelled
+
+    return _learned(_AUTHOR_KINDS, len(sample), least, offered, most)
 
 
 class _Papers:
@@ -249,9 +262,12 @@ class _Papers:
                     bool(block.longest_abstract(exclude))
                     for (block, _), exclude in zip(sample, excluded[::step], strict=False)
                 )
-            return sum(kind in block.marked_abstracts() for block, _ in sample)
+            return sum(block.marked(kind) is not None for block, _ in sample)
 
-        self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted)
+        def most(kind: str) -> int:  # (only a block with "<d" can have a <details>)
+            return sum(block.may_have_details() for block, _ in sample) if kind == "details" else size
+
+        self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted, most)
         self.abstracts = [
             block.abstract(kind, exclude)
             for (block, _), exclude in zip(shown, excluded, strict=True)
