@@ -265,7 +265,9 @@ class _Papers:
             return sum(block.marked(kind) is not None for block, _ in sample)
 
         def most(kind: str) -> int:  # (only a block with "<d" can have a <details>)
-            return sum(block.may_have_details() for block, _ in sample) if kind == "details" else size
+            if kind == "details":
+                return sum(block.may_have_details() for block, _ in sample)
+            return size
 
         self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted, most)
         self.abstracts = [
