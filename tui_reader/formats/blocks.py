@@ -33,7 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
 from .ids import Mention
-from .lines import Lines, Unit
+from .lines import Lines, Unit, opens_tag
 from .slots import Slots
 
 # A kind of block tried: its name, its units, the ids each presents, the ids covered.
@@ -214,7 +214,8 @@ def _items(page: Lines) -> list[Unit]:
                     break
                 end = after
                 continue
-            if lines[end][:1] in ("|", "<") and not _indented(lines[end], own):
+            line = lines[end]
+            if (line[:1] == "|" or opens_tag(line)) and not _indented(line, own):
                 break
             end += 1
         units.append(Unit(number, end, "item"))

@@ -4,7 +4,8 @@
 list-item indent, blank, table rows, footnote definitions, inside a ``<details>``,
 the label a line starts with: ``label(line)``, ``labels.labelled``) and knows where
 each line starts (``offsets``); ``Unit`` is a block of lines ``[first, end)``;
-``line_numbers(text, offsets)`` gives the line of each offset. Used by ``blocks``
+``line_numbers(text, offsets)`` gives the line of each offset; ``opens_tag(text)``
+whether a text starts with an HTML tag (``<1%`` does not). Used by ``blocks``
 (which blocks a page repeats), ``slots`` (which id each block presents) and
 ``block_fields`` (what a block says).
 """
@@ -142,6 +143,13 @@ class Lines:
             return self.label_of[line]
         text = self.lines[line]
         return labelled(text) if ":" in text or "：" in text else None
+
+
+def opens_tag(text: str) -> bool:
+    """Whether ``text`` starts with an HTML tag's ``<`` (``<b``, ``</``, ``<!--``, or a
+    ``<`` that ends it), not a ``<`` of prose (``<1%``, ``< 5``, ``<=``)."""
+    after = text[1:2]
+    return text[:1] == "<" and ((after.isalpha() and after.isascii()) or after in ("/", "!", ""))
 
 
 def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:

@@ -18,11 +18,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .ids import Mention
-from .lines import Lines, Unit
+from .lines import Lines, Unit, opens_tag
 
 _CITING = ("abstract", "comments", "summary")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-_TAG_RE = re.compile(r"<[^<>]*>")
+_TAG_RE = re.compile(r"<[A-Za-z/!][^<>]*>")  # (not the "<1%) ... (>" of prose)
 _ENOUGH = 12  # words around a mention that make it a citation whatever their side
 _TAIL = 400  # characters whose words are counted first
 
@@ -98,7 +98,8 @@ class Slots:
             return True
         mention = self.found[index]
         before, after = self._paragraph_around(line, mention.start, mention.end)
-        if before.rfind("<") > before.rfind(">"):
+        tag = before.rfind("<")
+        if tag > before.rfind(">") and opens_tag(before[tag:]):
             return False  # an attribute (data-arxiv-id, href) of a tag
         opened = before.rfind("](")
         if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
@@ -126,7 +127,8 @@ class Slots:
         page = self.page
         return not (
             page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
-            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", "<", ">")
+            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", ">")
+            or opens_tag(page.lines[line].lstrip())
         )  # fmt: skip
 
     def presented(self, units: list[Unit]) -> list[list[str]]:
