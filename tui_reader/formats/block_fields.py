@@ -82,12 +82,13 @@ class Block:
         # (line, field or "other", value): the page's labels (a label's colon comes
         # early in its line: a name, and markup around it) that fall in the block.
         label_of, label_lines = page.label_of, page.label_lines
-        inside = label_lines[bisect_left(label_lines, first) : bisect_left(label_lines, end)]
+        low = bisect_left(label_lines, first)
+        inside = label_lines[low : bisect_left(label_lines, end, low)] if label_lines else ()
         self.labels: list[tuple[int, str, str]] = [
             (number - first, *label_of[number])  # type: ignore[misc]
             for number in inside
         ]
-        self.label_lines = {number for number, _, _ in self.labels}
+        self.label_lines = {number for number, _, _ in self.labels} if inside else set()
         self.fields: dict[str, tuple[str, int]] = {}  # each field's first non-empty value
         for number, field, value in self.labels:
             if value and field not in self.fields:

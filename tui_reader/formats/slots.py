@@ -41,6 +41,15 @@ def _words(text: str) -> int:
     return len(_WORD_RE.findall(_TAG_RE.sub(" ", text) if "<" in text else text))
 
 
+def _starts_block(line: str) -> bool:
+    """Whether ``line`` starts a table row, a quote or an HTML tag (not a ``<1%``)."""
+    head = line[:1]
+    if head.isspace():
+        line = line.lstrip()
+        head = line[:1]
+    return head in ("|", ">") or (head == "<" and opens_tag(line))
+
+
 class Slots:
     """Where each mention sits in a block: its *slot*. A page shows the id of each
     block's paper in the same slot; the ids in other slots are citations.
@@ -114,22 +123,19 @@ class Slots:
         line, up to a blank line, a heading, a list item or a table row), and the text
         after it on its line."""
         page, text = self.page, self.text
+        blank, level, indent, lines = page.blank, page.level, page.indent, page.lines
         first = line
-        while first > 0 and self._continues(first):
+        # (``first`` continues the paragraph of the line before it; inlined: this loop
+        # runs for every mention of the page)
+        while first > 0 and not (
+            blank[first] or blank[first - 1] or level[first] or level[first - 1]
+            or indent[first] >= 0 or _starts_block(lines[first])
+        ):  # fmt: skip
             first -= 1
         line_end = text.find("\n", end)
         # (the lines from ``first`` joined, and the mention's line up to it: one slice)
         before = text[page.offsets[first] : start]
         return before, text[end : line_end if line_end >= 0 else len(text)]
-
-    def _continues(self, line: int) -> bool:
-        """Whether ``line`` continues the paragraph of the line before it."""
-        page = self.page
-        return not (
-            page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
-            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", ">")
-            or opens_tag(page.lines[line].lstrip())
-        )  # fmt: skip
 
     def presented(self, units: list[Unit]) -> list[list[str]]:
         """For each unit, the ids it presents: those not cited in the slot most units
