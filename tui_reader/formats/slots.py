@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
 
 from .ids import Mention
@@ -141,17 +140,19 @@ class Slots:
         """For each unit, the ids it presents: those not cited in the slot most units
         show an id in, else its first id not cited; none for a unit that only cites
         (unless the whole page only cites: then its first id)."""
-        counts: Counter[tuple[object, str, str]] = Counter()
+        counts: dict[tuple[object, str, str], int] = {}  # slot -> units showing an id there
         seen = []  # each unit's indices, those that do not cite, and the slots counted
         cites_only = True  # prose throughout: every id is a paper
+        citing, slot = self.citing, self.slot
         for unit in units:
             indices = self._indices(unit)
-            own = [index for index in indices if not self.citing(index)]
-            places = [self.slot(unit, index) for index in (own or indices)]
-            counts.update(dict.fromkeys(places, 1))
+            own = [index for index in indices if not citing(index)]
+            places = [slot(unit, index) for index in (own or indices)]
+            for place in dict.fromkeys(places) if len(places) > 1 else places:
+                counts[place] = counts.get(place, 0) + 1
             seen.append((indices, own, places))
             cites_only = cites_only and not own
-        best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
+        best = max(counts, key=counts.__getitem__)  # ties: the first seen, in text order
         shown = []
         for indices, own, places in seen:
             mine = (
