@@ -45,6 +45,7 @@ from .blocks import find_units
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
 from .ids import Mention, mentions
 from .lines import Lines, line_numbers
+from .loose_dates import loose_date
 from .parts import (
     CATEGORY,
     abstract_text,
@@ -63,16 +64,6 @@ _AUTHOR_KINDS = ("label", "italic", "plain:0", "plain:1", "plain:2", "cell")
 _ABSTRACT_KINDS = ("details", "label", "inline", "longest")
 _FRONT_DATE_RE = re.compile(r"^date:[ \t]*[\"']?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
 _HEAD_LINE_RE = re.compile(r"^(?:#{1,3}[ \t]|<h[1-3]|<title>)|\bupdated\b", re.I)
-_ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})[-./](\d{2})[-./](\d{2})(?!\d)")
-_DAY_MONTH_RE = re.compile(
-    r"(\d{1,2})[ \t]+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?[ \t]+(\d{4})",
-    re.I,
-)
-_MONTH_DAY_RE = re.compile(
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+(\d{1,2}),?[ \t]+(\d{4})",
-    re.I,
-)
-_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _SUBJECT_RE = re.compile(rf"\({CATEGORY}\)")  # the "(gr-qc)" that ends a subject's name
 _PREFIX_RE = re.compile(r"^\s*\[(new|replaced|cross(?:-list)?|replace-cross)\b", re.I)
 
@@ -94,23 +85,6 @@ def head_date(head: str) -> dt.date | None:
             date = loose_date(line)
             if date:
                 return date
-    return None
-
-
-def loose_date(text: str) -> dt.date | None:
-    """The first date in ``text``: ISO (also with ``.`` or ``/``), ``12 Sep 2025`` or
-    ``Sep 12, 2025``."""
-    try:
-        if found := _ISO_DATE_RE.search(text):
-            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        if found := _DAY_MONTH_RE.search(text):
-            month = _MONTHS[found.group(2).lower()[:3]]
-            return dt.date(int(found.group(3)), month, int(found.group(1)))
-        if found := _MONTH_DAY_RE.search(text):
-            month = _MONTHS[found.group(1).lower()[:3]]
-            return dt.date(int(found.group(3)), month, int(found.group(2)))
-    except ValueError:
-        return None
     return None
 
 
