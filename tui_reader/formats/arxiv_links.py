@@ -45,6 +45,7 @@ from .blocks import find_units
 from .common import DigestWarning, Reading, default_ref, make_paper, squash
 from .ids import Mention, mentions
 from .lines import Lines, line_numbers
+from .loose_dates import loose_date
 from .parts import (
     CATEGORY,
     abstract_text,
@@ -63,16 +64,6 @@ _AUTHOR_KINDS = ("label", "italic", "plain:0", "plain:1", "plain:2", "cell")
 _ABSTRACT_KINDS = ("details", "label", "inline", "longest")
 _FRONT_DATE_RE = re.compile(r"^date:[ \t]*[\"']?(\d{4}-\d{2}-\d{2})", re.MULTILINE)
 _HEAD_LINE_RE = re.compile(r"^(?:#{1,3}[ \t]|<h[1-3]|<title>)|\bupdated\b", re.I)
-_ISO_DATE_RE = re.compile(r"(?<!\d)(\d{4})[-./](\d{2})[-./](\d{2})(?!\d)")
-_DAY_MONTH_RE = re.compile(
-    r"(\d{1,2})[ \t]+(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?,?[ \t]+(\d{4})",
-    re.I,
-)
-_MONTH_DAY_RE = re.compile(
-    r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?[ \t]+(\d{1,2}),?[ \t]+(\d{4})",
-    re.I,
-)
-_MONTHS = {m: n for n, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split(), 1)}
 _SUBJECT_RE = re.compile(rf"\({CATEGORY}\)")  # the "(gr-qc)" that ends a subject's name
 _PREFIX_RE = re.compile(r"^\s*\[(new|replaced|cross(?:-list)?|replace-cross)\b", re.I)
 
@@ -94,23 +85,6 @@ def head_date(head: str) -> dt.date | None:
             date = loose_date(line)
             if date:
                 return date
-    return None
-
-
-def loose_date(text: str) -> dt.date | None:
-    """The first date in ``text``: ISO (also with ``.`` or ``/``), ``12 Sep 2025`` or
-    ``Sep 12, 2025``."""
-    try:
-        if found := _ISO_DATE_RE.search(text):
-            return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
-        if found := _DAY_MONTH_RE.search(text):
-            month = _MONTHS[found.group(2).lower()[:3]]
-            return dt.date(int(found.group(3)), month, int(found.group(1)))
-        if found := _MONTH_DAY_RE.search(text):
-            month = _MONTHS[found.group(1).lower()[:3]]
-            return dt.date(int(found.group(3)), month, int(found.group(2)))
-    except ValueError:
-        return None
     return None
 
 
@@ -210,8 +184,21 @@ def _learned_authors(sample: list[tuple[Block, Mention]], lines: list[int], leas
         return named.count(kind)
 
     unlabelled = len(sample) - sum(labelled)
-    return _learned(_AUTHOR_KINDS, len(sample), least, offered,
-                    lambda kind: len(sample) if kind == "label" else unlabelled)  # fmt: skip
+    tabled = -1  # the unlabelled blocks that have cells: no more offer a cell of names
+
+    def most(kind: str) -> int:
+        nonlocal tabled
+        if kind == "label":
+            return len(sample)
+        if kind == "cell" and tabled < 0:
+            tabled = sum(
+                block.has_cells()
+                for (block, _), label in zip(sample, labelled, strict=True)
+                if not label
+            )
+        return tabled if kind == "cell" else unlabelled
+
+    return _learned(_AUTHOR_KINDS, len(sample), least, offered, most)
 
 
 class _Papers:
@@ -249,9 +236,14 @@ class _Papers:
                     bool(block.longest_abstract(exclude))
                     for (block, _), exclude in zip(sample, excluded[::step], strict=False)
                 )
-            return sum(kind in block.marked_abstracts() for block, _ in sample)
+            return sum(block.marked(kind) is not None for block, _ in sample)
 
-        self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted)
+        def most(kind: str) -> int:  # (only a block with "<d" can have a <details>)
+            if kind == "details":
+                return sum(block.may_have_details() for block, _ in sample)
+            return size
+
+        self.abstract_kind = kind = _learned(_ABSTRACT_KINDS, size, least, abstracted, most)
         self.abstracts = [
             block.abstract(kind, exclude)
             for (block, _), exclude in zip(shown, excluded, strict=True)
@@ -370,8 +362,8 @@ def _categories(block: Block, shown: Mention) -> tuple[str, ...]:
     the codes on the line that shows the id (``arXiv: 2507.11111 · cs.DS``)."""
     found = block.field("categories")
     codes = category_codes(found[0]) if found else ()
-    if not codes:
-        codes = category_codes(" ".join(block.codes()))
+    if not codes and (written := block.codes()):
+        codes = category_codes(" ".join(written))
     if not codes:
         start = block.text.rfind("\n", 0, shown.start) + 1
         end = block.text.find("\n", shown.end)

@@ -13,10 +13,12 @@ remembers what it was asked (the reader asks the sample's blocks twice):
 * ``author(kind, title_line)``: ``label`` (``Authors:``, ``作者``, ..., which wins
   whatever the kind), ``italic`` (a line that is all ``_..._``), ``plain:N`` (the
   N-th line of text after the title that reads as names; both from
-  ``author_line``), ``cell`` (a table cell of names, ``author_cell``);
+  ``author_line``), ``cell`` (a table cell of names, ``author_cell``; none where
+  ``has_cells()`` is false);
 * ``abstract(kind, exclude)``: ``details`` (a ``<details>`` body), ``label``
   (``Abstract:`` at a line's start or, ``inline``, in its middle; these three from
-  ``marked_abstracts``), ``longest`` (the longest paragraph, ``longest_abstract``);
+  ``marked(kind)``; no ``<details>`` where ``may_have_details()`` is false),
+  ``longest`` (the longest paragraph, ``longest_abstract``);
 * ``field(name)``: a labelled value (``comments``, ``categories``, ``date``, ``type``,
   ``summary``, ``code``) and ``codes()``: the categories written as `` `cs.CV` ``.
 
@@ -80,12 +82,13 @@ class Block:
         # (line, field or "other", value): the page's labels (a label's colon comes
         # early in its line: a name, and markup around it) that fall in the block.
         label_of, label_lines = page.label_of, page.label_lines
-        inside = label_lines[bisect_left(label_lines, first) : bisect_left(label_lines, end)]
+        low = bisect_left(label_lines, first)
+        inside = label_lines[low : bisect_left(label_lines, end, low)] if label_lines else ()
         self.labels: list[tuple[int, str, str]] = [
             (number - first, *label_of[number])  # type: ignore[misc]
             for number in inside
         ]
-        self.label_lines = {number for number, _, _ in self.labels}
+        self.label_lines = {number for number, _, _ in self.labels} if inside else set()
         self.fields: dict[str, tuple[str, int]] = {}  # each field's first non-empty value
         for number, field, value in self.labels:
             if value and field not in self.fields:
@@ -238,7 +241,7 @@ class Block:
         if key in self._known:
             return self._known[key]  # type: ignore[return-value]
         found = None
-        if "|" in self.text or "<td" in self.text:
+        if self.has_cells():
             for raw in _CELL_RE.split(self.text):
                 if "<a" in raw or "](" in raw or "<button" in raw:
                     continue  # the title's cell, or the links'
@@ -249,7 +252,16 @@ class Block:
         self._known[key] = found
         return found
 
+    def has_cells(self) -> bool:
+        """Whether the block has table cells (``|`` or ``<td``): else no ``author_cell``."""
+        return "|" in self.text or "<td" in self.text
+
     # -- abstracts -----------------------------------------------------------------
+
+    def may_have_details(self) -> bool:
+        """False when the block cannot hold a ``<details>`` (no ``<d`` in any case)."""
+        text = self.text
+        return "<d" in text or "<D" in text
 
     def details(self) -> list[tuple[int, int, int, int]]:
         """Each ``<details>`` element: (start, body start, body end, end) offsets."""
@@ -288,24 +300,20 @@ class Block:
             if longest:
                 return longest
         elif kind in _MARKED_KINDS:
-            found = self._marked(kind)
+            found = self.marked(kind)
             if found:
                 return found
         for other in _MARKED_KINDS:
-            found = self._marked(other)
+            found = self.marked(other)
             if found is not None:
                 return found
         return ""
 
-    def marked_abstracts(self) -> dict[str, str]:
-        """The abstracts the block marks: a ``<details>`` body, an ``Abstract:`` label
-        at a line's start, else one in a line's middle (``inline``)."""
-        marked = {kind: self._marked(kind) for kind in _MARKED_KINDS}
-        return {kind: found for kind, found in marked.items() if found is not None}
-
-    def _marked(self, kind: str) -> str | None:
-        """The abstract marked one way (``_MARKED_KINDS``), None if the block has none
-        (remembered: each is looked for only when asked)."""
+    def marked(self, kind: str) -> str | None:
+        """The abstract the block marks one way (``_MARKED_KINDS``: a ``<details>`` body,
+        an ``Abstract:`` label at a line's start, else one in a line's middle,
+        ``inline``), None if it has none (remembered: each is looked for only when
+        asked)."""
         key = ("marked", kind)
         if key in self._known:
             return self._known[key]  # type: ignore[return-value]
@@ -321,7 +329,7 @@ class Block:
                 if field == "abstract":
                     found = self.labelled_block(number, value)
                     break
-        elif self._marked("label") is None and ("Abstract" in self.text or "摘要" in self.text):
+        elif self.marked("label") is None and ("Abstract" in self.text or "摘要" in self.text):
             for line in self.lines:  # (inline: only where no line is labelled so)
                 if ("Abstract" in line or "摘要" in line) and (
                     inline := _INLINE_ABSTRACT_RE.search(line)

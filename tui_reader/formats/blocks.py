@@ -17,7 +17,9 @@ A kind is the page's when at least half of its blocks that present an id present
 exactly one (``slots.Slots``: cited ids do not count), and its blocks present at least
 half as many papers as the kind that presents most (so a lone one-paper section does
 not hide a list of fifty); kinds finer than one that presents every id are not tried,
-nor those that could not change the choice (it covers half the page's ids or more).
+nor those that could not change the choice (it covers half the page's ids or more),
+and a kind with fewer blocks than half the papers another presents is not asked
+which ids they present.
 A block whose ids each start a list item or row of its own is split into those. A
 block that only cites presents nothing. Mentions outside every block (free text) each
 make a block of their own (``mention``): the lines around their first mention, as the
@@ -31,7 +33,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 
 from .ids import Mention
-from .lines import Lines, Unit
+from .lines import Lines, Unit, opens_tag
 from .slots import Slots
 
 # A kind of block tried: its name, its units, the ids each presents, the ids covered.
@@ -48,16 +50,21 @@ def find_units(
 ) -> list[Unit]:
     """The page's blocks (see the module docstring), in order, each with the id it
     presents (``Unit.arxiv_id``)."""
+    # The heading levels the page has, those with most blocks first: a level with
+    # fewer blocks than half the papers a kind already presents is not asked which ids
+    # its blocks present (it could not be chosen; the order of the levels does not
+    # change the choice: the best of them by papers, then depth, is kept).
+    sections = {level: _sections(page, level) for level in sorted(set(page.level)) if level}
+    levels = sorted(sections, key=lambda level: -len(sections[level]))
     builders: list[tuple[str, Callable[[], list[Unit]]]] = [
         ("html", lambda: _containers(text, page)),
-        *[(f"h{level}", lambda level=level: _sections(page, level)) for level in range(1, 7)],
+        *[(f"h{level}", lambda level=level: sections[level]) for level in levels],
         ("item", lambda: _items(page)),
         ("row", lambda: [Unit(number, number + 1, "row") for number in page.row]),
         ("note", lambda: _notes(page)),
         ("para", lambda: _paragraphs(page)),
     ]
     slots = Slots(text, page, found, lines_of)
-    levels = set(page.level)
     # No kind can present more papers than the ids shown somewhere other than in a
     # citation: once one does, the kinds after it (finer ones) need not be tried.
     own = {m.arxiv_id for index, m in enumerate(found) if not slots.citing(index)}
@@ -66,13 +73,13 @@ def find_units(
     candidates: list[_Candidate] = []
     for name, build in builders:
         heading = name[0] == "h" and name != "html"
-        if heading and int(name[1]) not in levels:
-            continue
         if any(c[3] >= bound for c in candidates) and not (heading and candidates[-1][0][0] == "h"):
             break  # (the heading levels are all tried: the deepest of the best wins)
         if not heading and (best := _chosen(candidates)) and 2 * best[3] >= every:
             break  # a finer kind could not cover twice as many ids: the choice stays
         units = [unit for unit in build() if slots.holds(unit)]
+        if len(units) < bound and 2 * len(units) < max((c[3] for c in candidates), default=0):
+            continue  # (it presents fewer papers than half what one kind presents)
         shown = slots.presented(units) if units else []
         presenting = [ids for ids in shown if ids]
         single = sum(1 for ids in presenting if len(ids) == 1)
@@ -207,7 +214,8 @@ def _items(page: Lines) -> list[Unit]:
                     break
                 end = after
                 continue
-            if lines[end][:1] in ("|", "<") and not _indented(lines[end], own):
+            line = lines[end]
+            if (line[:1] == "|" or opens_tag(line)) and not _indented(line, own):
                 break
             end += 1
         units.append(Unit(number, end, "item"))

@@ -80,8 +80,9 @@ def mentions(text: str) -> list[Mention]:
         match = _at_hint(text, hint)
         if match is not None and match.start() >= done:
             done = match.end()
-            if _valid(match):
-                found.append(_mention(match))
+            arxiv_id = normal_id(match.group(1))
+            if arxiv_id is not None:
+                found.append(_mention(match, arxiv_id))
     return found
 
 
@@ -114,13 +115,10 @@ def _at_hint(text: str, hint: int) -> re.Match[str] | None:
     return None
 
 
-def _valid(match: re.Match[str]) -> bool:
-    return normal_id(match.group(1)) is not None
-
-
-def _mention(match: re.Match[str]) -> Mention:
-    arxiv_id = normal_id(match.group(1)) or match.group(1)
-    shown = match.group(0)[:6].lower()
+def _mention(match: re.Match[str], arxiv_id: str) -> Mention:
+    """The mention ``match`` found; ``arxiv_id`` is its id as arXiv writes it."""
+    start, end = match.span()
+    shown = match.string[start : start + 6].lower()
     if shown.startswith("data-"):
         kind = KIND_ATTRIBUTE
     elif shown.startswith("arxiv") and not shown.startswith("arxiv."):
@@ -128,5 +126,6 @@ def _mention(match: re.Match[str]) -> Mention:
     else:
         kind = KIND_LINK
     version = match.group(2)
-    return Mention(match.start(), match.end(), arxiv_id, version_number(version), kind,
-                   absurd_version(version))  # fmt: skip
+    if version is None:  # (the usual: no version, nothing to check)
+        return Mention(start, end, arxiv_id, None, kind)
+    return Mention(start, end, arxiv_id, version_number(version), kind, absurd_version(version))

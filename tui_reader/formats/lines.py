@@ -4,7 +4,8 @@
 list-item indent, blank, table rows, footnote definitions, inside a ``<details>``,
 the label a line starts with: ``label(line)``, ``labels.labelled``) and knows where
 each line starts (``offsets``); ``Unit`` is a block of lines ``[first, end)``;
-``line_numbers(text, offsets)`` gives the line of each offset. Used by ``blocks``
+``line_numbers(text, offsets)`` gives the line of each offset; ``opens_tag(text)``
+whether a text starts with an HTML tag (``<1%`` does not). Used by ``blocks``
 (which blocks a page repeats), ``slots`` (which id each block presents) and
 ``block_fields`` (what a block says).
 """
@@ -16,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
-from operator import methodcaller, not_
+from operator import not_
 
 from .labels import labelled
 
@@ -28,6 +29,7 @@ _NOTE_RE = re.compile(r"\[\^[^\]\s]+\]:")
 # A line (after a break) that starts with a mark: a heading, tag, row, note or item.
 _MARKED_RE = re.compile(r"\n[ \t]*+[#<|\[*+0-9-]")
 _MARKS = frozenset("#<|[*+-0123456789")
+_SPACES_LINE_RE = re.compile(r"\n[ \t]++(?=\n|\Z)")  # a line of spaces and tabs only
 
 
 @dataclass(slots=True)
@@ -62,7 +64,12 @@ class Lines:
         self.heading_text: dict[int, str] = {}
         self.headings: list[int] = []
         self.indent = [-1] * count  # a list item's indent, -1 for other lines
-        self.blank = list(map(not_, map(methodcaller("strip", " \t"), lines)))
+        # Blank: empty, or (rarer, found by a search) only spaces and tabs.
+        self.blank = blank = list(map(not_, lines))
+        if not lines[0].strip(" \t"):
+            blank[0] = True
+        for found in _SPACES_LINE_RE.finditer(text):
+            blank[bisect_left(offsets, found.end()) - 1] = True
         self.row: list[int] = []
         self.notes: list[int] = []
         marked = [0] if lines[0].lstrip(" \t")[:1] in _MARKS else []
@@ -136,6 +143,13 @@ class Lines:
             return self.label_of[line]
         text = self.lines[line]
         return labelled(text) if ":" in text or "：" in text else None
+
+
+def opens_tag(text: str) -> bool:
+    """Whether ``text`` starts with an HTML tag's ``<`` (``<b``, ``</``, ``<!--``, or a
+    ``<`` that ends it), not a ``<`` of prose (``<1%``, ``< 5``, ``<=``)."""
+    after = text[1:2]
+    return text[:1] == "<" and ((after.isalpha() and after.isascii()) or after in ("/", "!", ""))
 
 
 def line_numbers(text: str, offsets: Sequence[int]) -> list[int]:

@@ -199,6 +199,6 @@ def looks_like_names(text: str) -> bool:
 
 def category_codes(text: str) -> tuple[str, ...]:
     """The arXiv category codes in ``text``, in order, each once."""
-    if not any(needle in text for needle in _CATEGORY_NEEDLES):
+    if not text or not any(needle in text for needle in _CATEGORY_NEEDLES):
         return ()  # (the pattern, which no literal starts, is tried at every character)
     return tuple(dict.fromkeys(_CATEGORY_RE.findall(text)))

@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections import Counter
 from collections.abc import Sequence
 
 from .ids import Mention
-from .lines import Lines, Unit
+from .lines import Lines, Unit, opens_tag
 
 _CITING = ("abstract", "comments", "summary")
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-_TAG_RE = re.compile(r"<[^<>]*>")
+_TAG_RE = re.compile(r"<[A-Za-z/!][^<>]*>")  # (not the "<1%) ... (>" of prose)
 _ENOUGH = 12  # words around a mention that make it a citation whatever their side
 _TAIL = 400  # characters whose words are counted first
 
@@ -39,6 +38,15 @@ def _words(text: str) -> int:
             if found >= _ENOUGH:
                 return found
     return len(_WORD_RE.findall(_TAG_RE.sub(" ", text) if "<" in text else text))
+
+
+def _starts_block(line: str) -> bool:
+    """Whether ``line`` starts a table row, a quote or an HTML tag (not a ``<1%``)."""
+    head = line[:1]
+    if head.isspace():
+        line = line.lstrip()
+        head = line[:1]
+    return head in ("|", ">") or (head == "<" and opens_tag(line))
 
 
 class Slots:
@@ -98,7 +106,8 @@ class Slots:
             return True
         mention = self.found[index]
         before, after = self._paragraph_around(line, mention.start, mention.end)
-        if before.rfind("<") > before.rfind(">"):
+        tag = before.rfind("<")
+        if tag > before.rfind(">") and opens_tag(before[tag:]):
             return False  # an attribute (data-arxiv-id, href) of a tag
         opened = before.rfind("](")
         if opened >= 0 and ")" not in before[opened:]:  # the id is a link's target
@@ -113,37 +122,37 @@ class Slots:
         line, up to a blank line, a heading, a list item or a table row), and the text
         after it on its line."""
         page, text = self.page, self.text
+        blank, level, indent, lines = page.blank, page.level, page.indent, page.lines
         first = line
-        while first > 0 and self._continues(first):
+        # (``first`` continues the paragraph of the line before it; inlined: this loop
+        # runs for every mention of the page)
+        while first > 0 and not (
+            blank[first] or blank[first - 1] or level[first] or level[first - 1]
+            or indent[first] >= 0 or _starts_block(lines[first])
+        ):  # fmt: skip
             first -= 1
-        line_start = text.rfind("\n", 0, start) + 1
         line_end = text.find("\n", end)
-        before = "\n".join([*page.lines[first:line], text[line_start:start]])
+        # (the lines from ``first`` joined, and the mention's line up to it: one slice)
+        before = text[page.offsets[first] : start]
         return before, text[end : line_end if line_end >= 0 else len(text)]
-
-    def _continues(self, line: int) -> bool:
-        """Whether ``line`` continues the paragraph of the line before it."""
-        page = self.page
-        return not (
-            page.blank[line] or page.blank[line - 1] or page.level[line] or page.level[line - 1]
-            or page.indent[line] >= 0 or page.lines[line].lstrip()[:1] in ("|", "<", ">")
-        )  # fmt: skip
 
     def presented(self, units: list[Unit]) -> list[list[str]]:
         """For each unit, the ids it presents: those not cited in the slot most units
         show an id in, else its first id not cited; none for a unit that only cites
         (unless the whole page only cites: then its first id)."""
-        counts: Counter[tuple[object, str, str]] = Counter()
+        counts: dict[tuple[object, str, str], int] = {}  # slot -> units showing an id there
         seen = []  # each unit's indices, those that do not cite, and the slots counted
         cites_only = True  # prose throughout: every id is a paper
+        citing, slot = self.citing, self.slot
         for unit in units:
             indices = self._indices(unit)
-            own = [index for index in indices if not self.citing(index)]
-            places = [self.slot(unit, index) for index in (own or indices)]
-            counts.update(dict.fromkeys(places, 1))
+            own = [index for index in indices if not citing(index)]
+            places = [slot(unit, index) for index in (own or indices)]
+            for place in dict.fromkeys(places) if len(places) > 1 else places:
+                counts[place] = counts.get(place, 0) + 1
             seen.append((indices, own, places))
             cites_only = cites_only and not own
-        best = counts.most_common(1)[0][0]  # ties: the first seen, in text order
+        best = max(counts, key=counts.__getitem__)  # ties: the first seen, in text order
         shown = []
         for indices, own, places in seen:
             mine = (
