@@ -94,7 +94,7 @@ def test_the_installed_app_shows_the_banner_in_a_terminal(tmp_path, monkeypatch)
     path = tmp_path / "state.json"
     damage(path, "journal lines")
     monkeypatch.setenv("DIGEST_READER_DB", str(path))
-    term = Terminal(tmp_path, [SEED])
+    term = Terminal(tmp_path, ["--no-auto-read", SEED])
     try:
         screen = term.wait_for("The reading state was not read whole")
         assert "cannot be used" in screen

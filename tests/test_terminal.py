@@ -162,7 +162,7 @@ def list_starred() -> list[dict]:
 def test_star_note_quit_and_the_state_is_there(terminal):
     term = terminal(str(SEED_DIGEST))
     term.wait_for("Sparse chaos in cortical circuits")
-    term.wait_for("30 unread")
+    term.wait_for("30 papers")
     term.press("j", "s")
     term.wait_for("1 starred")
     term.press("n")  # the note editor; ctrl+s as a terminal sends it (not XOFF) saves
@@ -181,14 +181,14 @@ def test_star_note_quit_and_the_state_is_there(terminal):
 def test_no_path_opens_the_bundled_sample(terminal):
     term = terminal()
     term.wait_for("Sparse chaos in cortical circuits")
-    term.wait_for("2025-01-03 · 30 papers · 30 unread")  # the header, once all are read
+    term.wait_for("2025-01-03 · 30 papers ·")  # the header, once all are read
     term.press("q")
     term.wait_for("exit-code=0")
 
 
 def test_closing_the_terminal_keeps_the_state(terminal):
     term = terminal(str(SEED_DIGEST))
-    term.wait_for("30 unread")
+    term.wait_for("30 papers")
     term.press("s")
     term.wait_for("1 starred")
     # Closing the window: tmux sends SIGHUP to the program in the pane.
@@ -201,7 +201,7 @@ def test_closing_the_terminal_keeps_the_state(terminal):
 
 def test_sigterm_saves_and_restores_the_terminal(terminal):
     term = terminal(str(SEED_DIGEST))
-    term.wait_for("30 unread")
+    term.wait_for("30 papers")
     term.press("j", "j", "s")
     term.wait_for("1 starred")
     pid = int(term.tmux("list-panes", "-t", "app", "-F", "#{pane_pid}").strip())

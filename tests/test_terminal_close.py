@@ -91,7 +91,7 @@ def test_the_app_leaves_within_2_s_when_tmux_goes(tmp_path, how):
             tmux("new-session", "-d", "-s", f"r{n}", "-x", "120", "-y", "36",
                  f"env {exports} {program}; echo $? > '{code_file}'")  # fmt: skip
             deadline = time.monotonic() + 60
-            while "30 unread" not in tmux("capture-pane", "-p", "-t", f"r{n}"):
+            while "30 papers" not in tmux("capture-pane", "-p", "-t", f"r{n}"):
                 assert time.monotonic() < deadline, "the app never showed its first screen"
                 time.sleep(0.1)
             tmux("send-keys", "-t", f"r{n}", "s")
@@ -139,7 +139,7 @@ def test_the_app_leaves_within_2_s_when_its_pty_is_closed(tmp_path):
                 except OSError:
                     break
                 seen = seen[-4096:] + chunk
-                if not starred and b"30 unread" in seen:
+                if not starred and b"30 papers" in seen:
                     os.write(master, b"s")
                     starred = True
         finally:
