@@ -20,7 +20,7 @@ from typing import Any
 from .clock import FutureStamps, from_seconds
 from .records import FIELDS, clean_tags, record_stamp, repair_value
 
-_FIELD_SET, _INT, _STR = set(FIELDS), {int}, {str}
+_FIELD_SET, _INT = set(FIELDS), {int}
 _DEFAULTS = (("read", False), ("starred", False), ("note", ""), ("citation_key", None))
 _OLD_FIELDS = ("read", "starred", "note", "tags", "citation_key", "paper")  # formats 2-4
 
