@@ -14,8 +14,10 @@ changes made to one single state file give the reference. Measured, each in a fr
 process, three runs: ``StateStore.open()`` until the first ``state()`` answers (what
 the app's first paint waits for), and ``digest-reader list --starred --json`` (the
 whole command, output to a file); and the bytes on disk of the folder against the
-single file. With ``--base``, the single file is also opened and listed by the build
-in that worktree (the code before this change).
+single file. With ``--base``, the build in that worktree (the code before this change)
+builds its own folder and single file from the same changes at the same time (its
+folding rules are part of what is measured), and opens and lists them; the rows of
+both builds are interleaved, each with the load average when it ran.
 
 **Syncthing.** ``tests/sync_scenario.py``: two daemons on 127.0.0.1, an app in tmux
 and a ``mark`` loop on each side on the same 50 papers for ``--seconds``, side b
@@ -45,12 +47,20 @@ from tests.sync_helpers import open_as  # noqa: E402
 from tui_reader.store import StateStore, peers  # noqa: E402
 
 OPEN = """
-import sys, time
+import os, sys, time
 start = time.perf_counter()
 from tui_reader.store import StateStore
 store = StateStore.open(sys.argv[1], background=False, read_only=True)
 store.state("2300.10000")
-print(time.perf_counter() - start)
+times = os.times()
+print(time.perf_counter() - start, times.user + times.system)
+"""
+BUILD = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from bench.bench_sync import build
+build(Path(sys.argv[2]), Path(sys.argv[3]), *map(int, sys.argv[4:]))
 """
 
 
@@ -122,43 +132,72 @@ def sync_table(path: Path) -> dict:
 
 
 def timed_open(path: Path, env: dict, cwd: Path, runs: int) -> str:
-    walls = []
+    walls, cpus = [], []
     for _ in range(runs):
         result = subprocess.run([sys.executable, "-c", OPEN, str(path)], cwd=cwd, env=env,
                                 capture_output=True, text=True, check=True)  # fmt: skip
-        walls.append(float(result.stdout))
-    return f"{min(walls):.2f}-{max(walls):.2f} s"
+        wall, cpu = result.stdout.split()
+        walls.append(float(wall))
+        cpus.append(float(cpu))
+    return (
+        f"wall {min(walls):.2f}-{max(walls):.2f} s, CPU (the whole process) "
+        f"{min(cpus):.2f}-{max(cpus):.2f} s"
+    )
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def on_disk(folder: Path, single: Path, label: str) -> None:
+    shared = folder_bytes(folder.parent, ("state.device-",))
+    alone = folder_bytes(single.parent, ("state.json",))
+    print(f"{label}, on disk: folder of 2 devices {shared / 1e6:.1f} MB, single file "
+          f"{alone / 1e6:.1f} MB ({shared / alone:.2f}x)")  # fmt: skip
+    for place in (folder.parent, single.parent):
+        for name in sorted(os.listdir(place)):
+            size = (place / name).stat().st_size
+            print(f"    {place.name}/{name}: {size / 1e6:.1f} MB")
+    for name in ("a", "b"):
+        table = sync_table(folder.with_name(f"state.device-{name}.json"))
+        print(f"    device {name}'s snapshot is {table['id']}; it holds {table['holds']}")
 
 
 def scale(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
         root = Path(args.keep or tmp)
-        (root / "folder").mkdir(parents=True)
-        (root / "single").mkdir()
-        folder, single = root / "folder" / "state.json", root / "single" / "state.json"
-        build(folder, single, args.papers, args.changes, args.batches)
-        shared = folder_bytes(folder.parent, ("state.device-",))
-        alone = folder_bytes(single.parent, ("state.json",))
-        print(f"on disk: folder of 2 devices {shared / 1e6:.1f} MB, single file "
-              f"{alone / 1e6:.1f} MB ({shared / alone:.2f}x)")  # fmt: skip
-        for name in sorted(os.listdir(folder.parent)):
-            size = (folder.parent / name).stat().st_size
-            print(f"    {name}: {size / 1e6:.1f} MB")
-        for name in ("a", "b"):
-            table = sync_table(folder.with_name(f"state.device-{name}.json"))
-            print(f"    device {name}'s snapshot is {table['id']}; it holds {table['holds']}")
+        trees = [("this build", ROOT)] + (
+            [("the build before", Path(args.base))] if args.base else []
+        )
+        places = {}
+        for label, tree in trees:
+            folder, single = root / label / "folder", root / label / "single"
+            folder.mkdir(parents=True)
+            single.mkdir()
+            places[label] = (folder / "state.json", single / "state.json", tree)
+        sizes = [str(args.papers), str(args.changes), str(args.batches)]
+        builders = [
+            subprocess.Popen([sys.executable, "-c", BUILD, str(tree), str(folder), str(single),
+                              *sizes], cwd=tree, env=dict(os.environ, PYTHONPATH=str(tree)))
+            for folder, single, tree in places.values()
+        ]  # fmt: skip
+        assert all(builder.wait() == 0 for builder in builders)
+        for label, (folder, single, _tree) in places.items():
+            on_disk(folder, single, label)
         out = root / "listed.json"
-        rows = [("this build, folder of 2 devices, as device a", folder, ROOT, "a"),
-                ("this build, folder of 2 devices, as device b", folder, ROOT, "b"),
-                ("this build, single file", single, ROOT, "a")]  # fmt: skip
-        if args.base:
-            rows.append(("the build before, single file", single, Path(args.base), "a"))
-        for label, path, cwd, device in rows:
+        rows = []
+        for label, (folder, single, tree) in places.items():
+            rows += [(f"{label}, folder of 2 devices, as device a", folder, tree, "a"),
+                     (f"{label}, folder of 2 devices, as device b", folder, tree, "b"),
+                     (f"{label}, single file", single, tree, "a")]  # fmt: skip
+        for label, path, cwd, device in sorted(rows, key=lambda row: row[0].split(", ", 1)[1]):
             run_env = dict(os.environ, DIGEST_READER_DEVICE=device, PYTHONPATH=str(cwd))
+            before = load()
             opened = timed_open(path, run_env, cwd, args.runs)
             run_env["DIGEST_READER_DB"] = str(path)
             listed = list_command(run_env, out, args.runs, cwd=cwd)
-            print(f"{label}: open until the first state() {opened}; {listed}")
+            print(f"{label} (load {before} .. {load()}): open until the first state() "
+                  f"{opened}; {listed}")  # fmt: skip
 
 
 def syncthing(args: argparse.Namespace) -> None:
@@ -193,7 +232,7 @@ def main() -> None:
     parser.add_argument("--changes", type=int, default=1_000_000)
     parser.add_argument("--batches", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--base", help="a worktree of the build before (single file only)")
+    parser.add_argument("--base", help="a worktree of the build before")
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--paused", type=float, default=20.0)
     parser.add_argument("--single", action="store_true", help="Syncthing: no `sync` (before)")
@@ -202,8 +241,7 @@ def main() -> None:
     parser.add_argument("--scale-only", action="store_true")
     parser.add_argument("--syncthing-only", action="store_true")
     args = parser.parse_args()
-    load = Path("/proc/loadavg").read_text().split()[:3]
-    print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; load {load}")
+    print(f"machine: {os.uname().machine}, {os.cpu_count()} cores; load {load()}")
     if not args.syncthing_only:
         scale(args)
     if not args.scale_only:

@@ -8,6 +8,9 @@ are repaired and reported: a stamp that is not a stamp, an absurd one
 (``deep``). ``valid_setting`` does the same for a setting. Records of older formats are
 made current first (``stamped_doc``, ``stamped_setting``: their float seconds become
 stamps, their list of tags a tag table at the old time of the ``tags`` field).
+``as_written(doc, limit)`` is the cheap test that a record needs none of that (the
+common case, taken first; clean tags are remembered, so a year of records does not check
+the same tags again).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from .clock import FutureStamps, from_seconds
 from .records import FIELDS, clean_tags, record_stamp, repair_value
 
-_FIELD_SET, _INT, _STR = set(FIELDS), {int}, {str}
+_FIELD_SET, _INT = set(FIELDS), {int}
 _DEFAULTS = (("read", False), ("starred", False), ("note", ""), ("citation_key", None))
 _OLD_FIELDS = ("read", "starred", "note", "tags", "citation_key", "paper")  # formats 2-4
 
@@ -61,16 +64,32 @@ def _stamp_of(value: Any) -> int | None:
     return from_seconds(value) if type(value) is float else None
 
 
-def _tags_ok(table: Any, limit: int) -> bool:
-    """A tag table exactly as written: clean tags in order, stamps not absurd."""
-    return (
-        type(table) is dict
-        and set(map(type, table.values())) == _INT
-        and min(table.values()) >= 0
-        and max(table.values()) <= limit
-        and set(map(type, table)) == _STR
-        and list(table) == clean_tags(table)
-    )
+def _tags_newest(table: Any, limit: int) -> int:
+    """The newest stamp of a tag table exactly as written (not empty, clean tags
+    (``clean_tags``: stripped, not empty, distinct) in order, stamps not absurd: at most
+    ``limit``), or -1 for any other. Tags found clean are remembered: a year of records
+    holds the same few hundred tags again and again, and checking each one took most of
+    the time of reading a large state."""
+    if type(table) is not dict or not table:
+        return -1
+    values = table.values()
+    if set(map(type, values)) != _INT or min(values) < 0:
+        return -1
+    newest = max(values)
+    tags = list(table)
+    if newest > limit or tags != sorted(tags):
+        return -1
+    if not _clean_tags_seen.issuperset(tags):
+        if not all(type(tag) is str and tag and tag.strip() == tag for tag in tags):
+            return -1
+        if len(_clean_tags_seen) > _REMEMBERED_AT_MOST:
+            _clean_tags_seen.clear()
+        _clean_tags_seen.update(tags)
+    return newest
+
+
+_clean_tags_seen: set[str] = set()
+_REMEMBERED_AT_MOST = 500_000
 
 
 def valid_paper(doc: Any, *, stamps: FutureStamps, deep: bool = False) -> tuple[dict | None, bool]:
@@ -84,32 +103,46 @@ def valid_paper(doc: Any, *, stamps: FutureStamps, deep: bool = False) -> tuple[
     repaired = False
     if deep:
         doc, repaired = repair_value(doc)
+    if not repaired and as_written(doc, stamps.limit):
+        return doc, False
+    return _repaired_paper(stamped_doc(doc), stamps, repaired)
+
+
+def as_written(doc: dict, limit: int) -> bool:
+    """Whether a record is exactly as this program writes it, nothing to repair (no
+    stamp past ``limit``); any field it does not know is not looked at. Each check is
+    one C call where it can be: it runs for every record of a large state at open."""
     get = doc.get
-    changed, tags, untagged = get("changed"), get("tags"), get("untagged")
-    if (
-        not repaired
-        and type(get("read")) is bool
+    changed, tags, untagged, stamp = get("changed"), get("tags"), get("untagged"), get("updated_at")
+    if not (
+        type(get("read")) is bool
         and type(get("starred")) is bool
         and type(get("note")) is str
         and type(changed) is dict
         and changed.keys() == _FIELD_SET
-        and set(map(type, changed.values())) == _INT  # C loops: 100,000 records at open
-        and min(changed.values()) >= 0
         and "citation_key" in doc
         and (doc["citation_key"] is None or type(doc["citation_key"]) is str)
         and type(get("paper", {})) is dict
         and type(tags) is dict
-        and (not tags or _tags_ok(tags, stamps.limit))
-        and (
-            untagged is None
-            or (_tags_ok(untagged, stamps.limit) and not tags.keys() & untagged.keys())
-        )
-        and type(get("updated_at")) is int
-        and doc["updated_at"] <= stamps.limit
-        and doc["updated_at"] == record_stamp(doc)
+        and type(stamp) is int
+        and stamp <= limit
     ):
-        return doc, False
-    return _repaired_paper(stamped_doc(doc), stamps, repaired)
+        return False
+    values = changed.values()
+    if set(map(type, values)) != _INT or min(values) < 0:
+        return False
+    newest = max(values)  # the record's stamp is its newest (records.record_stamp)
+    if tags:
+        added = _tags_newest(tags, limit)
+        if added < 0:
+            return False
+        newest = max(newest, added)
+    if untagged is not None:
+        removed = _tags_newest(untagged, limit)
+        if removed < 0 or tags.keys() & untagged.keys():
+            return False
+        newest = max(newest, removed)
+    return stamp == newest
 
 
 def _repaired_paper(doc: Any, stamps: FutureStamps, repaired: bool) -> tuple[dict | None, bool]:

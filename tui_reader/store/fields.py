@@ -28,6 +28,7 @@ class StoreFields:
     _undo: list[list[tuple[str, tuple, tuple]]]
     _clock: Clock
     _wake: threading.Event
+    _loaded: threading.Event  # set once the files have been read (the initial load)
     # News for the callbacks.
     _delivery_lock: threading.RLock
     _pending_notices: list[str]

@@ -220,8 +220,9 @@ class Loading(StoreFields):
         with self._lock:
             if distinct and not self._docs:  # the first read: nothing to merge with
                 self._docs.update(papers)
-                unknown = visible(None)
-                changed = {i for i, doc in papers if visible(doc) != unknown}
+                if self._loaded.is_set():  # the initial load reports no change (_initial_load)
+                    unknown = visible(None)
+                    changed = {i for i, doc in papers if visible(doc) != unknown}
                 papers = []
         for start in range(0, len(papers), 2000):  # let the UI thread in between batches
             with self._lock:

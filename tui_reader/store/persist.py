@@ -42,9 +42,12 @@ from .records import (
 from .shared_folder import SharedFolder
 from .snapshot import hot
 
-# Fold the journal into the snapshot when it is larger than this, or than an eighth of
-# the snapshot (whichever is larger): replaying it at start stays cheap.
+# Fold the journal into the snapshot when it is larger than this, or than a part of the
+# snapshot (whichever is larger): replaying it at start stays cheap. A device in a shared
+# folder folds sooner: every device reads every other device's journal at open too.
 JOURNAL_FOLD_BYTES = 256 * 1024
+JOURNAL_FOLD_PART = 8
+SHARED_JOURNAL_FOLD_PART = 32
 RETRIED = "changes are kept in memory and saving will be retried."
 # With a watch on the folder (``watch_folder``), how often the files are still looked at.
 SAFETY_POLL = 1.0
@@ -160,8 +163,9 @@ class Persistence(Loading, SharedFolder):
         except (OSError, TimeoutError, ValueError) as exc:
             raise self._save_error(exc) from None
         self._mark_written(*written)
+        part = JOURNAL_FOLD_PART if self.device is None else SHARED_JOURNAL_FOLD_PART
         if self._needs_fold or self._journal.offset > max(
-            JOURNAL_FOLD_BYTES, (self._snap_sig[2] if len(self._snap_sig) > 2 else 0) // 8
+            JOURNAL_FOLD_BYTES, (self._snap_sig[2] if len(self._snap_sig) > 2 else 0) // part
         ):
             self._fold()
 
